@@ -1,0 +1,51 @@
+# Traza — two commands: `make run` (set up and serve) and `make test` (set up and run the suite).
+SHELL := /bin/bash
+# The newest Python 3.11+ that actually runs here (Django 6.1 on 3.12+, Django 5.2 LTS on 3.11).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test install lint format messages screenshot clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Traza needs Python 3.11 or newer on the PATH." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/traza migrate
+	$(BIN)/traza load-demo
+	$(BIN)/traza serve --port $(PORT)
+
+test: install
+	$(BIN)/python -m ruff check src tests tools
+	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$rc
+
+lint: install
+	$(BIN)/python -m ruff check src tests tools
+	$(BIN)/python -m ruff format --check src tests tools
+
+format: install
+	$(BIN)/python -m ruff format src tests tools
+	$(BIN)/python -m ruff check --fix src tests tools
+
+# Re-extract the message catalogues (needs GNU gettext) and compile them.
+messages: install
+	cd src/traza && ../../$(BIN)/django-admin makemessages -l es -l en --no-obsolete --settings=traza.settings
+	$(BIN)/traza compile-messages
+
+screenshot: install
+	$(BIN)/python tools/screenshot.py docs/img/plan-page.png
+
+clean:
+	rm -rf $(VENV) var/test-*

@@ -1,0 +1,486 @@
+"""Traza's own JSON import and export format (docs/data/import-format.md).
+
+Import validates the whole file first (JSON Schema, then references, duplicates and dates),
+then writes everything in one transaction through the services, so a bad file writes
+nothing. Import adds and updates; it never deletes. Export is deterministic, so
+export → import into an empty database → export gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+
+from traza.plans import services
+from traza.plans.models import (
+    ActionPlan,
+    Commitment,
+    Member,
+    Milestone,
+    OgpValue,
+    Organization,
+    Theme,
+    VersionStep,
+)
+
+FORMAT = "traza"
+VERSION = 1
+PLAN_FIELDS = [
+    "number",
+    "title",
+    "period_start",
+    "period_end",
+    "stage",
+    "preparatory_starts_on",
+    "co_creation_starts_on",
+    "co_creation_ends_on",
+    "implementation_starts_on",
+    "implementation_ends_on",
+    "approval_instrument",
+    "approved_on",
+    "reported_commitment_count",
+    "notes",
+]
+COMMITMENT_EXPORT_FIELDS = [
+    "number",
+    "title",
+    "summary",
+    "problem",
+    "status_quo",
+    "change_sought",
+    "contribution",
+    "origin",
+    "notes",
+    "starts_on",
+    "ends_on",
+    "status",
+]
+MILESTONE_EXPORT_FIELDS = [
+    "number",
+    "text",
+    "starts_on",
+    "ends_on",
+    "deliverable",
+    "verification_means",
+    "indicator",
+    "indicator_level",
+    "baseline",
+    "target",
+]
+DATE_FIELDS = {
+    "preparatory_starts_on",
+    "co_creation_starts_on",
+    "co_creation_ends_on",
+    "implementation_starts_on",
+    "implementation_ends_on",
+    "approved_on",
+    "starts_on",
+    "ends_on",
+}
+
+
+class ImportProblem(Exception):
+    """A file that cannot be imported: ``problems`` lists (JSON path, message)."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        lines = [_("%(file)s cannot be imported:") % {"file": self.source}]
+        lines += [f"  {path}: {message}" for path, message in self.problems]
+        return "\n".join(lines)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("traza.api").joinpath("schemas/import-v1.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _json_path(parts: Any) -> str:
+    path = "$"
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def load_file(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ImportProblem(str(path), [("$", _("the file does not exist"))]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImportProblem(str(path), [("$", _("cannot read the file: %s") % error)]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        message = _("not valid JSON (line %(line)d, column %(column)d: %(error)s)") % {
+            "line": error.lineno,
+            "column": error.colno,
+            "error": error.msg,
+        }
+        raise ImportProblem(str(path), [("$", message)]) from None
+
+
+def validate(data: Any, source: str) -> None:
+    """Raise ImportProblem listing every problem in the file, or return quietly."""
+    validator = Draft202012Validator(schema(), format_checker=FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        raise ImportProblem(source, [(_json_path(e.absolute_path), e.message) for e in errors[:50]])
+    problems = _semantic_problems(data)
+    if problems:
+        raise ImportProblem(source, problems)
+
+
+def _duplicates(items: list[dict], field: str, path: str) -> list[tuple[str, str]]:
+    counts = Counter(item[field] for item in items)
+    return [
+        (
+            f"{path}[{index}].{field}",
+            _("duplicate %(field)s %(value)r") % {"field": field, "value": item[field]},
+        )
+        for index, item in enumerate(items)
+        if counts[item[field]] > 1
+    ]
+
+
+def _date_order(item: dict, start: str, end: str, path: str) -> list[tuple[str, str]]:
+    if item.get(start) and item.get(end) and item[end] < item[start]:
+        return [(f"{path}.{end}", _("the end date is before the start date (%s)") % item[start])]
+    return []
+
+
+def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    for collection in ("members", "organizations", "themes"):
+        problems += _duplicates(data.get(collection, []), "key", f"$.{collection}")
+    members = {m["key"] for m in data.get("members", [])} | set(
+        Member.objects.values_list("slug", flat=True)
+    )
+    organizations = {o["key"] for o in data.get("organizations", [])} | set(
+        Organization.objects.values_list("slug", flat=True)
+    )
+    themes = {t["key"] for t in data.get("themes", [])} | set(
+        Theme.objects.values_list("slug", flat=True)
+    )
+    plans = data.get("plans", [])
+    seen_plans = Counter((p["member"], p["number"]) for p in plans)
+    for p_index, plan in enumerate(plans):
+        path = f"$.plans[{p_index}]"
+        if plan["member"] not in members:
+            problems.append((f"{path}.member", _("unknown member %r") % plan["member"]))
+        if seen_plans[(plan["member"], plan["number"])] > 1:
+            problems.append(
+                (f"{path}.number", _("duplicate plan number %d for this member") % plan["number"])
+            )
+        if plan["period_end"] < plan["period_start"]:
+            problems.append((f"{path}.period_end", _("the last year is before the first year")))
+        problems += _date_order(plan, "co_creation_starts_on", "co_creation_ends_on", path)
+        problems += _date_order(plan, "implementation_starts_on", "implementation_ends_on", path)
+        commitments = plan.get("commitments", [])
+        problems += _duplicates(commitments, "number", f"{path}.commitments")
+        for c_index, commitment in enumerate(commitments):
+            c_path = f"{path}.commitments[{c_index}]"
+            problems += _date_order(commitment, "starts_on", "ends_on", c_path)
+            lead = commitment.get("lead_organization")
+            if lead and lead not in organizations:
+                problems.append(
+                    (f"{c_path}.lead_organization", _("unknown organisation %r") % lead)
+                )
+            for s_index, key in enumerate(commitment.get("supporting_organizations", [])):
+                if key not in organizations:
+                    problems.append(
+                        (
+                            f"{c_path}.supporting_organizations[{s_index}]",
+                            _("unknown organisation %r") % key,
+                        )
+                    )
+            theme = commitment.get("theme")
+            if theme and theme not in themes:
+                problems.append((f"{c_path}.theme", _("unknown theme %r") % theme))
+            milestones = commitment.get("milestones", [])
+            problems += _duplicates(milestones, "number", f"{c_path}.milestones")
+            for m_index, milestone in enumerate(milestones):
+                problems += _date_order(
+                    milestone, "starts_on", "ends_on", f"{c_path}.milestones[{m_index}]"
+                )
+    return problems
+
+
+def _dates(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in values.items()
+    }
+
+
+def _pick(item: dict[str, Any], fields: list[str], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The fields present in ``item``; a null text field becomes its default."""
+    values = {f: item[f] for f in fields if f in item}
+    for field, default in defaults.items():
+        if values.get(field) is None:
+            values[field] = default
+    return _dates(values)
+
+
+@contextmanager
+def _at(source: str, path: str):
+    """Report a model validation error at the JSON path being written."""
+    try:
+        yield
+    except ValidationError as error:
+        messages = (
+            [
+                (f"{path}.{field}" if field != "__all__" else path, " ".join(map(str, errors)))
+                for field, errors in error.message_dict.items()
+            ]
+            if hasattr(error, "error_dict")
+            else [(path, " ".join(error.messages))]
+        )
+        raise ImportProblem(source, messages) from None
+
+
+@transaction.atomic
+def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]:
+    """Validate and write ``data``. Returns how many objects were created or changed."""
+    validate(data, source)
+    reason = _("Imported from %s") % Path(source).name
+    stats: Counter[str] = Counter()
+
+    def upsert(model, lookup: dict[str, Any], values: dict[str, Any], save) -> Any:
+        instance = model.objects.filter(**lookup).first()
+        before = _snapshot(instance, values)
+        instance = save(
+            actor, instance, {**lookup, **values} if instance is None else values, reason
+        )
+        if before != _snapshot(instance, values):
+            stats[model._meta.model_name] += 1
+        return instance
+
+    members = {}
+    for index, item in enumerate(data.get("members", [])):
+        values = {
+            "name": item["name"],
+            "kind": item.get("kind", "national"),
+            "member_since": item.get("member_since"),
+        }
+        with _at(source, f"$.members[{index}]"):
+            members[item["key"]] = upsert(
+                Member, {"slug": item["key"]}, values, services.save_member
+            )
+    organizations = {}
+    for index, item in enumerate(data.get("organizations", [])):
+        values = {
+            "name": item["name"],
+            "acronym": item.get("acronym", ""),
+            "sector": item["sector"],
+            "civil_society_type": item.get("civil_society_type", ""),
+        }
+        with _at(source, f"$.organizations[{index}]"):
+            organizations[item["key"]] = upsert(
+                Organization, {"slug": item["key"]}, values, services.save_organization
+            )
+    themes = {}
+    for index, item in enumerate(data.get("themes", [])):
+        with _at(source, f"$.themes[{index}]"):
+            themes[item["key"]] = upsert(
+                Theme, {"slug": item["key"]}, {"name": item["name"]}, services.save_theme
+            )
+
+    def organization(key: str | None) -> Organization | None:
+        if not key:
+            return None
+        return organizations.get(key) or Organization.objects.get(slug=key)
+
+    def theme(key: str | None) -> Theme | None:
+        if not key:
+            return None
+        return themes.get(key) or Theme.objects.get(slug=key)
+
+    for p_index, item in enumerate(data.get("plans", [])):
+        member = members.get(item["member"]) or Member.objects.get(slug=item["member"])
+        values = _pick(
+            item,
+            PLAN_FIELDS[1:],
+            {"stage": "preparatory", "approval_instrument": "", "notes": ""},
+        )
+        with _at(source, f"$.plans[{p_index}]"):
+            plan = upsert(
+                ActionPlan, {"member": member, "number": item["number"]}, values, services.save_plan
+            )
+        for c_index, c_item in enumerate(item.get("commitments", [])):
+            with _at(source, f"$.plans[{p_index}].commitments[{c_index}]"):
+                _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
+    return dict(stats)
+
+
+def _snapshot(instance: Any, values: dict[str, Any]) -> Any:
+    if instance is None:
+        return None
+    return {k: getattr(instance, k) for k in values}
+
+
+def _import_commitment(actor, plan, item, organization, theme, reason, stats) -> None:
+    values = _pick(
+        item,
+        COMMITMENT_EXPORT_FIELDS[1:],
+        {
+            f: ""
+            for f in [
+                "summary",
+                "problem",
+                "status_quo",
+                "change_sought",
+                "contribution",
+                "origin",
+                "notes",
+            ]
+        }
+        | {"status": "proposal"},
+    )
+    values["lead_organization"] = organization(item.get("lead_organization"))
+    values["theme"] = theme(item.get("theme"))
+    chosen = set(item.get("ogp_values", []))
+    for value in OgpValue:
+        values[value.value] = value.value in chosen
+    supporting = [organization(key) for key in item.get("supporting_organizations", [])]
+    commitment = Commitment.objects.filter(plan=plan, number=item["number"]).first()
+    before = None if commitment is None else services.commitment_snapshot(commitment)
+    if commitment is None:
+        values |= {"plan": plan, "number": item["number"]}
+    commitment = services.save_commitment(
+        actor, commitment, values, supporting=supporting, step=VersionStep.IMPORT, reason=reason
+    )
+    for m_item in item.get("milestones", []):
+        m_values = _pick(
+            m_item,
+            MILESTONE_EXPORT_FIELDS[1:],
+            {
+                f: ""
+                for f in [
+                    "deliverable",
+                    "verification_means",
+                    "indicator",
+                    "indicator_level",
+                    "baseline",
+                    "target",
+                ]
+            },
+        )
+        milestone = Milestone.objects.filter(commitment=commitment, number=m_item["number"]).first()
+        if milestone is None:
+            m_values |= {"commitment": commitment, "number": m_item["number"]}
+        services.save_milestone(actor, milestone, m_values, step=VersionStep.IMPORT, reason=reason)
+    if before != services.commitment_snapshot(commitment):
+        stats["commitment"] += 1
+
+
+def import_file(actor: Any, path: Path | str) -> dict[str, int]:
+    return import_data(actor, load_file(path), str(path))
+
+
+# --- export -----------------------------------------------------------------------------
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
+    """Everything (or the given plans and what they refer to) in the import format."""
+    plans = ActionPlan.objects.select_related("member").order_by("member__slug", "number")
+    if plan_ids:
+        plans = plans.filter(pk__in=plan_ids)
+    plans = list(plans)
+    commitments = (
+        Commitment.objects.filter(plan__in=plans)
+        .select_related("lead_organization", "theme")
+        .prefetch_related("supporting_organizations", "milestones")
+        .order_by("plan_id", "number")
+    )
+    by_plan: dict[int, list[Commitment]] = {}
+    for commitment in commitments:
+        by_plan.setdefault(commitment.plan_id, []).append(commitment)
+
+    if plan_ids:
+        member_ids = {p.member_id for p in plans}
+        org_keys = set()
+        theme_keys = set()
+        for items in by_plan.values():
+            for c in items:
+                if c.lead_organization_id:
+                    org_keys.add(c.lead_organization.slug)
+                org_keys |= {o.slug for o in c.supporting_organizations.all()}
+                if c.theme_id:
+                    theme_keys.add(c.theme.slug)
+        members = Member.objects.filter(pk__in=member_ids)
+        organizations = Organization.objects.filter(slug__in=org_keys)
+        themes = Theme.objects.filter(slug__in=theme_keys)
+    else:
+        members, organizations, themes = (
+            Member.objects.all(),
+            Organization.objects.all(),
+            Theme.objects.all(),
+        )
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "members": [
+            {"key": m.slug, "name": m.name, "kind": m.kind, "member_since": m.member_since}
+            for m in members.order_by("slug")
+        ],
+        "organizations": [
+            {
+                "key": o.slug,
+                "name": o.name,
+                "acronym": o.acronym,
+                "sector": o.sector,
+                "civil_society_type": o.civil_society_type,
+            }
+            for o in organizations.order_by("slug")
+        ],
+        "themes": [{"key": t.slug, "name": t.name} for t in themes.order_by("slug")],
+        "plans": [
+            {
+                "member": plan.member.slug,
+                **{f: _value(getattr(plan, f)) for f in PLAN_FIELDS},
+                "commitments": [_export_commitment(c) for c in by_plan.get(plan.pk, [])],
+            }
+            for plan in plans
+        ],
+    }
+
+
+def _export_commitment(c: Commitment) -> dict[str, Any]:
+    return {
+        **{f: _value(getattr(c, f)) for f in COMMITMENT_EXPORT_FIELDS},
+        "lead_organization": c.lead_organization.slug if c.lead_organization_id else None,
+        "supporting_organizations": sorted(o.slug for o in c.supporting_organizations.all()),
+        "theme": c.theme.slug if c.theme_id else None,
+        "ogp_values": [v.value for v in c.values],
+        "milestones": [
+            {f: _value(getattr(m, f)) for f in MILESTONE_EXPORT_FIELDS}
+            for m in sorted(c.milestones.all(), key=lambda m: m.number)
+        ],
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,71 @@
+"""Admin classes whose writes go through the domain services (never straight to the model)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class ReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        label=_("Why this change?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the public trace beside the change."),
+    )
+
+
+class TracedAdmin(admin.ModelAdmin):
+    """Saves through ``service(actor, instance_or_None, values, reason=...)``.
+
+    The admin's own object carries the form's values already, so the service is handed the
+    stored object and the values, and records exactly what changed.
+    """
+
+    form = ReasonForm
+    service = None  # set by subclasses
+    m2m_fields: tuple[str, ...] = ()
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "change_reason"]
+        return [*fields, "change_reason"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the record is kept; statuses say withdrawn or closed
+
+    def _values(self, form: forms.ModelForm) -> dict[str, Any]:
+        model_fields = {
+            f.name for f in self.model._meta.concrete_fields if f.editable and not f.primary_key
+        }
+        return {k: v for k, v in form.cleaned_data.items() if k in model_fields}
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj).objects.get(pk=obj.pk) if change else None
+        with transaction.atomic():
+            saved = self.call_service(request.user, stored, form, self._values(form))
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def call_service(self, actor, stored, form, values):
+        return type(self).service(
+            actor, stored, values, reason=form.cleaned_data.get("change_reason", "")
+        )
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,104 @@
+"""The trace: an append-only, hash-chained record of every create and change."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TraceAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    STATUS = "status", _("status changed")
+    DELETE = "delete", _("deleted")
+    IMPORT = "import", _("imported")
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete a trace event."""
+
+
+class TraceEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Trace events cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Trace events cannot be deleted.")
+
+
+class TraceEvent(models.Model):
+    """One step of the trace: who did what to which object, when and why.
+
+    Each event stores the hash of the previous one, so any altered, inserted or
+    removed row breaks the chain (see ``core.services.verify_trace``).
+    """
+
+    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("who (as recorded)"), max_length=200)
+    action = models.CharField(_("action"), max_length=20, choices=TraceAction.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    object_label = models.CharField(_("object"), max_length=300)
+    scope = models.CharField(
+        _("scope"),
+        max_length=80,
+        help_text=_("The object whose public timeline shows this event (e.g. a commitment)."),
+    )
+    summary = models.CharField(_("what"), max_length=300)
+    reason = models.TextField(_("why"), blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = TraceEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("trace event")
+        verbose_name_plural = _("trace events")
+        indexes = [
+            models.Index(fields=["scope", "id"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Trace events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Trace events cannot be deleted.")
+
+    def canonical_payload(self) -> bytes:
+        """The bytes the hash covers: every recorded field plus the previous hash."""
+        payload = {
+            "id": self.pk,
+            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_label": self.object_label,
+            "scope": self.scope,
+            "summary": self.summary,
+            "reason": self.reason,
+            "changes": self.changes,
+            "previous_hash": self.previous_hash,
+        }
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_payload()).hexdigest()

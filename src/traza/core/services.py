@@ -1,0 +1,243 @@
+"""Writes of the trace, and its verification.
+
+Every domain service calls :func:`record` inside its own transaction, so a change and
+its trace event are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from traza.core.models import TraceAction, TraceEvent
+
+GENESIS_HASH = "0" * 64
+_TRACE_LOCK_KEY = 7_261_001  # any constant: serialises trace writers on PostgreSQL
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of command-line jobs (imports, demo loading) run by an operator."""
+
+    label: str = "system"
+
+    is_authenticated = True
+    is_active = True
+    is_staff = True
+    is_superuser = True
+    pk = None
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return True
+
+
+SYSTEM = SystemActor()
+
+
+def actor_label(actor: Any) -> str:
+    if isinstance(actor, SystemActor):
+        return actor.label
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "anonymous"
+    return actor.get_username()
+
+
+def require_perm(actor: Any, perm: str, obj: Any = None) -> None:
+    """Refuse the write unless ``actor`` holds ``perm`` (on ``obj`` when given)."""
+    if actor is None or not getattr(actor, "is_active", False):
+        raise PermissionDenied(perm)
+    if not (actor.has_perm(perm) or (obj is not None and actor.has_perm(perm, obj))):
+        raise PermissionDenied(perm)
+
+
+def object_key(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def to_jsonable(value: Any) -> Any:
+    """Field values as they are written into the trace and versions."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def field_values(obj: models.Model, fields: list[str]) -> dict[str, Any]:
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        raw = getattr(obj, field.attname)
+        values[name] = to_jsonable(raw)
+    return values
+
+
+def diff_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for every field whose value changed."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def trace_language():
+    """The trace is written in the site's language, whatever the request's language."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def _lock_trace() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TRACE_LOCK_KEY])
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    *,
+    summary: str,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    scope: models.Model | None = None,
+) -> TraceEvent:
+    """Append one event to the trace. Must run inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record() must run inside the transaction of the write it traces")
+    _lock_trace()
+    last = TraceEvent.objects.order_by("-id").only("id", "hash").first()
+    event = TraceEvent(
+        id=(last.id + 1) if last else 1,
+        occurred_at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor_label(actor),
+        action=TraceAction(action),
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:300],
+        scope=object_key(scope or obj),
+        summary=summary[:300],
+        reason=reason,
+        changes=to_jsonable_changes(changes or {}),
+        previous_hash=last.hash if last else GENESIS_HASH,
+    )
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    return event
+
+
+def to_jsonable_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    return {key: to_jsonable(value) for key, value in changes.items()}
+
+
+@dataclass
+class TraceProblem:
+    event_id: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"event #{self.event_id}: {self.problem}"
+
+
+def verify_trace(batch_size: int = 2000) -> TraceProblem | None:
+    """Recompute the chain; return the first tampered or missing event, or None."""
+    expected_previous = GENESIS_HASH
+    expected_id = 1
+    queryset = TraceEvent.objects.order_by("id")
+    last_id = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last_id)[:batch_size])
+        if not batch:
+            return None
+        for event in batch:
+            if event.id != expected_id:
+                return TraceProblem(expected_id, f"missing (the sequence jumps to #{event.id})")
+            if event.previous_hash != expected_previous:
+                return TraceProblem(event.id, "does not follow the previous event's hash")
+            if event.compute_hash() != event.hash:
+                return TraceProblem(event.id, "altered (its content no longer matches its hash)")
+            expected_previous = event.hash
+            expected_id += 1
+            last_id = event.id
+
+
+def _editable_fields(model: type[models.Model]) -> list[str]:
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and not f.primary_key and not f.many_to_many
+    ]
+
+
+def save_traced(
+    actor: Any,
+    instance: models.Model,
+    values: dict[str, Any],
+    *,
+    reason: str = "",
+    scope: models.Model | None = None,
+    action: str | None = None,
+) -> tuple[models.Model, dict[str, list[Any]]]:
+    """Create or change ``instance`` with ``values``, check permission, validate, trace.
+
+    Returns the instance and the changes made (empty when nothing changed: then nothing
+    is written, so repeating an import adds nothing).
+    """
+    model = type(instance)
+    creating = instance.pk is None
+    perm = f"{model._meta.app_label}.{'add' if creating else 'change'}_{model._meta.model_name}"
+    require_perm(actor, perm, None if creating else instance)
+    fields = _editable_fields(model)
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"unknown fields for {model.__name__}: {sorted(unknown)}")
+    before = {} if creating else field_values(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    after = field_values(instance, fields)
+    changes = diff_values(before, after)
+    if not creating and not changes:
+        return instance, {}
+    instance.save()
+    with trace_language():
+        summary = _summary(instance, creating, changes)
+    if creating:
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+    record(
+        actor,
+        action or ("create" if creating else "update"),
+        instance,
+        summary=summary,
+        reason=reason,
+        changes=changes,
+        scope=scope,
+    )
+    return instance, changes
+
+
+def _summary(instance: models.Model, creating: bool, changes: dict[str, Any]) -> str:
+    model = type(instance)
+    if creating:
+        return _("Created %(type)s “%(object)s”") % {
+            "type": model._meta.verbose_name,
+            "object": instance,
+        }
+    return _("Changed %(type)s “%(object)s”: %(fields)s") % {
+        "type": model._meta.verbose_name,
+        "object": instance,
+        "fields": ", ".join(str(model._meta.get_field(k).verbose_name) for k in changes),
+    }

@@ -1,0 +1,220 @@
+"""Reads for the public pages: a fixed number of queries whatever the plan's size."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from traza.core.models import TraceEvent
+from traza.core.services import object_key
+from traza.plans.models import (
+    ADOPTED_STATUSES,
+    COMMITMENT_TEXT_FIELDS,
+    ActionPlan,
+    Commitment,
+    CommitmentVersion,
+    Member,
+    Milestone,
+    OgpValue,
+    Stage,
+)
+
+
+def plans_with_counts() -> QuerySet[ActionPlan]:
+    """Plans with ``adopted_count``; ``number_of_commitments`` falls back to the reported one."""
+    return ActionPlan.objects.select_related("member").annotate(
+        adopted_count=Count("commitments", filter=Q(commitments__status__in=ADOPTED_STATUSES))
+    )
+
+
+def number_of_commitments(plan: ActionPlan) -> int | None:
+    if getattr(plan, "adopted_count", 0):
+        return plan.adopted_count
+    return plan.reported_commitment_count
+
+
+def members_with_plans() -> list[Member]:
+    plans = plans_with_counts().order_by("-number")
+    return list(Member.objects.prefetch_related(Prefetch("plans", queryset=plans)))
+
+
+@dataclass
+class StageStep:
+    stage: Stage
+    starts_on: Any
+    ends_on: Any
+    state: str  # done | current | upcoming
+
+
+def stage_timeline(plan: ActionPlan) -> list[StageStep]:
+    order = list(Stage)
+    current = order.index(Stage(plan.stage))
+    dates = {
+        Stage.PREPARATORY: (plan.preparatory_starts_on, plan.co_creation_starts_on),
+        Stage.CO_CREATION: (plan.co_creation_starts_on, plan.co_creation_ends_on),
+        Stage.APPROVAL: (plan.co_creation_ends_on, plan.approved_on),
+        Stage.IMPLEMENTATION: (plan.implementation_starts_on, plan.implementation_ends_on),
+        Stage.CLOSED: (plan.implementation_ends_on, None),
+    }
+    steps = []
+    for index, stage in enumerate(order):
+        if plan.stage == Stage.CLOSED and stage == Stage.CLOSED:
+            state = "current"
+        else:
+            state = "done" if index < current else "current" if index == current else "upcoming"
+        steps.append(StageStep(stage, *dates[stage], state))
+    return steps
+
+
+@dataclass
+class ThemeGroup:
+    name: str
+    commitments: list[Commitment] = field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    groups: list[ThemeGroup]
+    value_counts: list[tuple[OgpValue, int]]
+    total: int
+    stages: list[StageStep]
+
+
+def plan_page(plan_id: int) -> PlanPage:
+    plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=plan_id)
+    commitments = list(
+        Commitment.objects.filter(plan=plan, status__in=ADOPTED_STATUSES)
+        .select_related("theme", "lead_organization")
+        .annotate(milestone_count=Count("milestones"))
+        .order_by("theme__name", "number")
+    )
+    groups: dict[str, ThemeGroup] = {}
+    for commitment in commitments:
+        name = commitment.theme.name if commitment.theme_id else _("No theme")
+        groups.setdefault(name, ThemeGroup(name)).commitments.append(commitment)
+    value_counts = [
+        (value, sum(1 for c in commitments if getattr(c, value.value))) for value in OgpValue
+    ]
+    return PlanPage(
+        plan=plan,
+        groups=list(groups.values()),
+        value_counts=value_counts,
+        total=len(commitments),
+        stages=stage_timeline(plan),
+    )
+
+
+def plan_commitments(plan: ActionPlan) -> QuerySet[Commitment]:
+    return (
+        Commitment.objects.filter(plan=plan)
+        .select_related("theme", "lead_organization")
+        .order_by("number")
+    )
+
+
+@dataclass
+class VersionDiff:
+    version: CommitmentVersion
+    changes: list[tuple[str, SafeString]]
+
+
+FIELD_LABELS = {
+    name: Commitment._meta.get_field(name).verbose_name
+    for name in [
+        *COMMITMENT_TEXT_FIELDS,
+        "lead_organization",
+        "theme",
+        "starts_on",
+        "ends_on",
+        "status",
+        "supporting_organizations",
+    ]
+}
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """Inline diff with <del> and <ins>, word by word."""
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return mark_safe(" ".join(out))
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(_as_text(v) for v in value)
+    if isinstance(value, dict):
+        return " ".join(f"{v}" for v in value.values() if v not in (None, ""))
+    return str(value)
+
+
+def version_diffs(versions: list[CommitmentVersion]) -> list[VersionDiff]:
+    """Each version with what changed since the one before it (newest first)."""
+    result = []
+    previous: dict[str, Any] = {}
+    for version in versions:
+        snapshot = version.snapshot
+        changes = []
+        for key, label in FIELD_LABELS.items():
+            if snapshot.get(key) != previous.get(key):
+                changes.append(
+                    (
+                        str(label),
+                        word_diff(_as_text(previous.get(key)), _as_text(snapshot.get(key))),
+                    )
+                )
+        if snapshot.get("milestones") != previous.get("milestones"):
+            changes.append(
+                (
+                    _("milestones"),
+                    word_diff(
+                        "\n".join(_as_text(m) for m in previous.get("milestones", [])),
+                        "\n".join(_as_text(m) for m in snapshot.get("milestones", [])),
+                    ),
+                )
+            )
+        result.append(VersionDiff(version, changes))
+        previous = snapshot
+    return list(reversed(result))
+
+
+@dataclass
+class CommitmentPage:
+    commitment: Commitment
+    milestones: list[Milestone]
+    versions: list[VersionDiff]
+    trace: list[TraceEvent]
+
+
+def commitment_page(commitment_id: int) -> CommitmentPage:
+    commitment = get_object_or_404(
+        Commitment.objects.select_related(
+            "plan__member", "theme", "lead_organization"
+        ).prefetch_related("supporting_organizations"),
+        pk=commitment_id,
+    )
+    versions = list(CommitmentVersion.objects.filter(commitment=commitment).order_by("number"))
+    trace = list(TraceEvent.objects.filter(scope=object_key(commitment)).order_by("-id")[:200])
+    return CommitmentPage(
+        commitment=commitment,
+        milestones=list(commitment.milestones.all()),
+        versions=version_diffs(versions),
+        trace=trace,
+    )

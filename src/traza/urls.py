@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from traza.api.urls import api
+
+admin.site.site_header = _("Traza — secretariat")
+admin.site.site_title = _("Traza")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+]
+
+# Spanish (the default) lives at /, English at /en/.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("traza.plans.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "traza.core.views.page_not_found"
+handler500 = "traza.core.views.server_error"
