@@ -39,10 +39,12 @@ format: install
 	$(BIN)/python -m ruff format src tests tools
 	$(BIN)/python -m ruff check --fix src tests tools
 
-# Re-extract the message catalogues (needs GNU gettext) and compile them.
+# Re-extract the catalogues (needs GNU gettext), fill English, compile both (pure Python).
+# Translate new Spanish entries in src/traza/locale/es/LC_MESSAGES/django.po, then run it again.
 messages: install
-	cd src/traza && ../../$(BIN)/django-admin makemessages -l es -l en --no-obsolete --settings=traza.settings
-	$(BIN)/traza compile-messages
+	cd src/traza && ../../$(BIN)/django-admin makemessages -l es -l en --no-obsolete \
+		--settings=traza.settings -i 'demo/*'
+	$(BIN)/python tools/fill_catalogues.py
 
 screenshot: install
 	$(BIN)/python tools/screenshot.py docs/img/plan-page.png

@@ -35,18 +35,34 @@ def make_plan(db):
     """Build a plan with ``n`` commitments of ``m`` milestones each, through the services."""
 
     def build(n: int = 3, m: int = 2, number: int = 1) -> ActionPlan:
-        member = services.save_member(SYSTEM, None, {"slug": f"m{number}", "name": f"Member {number}"})
+        member = services.save_member(
+            SYSTEM, None, {"slug": f"m{number}", "name": f"Member {number}"}
+        )
         theme = services.save_theme(SYSTEM, None, {"slug": f"t{number}", "name": f"Theme {number}"})
         org = services.save_organization(
             SYSTEM, None, {"slug": f"o{number}", "name": f"Org {number}", "sector": "public"}
         )
         helper = services.save_organization(
-            SYSTEM, None, {"slug": f"h{number}", "name": f"Helper {number}", "sector": "civil_society", "civil_society_type": "ngo"}
+            SYSTEM,
+            None,
+            {
+                "slug": f"h{number}",
+                "name": f"Helper {number}",
+                "sector": "civil_society",
+                "civil_society_type": "ngo",
+            },
         )
         plan = services.save_plan(
             SYSTEM,
             None,
-            {"member": member, "number": number, "title": f"Plan {number}", "period_start": 2024, "period_end": 2026, "stage": "implementation"},
+            {
+                "member": member,
+                "number": number,
+                "title": f"Plan {number}",
+                "period_start": 2024,
+                "period_end": 2026,
+                "stage": "implementation",
+            },
         )
         for i in range(1, n + 1):
             commitment = services.save_commitment(

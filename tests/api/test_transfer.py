@@ -130,7 +130,9 @@ def test_a_bad_file_names_file_path_and_problem_and_writes_nothing(db, tmp_path,
         call_command("import", str(file))
     message = str(error.value)
     assert str(file) in message
-    line = next((line for line in message.splitlines() if line.strip().startswith(path + ":")), None)
+    line = next(
+        (line for line in message.splitlines() if line.strip().startswith(path + ":")), None
+    )
     assert line is not None, message
     assert fragment in line
     assert snapshot_counts() == (0, 0, 0, 0, 0)
@@ -159,7 +161,11 @@ def test_missing_file_is_reported(db, tmp_path):
 
 def test_the_traza_console_command_exits_non_zero_on_a_bad_file(tmp_path):
     bad = _write(tmp_path, "[1, 2")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "TRAZA_VAR_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "TRAZA_VAR_DIR": str(tmp_path),
+    }
     env.pop("TRAZA_TEST_DATABASE_URL", None)
     subprocess.run([sys.executable, "-m", "traza", "migrate", "-v0"], env=env, check=True)
     result = subprocess.run(

@@ -10,7 +10,9 @@ from traza.plans import services
 
 def test_every_write_leaves_an_event_chained_to_the_previous(commitment, editor):
     before = TraceEvent.objects.count()
-    services.save_commitment(editor, commitment, {"title": "A clearer title"}, reason="Table 2 asked")
+    services.save_commitment(
+        editor, commitment, {"title": "A clearer title"}, reason="Table 2 asked"
+    )
     events = list(TraceEvent.objects.order_by("id"))
     assert len(events) == before + 1
     last = events[-1]

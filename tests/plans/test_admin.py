@@ -82,6 +82,14 @@ def test_people_without_staff_rights_cannot_reach_admin(client, outsider, commit
 
 def test_admin_lists_and_searches_every_model(client, admin_user, demo):
     client.force_login(admin_user)
-    for model in ("member", "organization", "theme", "actionplan", "commitment", "milestone", "commitmentversion"):
+    for model in (
+        "member",
+        "organization",
+        "theme",
+        "actionplan",
+        "commitment",
+        "milestone",
+        "commitmentversion",
+    ):
         response = client.get(f"/admin/plans/{model}/?q=a")
         assert response.status_code == 200, model

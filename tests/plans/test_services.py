@@ -9,7 +9,11 @@ from traza.plans.models import Commitment, CommitmentVersion, Organization
 
 
 def counts():
-    return (TraceEvent.objects.count(), CommitmentVersion.objects.count(), Commitment.objects.count())
+    return (
+        TraceEvent.objects.count(),
+        CommitmentVersion.objects.count(),
+        Commitment.objects.count(),
+    )
 
 
 def test_creating_a_commitment_keeps_its_first_version(commitment):
@@ -52,7 +56,9 @@ def test_status_change_is_traced_as_status(commitment, editor):
 
 def test_milestone_change_versions_its_commitment(commitment, editor):
     milestone = commitment.milestones.get()
-    services.save_milestone(editor, milestone, {"indicator": "Datasets published", "indicator_level": "output"})
+    services.save_milestone(
+        editor, milestone, {"indicator": "Datasets published", "indicator_level": "output"}
+    )
     latest = commitment.versions.order_by("-number").first()
     assert latest.snapshot["milestones"][0]["indicator_level"] == "output"
     event = TraceEvent.objects.order_by("-id").first()
@@ -103,7 +109,9 @@ def test_duplicate_numbers_are_refused(commitment, editor):
 def test_civil_society_type_only_for_civil_society(editor):
     with pytest.raises(ValidationError) as error:
         services.save_organization(
-            editor, None, {"slug": "x", "name": "X", "sector": "public", "civil_society_type": "ngo"}
+            editor,
+            None,
+            {"slug": "x", "name": "X", "sector": "public", "civil_society_type": "ngo"},
         )
     assert "civil_society_type" in error.value.message_dict
     assert not Organization.objects.filter(slug="x").exists()
