@@ -155,7 +155,7 @@ def test_a_late_problem_rolls_back_everything(tmp_path):
 
 
 def test_missing_file_is_reported(db, tmp_path):
-    with pytest.raises(CommandError, match="does not exist|no existe"):
+    with pytest.raises(CommandError, match=r"does not exist|no existe"):
         call_command("import", str(tmp_path / "absent.json"))
 
 

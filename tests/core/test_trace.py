@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -22,7 +24,7 @@ def test_every_write_leaves_an_event_chained_to_the_previous(commitment, editor)
     assert last.changes == {"title": ["Commitment 1", "A clearer title"]}
     assert last.scope == f"plans.commitment:{commitment.pk}"
     assert events[0].previous_hash == GENESIS_HASH
-    assert all(b.previous_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.previous_hash == a.hash for a, b in pairwise(events))
     assert verify_trace() is None
 
 
