@@ -27,3 +27,11 @@ def test_plans_endpoint_paginates_and_rejects_bad_parameters(client, demo):
 def test_openapi_document_describes_the_plans_endpoint(client, db):
     document = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/plans/" in document["paths"]
+
+
+def test_api_documentation_page_uses_no_cdn(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger" in html.lower()
+    assert "cdn." not in html and "unpkg" not in html
