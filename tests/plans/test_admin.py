@@ -93,3 +93,33 @@ def test_admin_lists_and_searches_every_model(client, admin_user, demo):
     ):
         response = client.get(f"/admin/plans/{model}/?q=a")
         assert response.status_code == 200, model
+
+
+def test_account_changes_in_admin_are_traced_without_secrets(client, admin_user, outsider):
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/accounts/user/{outsider.pk}/password/",
+        {
+            "password1": "An0ther-Strong-pass",
+            "password2": "An0ther-Strong-pass",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302
+    response = client.get(f"/admin/accounts/user/{outsider.pk}/change/")
+    form = response.context["adminform"].form
+    data = {
+        k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list | tuple)
+    }
+    data.update(
+        {"display_name": "Olga", "date_joined_0": "2026-01-01", "date_joined_1": "10:00:00"}
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+    data.pop("password", None)
+    response = client.post(f"/admin/accounts/user/{outsider.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event = TraceEvent.objects.order_by("-id").first()
+    assert event.object_type == "accounts.user" and event.actor == admin_user
+    assert "display_name" in event.changes["fields"]
+    assert "An0ther" not in str(event.changes)
