@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "traza.core",
     "traza.accounts",
     "traza.plans",
+    "traza.notifications",
     "traza.api",
 ]
 
@@ -168,6 +169,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs
+TRAZA_MAIL_MAX_ATTEMPTS = int(os.environ.get("TRAZA_MAIL_MAX_ATTEMPTS", "8"))
+TRAZA_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("TRAZA_MAIL_RETRY_BASE_SECONDS", "60"))
+TRAZA_MAIL_LEASE_SECONDS = int(os.environ.get("TRAZA_MAIL_LEASE_SECONDS", "600"))
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
 
 LOGGING = {

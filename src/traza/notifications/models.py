@@ -1,0 +1,62 @@
+"""The outbox: every e-mail is written here in the transaction of the decision it reports,
+then delivered by ``traza worker``. Mail is delayed by a failing server, never lost."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENDING = "sending", _("sending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    UNCERTAIN = "uncertain", _("uncertain: the worker stopped while sending")
+
+
+class OutboxMessage(models.Model):
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    purpose = models.CharField(_("purpose"), max_length=60)
+    object_type = models.CharField(_("about (type)"), max_length=60, blank=True)
+    object_id = models.CharField(_("about (id)"), max_length=40, blank=True)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
+class DeliveryAttempt(models.Model):
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.CASCADE, related_name="delivery_attempts"
+    )
+    attempted_at = models.DateTimeField(_("attempted at"))
+    succeeded = models.BooleanField(_("succeeded"))
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.attempted_at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'error'}"
