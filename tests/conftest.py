@@ -21,7 +21,9 @@ def editor(django_user_model):
     user = django_user_model.objects.create_user("editor", "editor@example.org", "x-Strong-pass-1")
     user.is_staff = True
     user.save()
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="plans"))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["plans", "cocreation"])
+    )
     return django_user_model.objects.get(pk=user.pk)
 
 

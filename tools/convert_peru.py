@@ -53,6 +53,164 @@ def theme_name(raw: str) -> str:
     return raw.split(" (")[0].strip()
 
 
+LIMA = "-05:00"
+IRM = "Informe de diseño del MRI 2017-2019 (listas de asistencia firmadas)"
+GOV = "Sistematización del proceso de cocreación 2017 (Gobierno, Cuadro 3)"
+THEMATIC_TABLE_THEMES = {
+    "Ambiente y saneamiento": ["ambiente", "saneamiento"],
+    "Salud": ["salud"],
+    "Educación": ["educacion"],
+    "Interior": ["seguridad-ciudadana"],
+    "Infraestructura": ["infraestructura"],
+}
+
+
+def at(day: str, hour: str) -> str:
+    return f"{day}T{hour}:00{LIMA}"
+
+
+def event(
+    key,
+    kind,
+    title,
+    day,
+    end_day=None,
+    *,
+    place="",
+    region="",
+    themes=(),
+    description="",
+    source="",
+    attendance=(),
+):
+    return {
+        "key": key,
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "region": region,
+        "place": place,
+        "online_url": "",
+        "starts_at": at(day, "09:00"),
+        "ends_at": at(end_day or day, "13:00" if not end_day else "18:00"),
+        "registration_opens_at": None,
+        "registration_closes_at": None,
+        "capacity": None,
+        "status": "held",
+        "announced_at": None,
+        "source": source,
+        "organiser": "presidencia-del-consejo-de-ministros-secretaria-de-gestion-publica-sgp-pcm",
+        "themes": sorted(themes),
+        "attendance": list(attendance),
+    }
+
+
+def tally(source, state, civil_society, others, note=""):
+    return {
+        "source": source,
+        "state": state,
+        "civil_society": civil_society,
+        "others": others,
+        "note": note,
+    }
+
+
+def events_2017(participation: dict) -> list[dict]:
+    """The 2017 co-creation events as the IRM report and the government's account record them."""
+    thematic = participation["thematic_tables"]
+    days = ", ".join(thematic["dates"])
+    items = [
+        event(
+            f"mesa-tematica-{slug(row['mesa'])}",
+            "thematic_table",
+            f"Mesa temática: {row['mesa']}",
+            thematic["dates"][0],
+            thematic["dates"][-1],
+            place=thematic["place"],
+            region="Lima",
+            themes=THEMATIC_TABLE_THEMES[row["mesa"]],
+            description=(
+                f"Las mesas temáticas se realizaron en Lima los días {days}; las fuentes no dicen "
+                "qué mesa se reunió cada día. Horas no registradas."
+            ),
+            source=IRM,
+            attendance=[
+                tally(IRM, row["state"], row["civil_society"], row["others"], thematic["note"])
+            ],
+        )
+        for row in thematic["rows"]
+    ]
+    government = {
+        row["region"]: row for row in participation["cuadro_3_talleres_regionales"]["rows"]
+    }
+    for row in participation["regional_workshops"]["rows"]:
+        gov = government[row["taller"]]
+        items.append(
+            event(
+                f"taller-regional-{slug(row['taller'])}",
+                "regional_workshop",
+                f"Taller regional descentralizado: {row['taller']}",
+                row["date"],
+                region=row["taller"],
+                place=row["taller"],
+                description="Horas no registradas. Las cifras del MRI y del Gobierno difieren; se conservan ambas.",
+                source=IRM,
+                attendance=[
+                    tally(IRM, row["state"], row["civil_society"], row["others"]),
+                    tally(GOV, gov["sector_publico"], gov["osc"], 0),
+                ],
+            )
+        )
+    national = participation["national_tables"]
+    for row in national["rows"]:
+        items.append(
+            event(
+                f"mesa-nacional-{slug(row['mesa'])}",
+                "national_table",
+                f"Mesa nacional ({row['mesa'].lower()}): {row['themes_002']}",
+                row["date"],
+                place=national["place"],
+                region="Lima",
+                description="Horas no registradas.",
+                source=IRM,
+                attendance=[tally(IRM, row["state"], row["civil_society"], row["others"])],
+            )
+        )
+    virtual = participation["virtual_consultation"]
+    items.append(
+        event(
+            "consulta-virtual-propuestas",
+            "virtual_consultation",
+            "Consulta virtual de las propuestas de compromisos",
+            virtual["start"],
+            virtual["end"],
+            region="Nacional",
+            place="Foro virtual y correo electrónico",
+            description=(
+                f"Canales: {'; '.join(virtual['channels'])}. Según el Gobierno: "
+                f"{virtual['visits_002']} visitas y {virtual['contributions_002']} aportes."
+            ),
+            source="Informe de diseño del MRI 2017-2019; sistematización del Gobierno",
+        )
+    )
+    items.append(
+        event(
+            "presentacion-compromisos-finales",
+            "presentation",
+            "Desayuno de trabajo: presentación de los compromisos finales",
+            "2017-12-07",
+            place="Lima",
+            region="Lima",
+            description=(
+                "El informe del MRI fecha esta presentación el 7 de diciembre de 2017; la "
+                "sistematización del Gobierno, el 7 de noviembre de 2017, con 55 participantes."
+            ),
+            source="Informe de diseño del MRI 2017-2019",
+        )
+    )
+    return sorted(items, key=lambda e: (e["starts_at"], e["key"]))
+
+
 def convert(source: dict) -> dict:
     plan = source["plan"]
     organizations: dict[str, dict] = {}
@@ -176,6 +334,12 @@ def convert(source: dict) -> dict:
             f"{plan['co_creation']['start']} al {plan['co_creation']['end']}."
         ),
         "commitments": commitments,
+        "timeline": {
+            "published_on": "2017-09-08",
+            "where_published": "",
+            "source": "Sistematización del proceso de cocreación 2017 (Gobierno): calendario difundido el 8 de setiembre",
+        },
+        "events": events_2017(source["participation"]),
     }
     return {
         "format": "traza",

@@ -25,7 +25,11 @@ def main() -> None:
         po.metadata["Language"] = language
         for entry in po:
             if "fuzzy" in entry.flags:
+                # makemessages guessed from a similar message: never trust the guess
                 entry.flags.remove("fuzzy")
+                entry.previous_msgid = entry.previous_msgid_plural = None
+                entry.msgstr = ""
+                entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
             if entry.msgid_plural:
                 if language == "en":
                     entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}

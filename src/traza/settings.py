@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "traza.accounts",
     "traza.plans",
     "traza.notifications",
+    "traza.cocreation",
     "traza.api",
 ]
 
@@ -169,6 +170,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+TRAZA_NOTICE_DAYS = int(
+    os.environ.get("TRAZA_NOTICE_DAYS", "14")
+)  # product choice, not an OGP rule
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs
 TRAZA_MAIL_MAX_ATTEMPTS = int(os.environ.get("TRAZA_MAIL_MAX_ATTEMPTS", "8"))
 TRAZA_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("TRAZA_MAIL_RETRY_BASE_SECONDS", "60"))

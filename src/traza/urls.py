@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("traza.plans.urls")),
+    path("", include("traza.cocreation.urls")),
     prefix_default_language=False,
 )
 

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from traza.cocreation import services as cocreation_services
+from traza.cocreation.models import AttendanceTally, Event, Timeline
 from traza.plans import services
 from traza.plans.models import (
     ActionPlan,
@@ -78,6 +80,30 @@ MILESTONE_EXPORT_FIELDS = [
     "baseline",
     "target",
 ]
+EVENT_FIELDS = [
+    "key",
+    "kind",
+    "title",
+    "description",
+    "region",
+    "place",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "capacity",
+    "status",
+    "announced_at",
+    "source",
+]
+DATETIME_FIELDS = {
+    "starts_at",
+    "ends_at",
+    "registration_opens_at",
+    "registration_closes_at",
+    "announced_at",
+}
 DATE_FIELDS = {
     "preparatory_starts_on",
     "co_creation_starts_on",
@@ -87,6 +113,7 @@ DATE_FIELDS = {
     "approved_on",
     "starts_on",
     "ends_on",
+    "published_on",
 }
 
 
@@ -160,7 +187,7 @@ def _duplicates(items: list[dict], field: str, path: str) -> list[tuple[str, str
 
 
 def _date_order(item: dict, start: str, end: str, path: str) -> list[tuple[str, str]]:
-    if item.get(start) and item.get(end) and item[end] < item[start]:
+    if item.get(start) and item.get(end) and _parse(end, item[end]) < _parse(start, item[start]):
         return [(f"{path}.{end}", _("the end date is before the start date (%s)") % item[start])]
     return []
 
@@ -192,6 +219,18 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
             problems.append((f"{path}.period_end", _("the last year is before the first year")))
         problems += _date_order(plan, "co_creation_starts_on", "co_creation_ends_on", path)
         problems += _date_order(plan, "implementation_starts_on", "implementation_ends_on", path)
+        events = plan.get("events", [])
+        problems += _duplicates(events, "key", f"{path}.events")
+        for e_index, event in enumerate(events):
+            e_path = f"{path}.events[{e_index}]"
+            problems += _date_order(event, "starts_at", "ends_at", e_path)
+            problems += _duplicates(event.get("attendance", []), "source", f"{e_path}.attendance")
+            for t_index, key in enumerate(event.get("themes", [])):
+                if key not in themes:
+                    problems.append((f"{e_path}.themes[{t_index}]", _("unknown theme %r") % key))
+            organiser = event.get("organiser")
+            if organiser and organiser not in organizations:
+                problems.append((f"{e_path}.organiser", _("unknown organisation %r") % organiser))
         commitments = plan.get("commitments", [])
         problems += _duplicates(commitments, "number", f"{path}.commitments")
         for c_index, commitment in enumerate(commitments):
@@ -222,10 +261,16 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _parse(key: str, value: Any) -> Any:
+    if value and key in DATE_FIELDS:
+        return dt.date.fromisoformat(value)
+    if value and key in DATETIME_FIELDS:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
 def _dates(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (dt.date.fromisoformat(v) if k in DATE_FIELDS and v else v) for k, v in values.items()
-    }
+    return {k: _parse(k, v) for k, v in values.items()}
 
 
 def _pick(item: dict[str, Any], fields: list[str], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -325,6 +370,13 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
         for c_index, c_item in enumerate(item.get("commitments", [])):
             with _at(source, f"$.plans[{p_index}].commitments[{c_index}]"):
                 _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
+        if item.get("timeline"):
+            values = _pick(item["timeline"], ["published_on", "where_published", "source"], {})
+            with _at(source, f"$.plans[{p_index}].timeline"):
+                upsert(Timeline, {"plan": plan}, values, cocreation_services.save_timeline)
+        for e_index, e_item in enumerate(item.get("events", [])):
+            with _at(source, f"$.plans[{p_index}].events[{e_index}]"):
+                _import_event(actor, plan, e_item, organization, theme, reason, stats)
     return dict(stats)
 
 
@@ -389,6 +441,41 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
         stats["commitment"] += 1
 
 
+def _import_event(actor, plan, item, organization, theme, reason, stats) -> None:
+    values = _pick(
+        item,
+        EVENT_FIELDS[1:],
+        {f: "" for f in ["description", "region", "place", "online_url", "source"]}
+        | {"status": "scheduled"},
+    )
+    values["organiser"] = organization(item.get("organiser"))
+    event = Event.objects.filter(plan=plan, key=item["key"]).first()
+    before = (
+        None
+        if event is None
+        else (_snapshot(event, values), sorted(event.themes.values_list("pk", flat=True)))
+    )
+    if event is None:
+        values |= {"plan": plan, "key": item["key"]}
+    themes = [theme(key) for key in item.get("themes", [])]
+    event = cocreation_services.save_event(actor, event, values, themes=themes, reason=reason)
+    after = (
+        _snapshot(event, {k: v for k, v in values.items() if k not in ("plan", "key")}),
+        sorted(t.pk for t in themes),
+    )
+    if before is None or before != after:
+        stats["event"] += 1
+    for tally in item.get("attendance", []):
+        t_values = _pick(tally, ["state", "civil_society", "others", "note"], {"note": ""})
+        stored = AttendanceTally.objects.filter(event=event, source=tally["source"]).first()
+        if stored is None:
+            t_values |= {"event": event, "source": tally["source"]}
+        elif all(getattr(stored, k) == v for k, v in t_values.items()):
+            continue
+        cocreation_services.save_tally(actor, stored, t_values, reason)
+        stats["attendance"] += 1
+
+
 def import_file(actor: Any, path: Path | str) -> dict[str, int]:
     return import_data(actor, load_file(path), str(path))
 
@@ -397,6 +484,8 @@ def import_file(actor: Any, path: Path | str) -> dict[str, int]:
 
 
 def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -414,6 +503,15 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
         .prefetch_related("supporting_organizations", "milestones")
         .order_by("plan_id", "number")
     )
+    events_by_plan: dict[int, list[Event]] = {}
+    for event in (
+        Event.objects.filter(plan__in=plans)
+        .select_related("organiser")
+        .prefetch_related("themes", "tallies")
+        .order_by("plan_id", "starts_at", "key")
+    ):
+        events_by_plan.setdefault(event.plan_id, []).append(event)
+    timelines = {t.plan_id: t for t in Timeline.objects.filter(plan__in=plans)}
     by_plan: dict[int, list[Commitment]] = {}
     for commitment in commitments:
         by_plan.setdefault(commitment.plan_id, []).append(commitment)
@@ -429,6 +527,11 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
                 org_keys |= {o.slug for o in c.supporting_organizations.all()}
                 if c.theme_id:
                     theme_keys.add(c.theme.slug)
+        for items in events_by_plan.values():
+            for e in items:
+                if e.organiser_id:
+                    org_keys.add(e.organiser.slug)
+                theme_keys |= {t.slug for t in e.themes.all()}
         members = Member.objects.filter(pk__in=member_ids)
         organizations = Organization.objects.filter(slug__in=org_keys)
         themes = Theme.objects.filter(slug__in=theme_keys)
@@ -462,8 +565,38 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
                 "member": plan.member.slug,
                 **{f: _value(getattr(plan, f)) for f in PLAN_FIELDS},
                 "commitments": [_export_commitment(c) for c in by_plan.get(plan.pk, [])],
+                "timeline": _export_timeline(timelines.get(plan.pk)),
+                "events": [_export_event(e) for e in events_by_plan.get(plan.pk, [])],
             }
             for plan in plans
+        ],
+    }
+
+
+def _export_timeline(timeline: Timeline | None) -> dict[str, Any] | None:
+    if timeline is None:
+        return None
+    return {
+        "published_on": timeline.published_on.isoformat(),
+        "where_published": timeline.where_published,
+        "source": timeline.source,
+    }
+
+
+def _export_event(event: Event) -> dict[str, Any]:
+    return {
+        **{f: _value(getattr(event, f)) for f in EVENT_FIELDS},
+        "organiser": event.organiser.slug if event.organiser_id else None,
+        "themes": sorted(t.slug for t in event.themes.all()),
+        "attendance": [
+            {
+                "source": t.source,
+                "state": t.state,
+                "civil_society": t.civil_society,
+                "others": t.others,
+                "note": t.note,
+            }
+            for t in sorted(event.tallies.all(), key=lambda t: t.source)
         ],
     }
 

@@ -64,6 +64,8 @@ def object_key(obj: models.Model) -> str:
 
 def to_jsonable(value: Any) -> Any:
     """Field values as they are written into the trace and versions."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()  # one spelling per instant
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -1,0 +1,188 @@
+"""Reads of the co-creation calendar: notice given, month views, attendance tables."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from traza.cocreation.models import (
+    AttendanceTally,
+    Event,
+    EventKind,
+    EventStatus,
+    Timeline,
+    notice_days_setting,
+)
+from traza.plans.models import ActionPlan
+
+
+@dataclass
+class Notice:
+    """Days between publication and start; ``short`` when under the notice setting."""
+
+    announced_on: dt.date | None
+    starts_on: dt.date
+    minimum: int
+
+    @property
+    def days(self) -> int | None:
+        if self.announced_on is None:
+            return None
+        return (self.starts_on - self.announced_on).days
+
+    @property
+    def short(self) -> bool:
+        return self.days is None or self.days < self.minimum
+
+
+def _local_date(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date()
+
+
+def event_notice(event: Event, timeline: Timeline | None) -> Notice:
+    if event.announced_at:
+        announced = _local_date(event.announced_at)
+    else:
+        announced = timeline.published_on if timeline else None
+    return Notice(announced, _local_date(event.starts_at), notice_days_setting())
+
+
+@dataclass
+class CalendarEvent:
+    event: Event
+    notice: Notice
+    tallies: list[AttendanceTally] = field(default_factory=list)
+
+
+@dataclass
+class PlanCalendar:
+    plan: ActionPlan
+    timeline: Timeline | None
+    events: list[CalendarEvent]
+    process_notice: Notice | None
+    minimum_notice: int
+
+    @property
+    def short_notice_count(self) -> int:
+        return sum(1 for item in self.events if item.notice.short)
+
+
+def _timeline(plan: ActionPlan) -> Timeline | None:
+    return Timeline.objects.filter(plan=plan).first()
+
+
+def plan_calendar(plan_id: int) -> PlanCalendar:
+    plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=plan_id)
+    timeline = _timeline(plan)
+    events = list(
+        Event.objects.filter(plan=plan)
+        .select_related("organiser")
+        .prefetch_related("themes", "tallies")
+        .order_by("starts_at", "id")
+    )
+    items = [CalendarEvent(e, event_notice(e, timeline), list(e.tallies.all())) for e in events]
+    held = [e for e in events if e.status != EventStatus.CANCELLED]
+    process = None
+    if held:
+        first = min(_local_date(e.starts_at) for e in held)
+        process = Notice(timeline.published_on if timeline else None, first, notice_days_setting())
+    return PlanCalendar(plan, timeline, items, process, notice_days_setting())
+
+
+@dataclass
+class MonthGrid:
+    year: int
+    month: int
+    weeks: list[list[tuple[dt.date | None, list[CalendarEvent]]]]
+    previous: str
+    next: str
+
+
+def month_grid(cal: PlanCalendar, month: str | None) -> MonthGrid:
+    """A month of the calendar (``YYYY-MM``; default: the month of the first event)."""
+    try:
+        year, number = (int(part) for part in (month or "").split("-"))
+        dt.date(year, number, 1)
+    except ValueError:
+        first = cal.events[0].event.starts_at if cal.events else timezone.now()
+        year, number = timezone.localtime(first).year, timezone.localtime(first).month
+    by_day: dict[dt.date, list[CalendarEvent]] = defaultdict(list)
+    for item in cal.events:
+        by_day[_local_date(item.event.starts_at)].append(item)
+    weeks = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, number):
+        weeks.append([(d if d.month == number else None, by_day.get(d, [])) for d in week])
+    previous = dt.date(year, number, 1) - dt.timedelta(days=1)
+    following = dt.date(year, number, 28) + dt.timedelta(days=4)
+    return MonthGrid(
+        year, number, weeks, f"{previous:%Y-%m}", f"{following.year:04d}-{following.month:02d}"
+    )
+
+
+@dataclass
+class AttendanceRow:
+    label: str
+    state: int
+    civil_society: int
+    others: int
+    source: str
+
+    @property
+    def total(self) -> int:
+        return self.state + self.civil_society + self.others
+
+    def percent(self, part: int) -> float:
+        return round(100 * part / self.total, 1) if self.total else 0.0
+
+    @property
+    def percents(self) -> tuple[float, float, float]:
+        return (
+            self.percent(self.state),
+            self.percent(self.civil_society),
+            self.percent(self.others),
+        )
+
+
+@dataclass
+class KindTable:
+    kind: EventKind
+    rows: list[AttendanceRow]
+    totals: dict[str, AttendanceRow]
+
+
+def attendance_by_kind(cal: PlanCalendar) -> list[KindTable]:
+    """Per kind of event, one row per event and source, and the total per source."""
+    tables: dict[str, KindTable] = {}
+    for item in cal.events:
+        for tally in item.tallies:
+            table = tables.setdefault(
+                item.event.kind, KindTable(EventKind(item.event.kind), [], {})
+            )
+            table.rows.append(
+                AttendanceRow(
+                    item.event.title, tally.state, tally.civil_society, tally.others, tally.source
+                )
+            )
+            total = table.totals.setdefault(tally.source, AttendanceRow("", 0, 0, 0, tally.source))
+            total.state += tally.state
+            total.civil_society += tally.civil_society
+            total.others += tally.others
+    return list(tables.values())
+
+
+def event_page(event_id: int) -> tuple[Event, Notice, list[AttendanceRow]]:
+    event = get_object_or_404(
+        Event.objects.select_related("plan__member", "organiser").prefetch_related("themes"),
+        pk=event_id,
+    )
+    notice = event_notice(event, _timeline(event.plan))
+    rows = [
+        AttendanceRow(event.title, t.state, t.civil_society, t.others, t.source)
+        for t in event.tallies.all()
+    ]
+    return event, notice, rows
