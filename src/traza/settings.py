@@ -177,6 +177,8 @@ TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right 
 TRAZA_MAIL_MAX_ATTEMPTS = int(os.environ.get("TRAZA_MAIL_MAX_ATTEMPTS", "8"))
 TRAZA_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("TRAZA_MAIL_RETRY_BASE_SECONDS", "60"))
 TRAZA_MAIL_LEASE_SECONDS = int(os.environ.get("TRAZA_MAIL_LEASE_SECONDS", "600"))
+# The public address of the site, for links in e-mails.
+TRAZA_BASE_URL = os.environ.get("TRAZA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
 
 LOGGING = {

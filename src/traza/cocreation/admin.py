@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation import services
-from traza.cocreation.models import AttendanceTally, Event, Timeline
+from traza.cocreation.models import AttendanceTally, Contribution, Event, Response, Timeline
 from traza.core.admin_base import TracedAdmin
 
 
@@ -38,3 +39,59 @@ class AttendanceTallyAdmin(TracedAdmin):
     list_filter = ("event__plan", "event__kind")
     search_fields = ("event__title", "source")
     list_select_related = ("event",)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(TracedAdmin):
+    """Staff enter what arrived at events, by e-mail or letter; a contribution is never edited."""
+
+    list_display = ("id", "plan", "channel", "theme", "received_at", "outcome")
+    list_filter = ("plan", "channel", "theme", "response__outcome")
+    search_fields = ("text", "author_name", "author_organization")
+    list_select_related = ("plan", "theme", "response")
+    autocomplete_fields = ("commitment",)
+    date_hierarchy = "received_at"
+
+    @admin.display(description=_("outcome"))
+    def outcome(self, obj):
+        response = getattr(obj, "response", None)
+        return response.get_outcome_display() if response else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [f.name for f in Contribution._meta.concrete_fields if f.editable]
+        return ()
+
+    def call_service(self, actor, stored, form, values):
+        if stored is not None:
+            return stored
+        return services.record_contribution(
+            actor, values, reason=form.cleaned_data.get("change_reason", "")
+        )
+
+
+@admin.register(Response)
+class ResponseAdmin(TracedAdmin):
+    list_display = (
+        "contribution",
+        "outcome",
+        "reason_category",
+        "deciding_body",
+        "decided_on",
+        "revision",
+    )
+    list_filter = ("outcome", "reason_category", "deciding_body", "contribution__plan")
+    search_fields = ("text",)
+    list_select_related = ("contribution",)
+    autocomplete_fields = ("contribution", "changed_versions")
+    exclude = ("published_at", "revision")
+
+    def call_service(self, actor, stored, form, values):
+        contribution = values.pop("contribution", None) or stored.contribution
+        return services.publish_response(
+            actor,
+            contribution,
+            values,
+            versions=form.cleaned_data.get("changed_versions") or [],
+            reason=form.cleaned_data.get("change_reason", ""),
+        )

@@ -133,3 +133,178 @@ class AttendanceTally(models.Model):
     @property
     def total(self) -> int:
         return self.state + self.civil_society + self.others
+
+
+class Channel(models.TextChoices):
+    EVENT = "event", _("at an event")
+    VIRTUAL_FORUM = "virtual_forum", _("virtual forum")
+    EMAIL = "email", _("e-mail")
+    WEB_FORM = "web_form", _("web form")
+    LETTER = "letter", _("letter")
+    FORUM_MEMBER = "forum_member", _("forum member")
+
+
+class Contribution(models.Model):
+    """Anything a participant proposes or comments, from any channel."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("author's e-mail"), blank=True)
+    author_organization = models.CharField(_("author's organisation"), max_length=300, blank=True)
+    show_author = models.BooleanField(_("the author agreed to publish their name"), default=False)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("theme"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    commitment = models.ForeignKey(
+        "plans.Commitment",
+        verbose_name=_("about the proposal or commitment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    text = models.TextField(_("contribution"))
+    received_at = models.DateTimeField(_("received"), db_index=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        indexes = [models.Index(fields=["plan", "channel"])]
+
+    def __str__(self) -> str:
+        return _("Contribution %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cocreation:contribution", args=[self.pk])
+
+    @property
+    def public_author(self) -> str:
+        """What the public sees: the name only with the author's consent."""
+        if self.show_author and (self.author_name or self.author_organization):
+            return ", ".join(p for p in (self.author_name, self.author_organization) if p)
+        return str(_("A participant"))
+
+
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", _("adopted")
+    PARTIALLY_ADOPTED = "partially_adopted", _("partially adopted")
+    MERGED = "merged", _("merged with another proposal")
+    NOT_ADOPTED = "not_adopted", _("not adopted")
+    DUPLICATE = "duplicate", _("duplicate")
+    OUT_OF_SCOPE = "out_of_scope", _("out of scope")
+    PENDING = "pending", _("pending")
+
+
+# Outcomes that change a commitment's text, and may link the versions they changed.
+CHANGING_OUTCOMES = {Outcome.ADOPTED, Outcome.PARTIALLY_ADOPTED, Outcome.MERGED}
+
+
+class ReasonCategory(models.TextChoices):
+    OUTSIDE_COMPETENCE = "outside_competence", _("outside the entity's competence")
+    ALREADY_DONE = "already_done", _("already carried out by another programme")
+    LEGALLY_UNVIABLE = "legally_unviable", _("legally unviable")
+    UNRELATED_TO_VALUES = "unrelated_to_values", _("unrelated to OGP values")
+    NO_BUDGET = "no_budget", _("no budget")
+    OTHER = "other", _("other reason")
+
+
+class DecidingBody(models.TextChoices):
+    THEMATIC_TABLE = "thematic_table", _("thematic table")
+    REGIONAL_WORKSHOP = "regional_workshop", _("regional workshop")
+    NATIONAL_TABLE = "national_table", _("national table")
+    TECHNICAL_MEETING = "technical_meeting", _("technical meeting with the sector")
+    SECRETARIAT = "secretariat", _("secretariat")
+    FORUM = "forum", _("multi-stakeholder forum")
+
+
+class Response(models.Model):
+    """The written, public, reasoned decision on a contribution."""
+
+    contribution = models.OneToOneField(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.PROTECT,
+        related_name="response",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason_category = models.CharField(
+        _("reason"), max_length=30, choices=ReasonCategory.choices, blank=True
+    )
+    text = models.TextField(_("reasoned response"), blank=True)
+    deciding_body = models.CharField(_("decided by"), max_length=30, choices=DecidingBody.choices)
+    deciding_sector = models.ForeignKey(
+        Organization,
+        verbose_name=_("sector (technical meeting)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_on = models.DateField(_("decided on"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    changed_versions = models.ManyToManyField(
+        "plans.CommitmentVersion",
+        verbose_name=_("commitment versions it changed"),
+        blank=True,
+        related_name="responses",
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    class Meta:
+        verbose_name = _("reasoned response")
+        verbose_name_plural = _("reasoned responses")
+
+    def __str__(self) -> str:
+        return f"{self.contribution}: {self.get_outcome_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.outcome != Outcome.PENDING and not self.text.strip():
+            errors["text"] = _("Every decision needs a written reason for the participant.")
+        if self.outcome in (Outcome.NOT_ADOPTED, Outcome.OUT_OF_SCOPE) and not self.reason_category:
+            errors["reason_category"] = _("Say why the contribution was not adopted.")
+        if self.deciding_body == DecidingBody.TECHNICAL_MEETING and not self.deciding_sector_id:
+            errors["deciding_sector"] = _("Name the sector of the technical meeting.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ResponseRevision(models.Model):
+    """Every published text of a response: editing keeps the history."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    snapshot = models.JSONField(_("content"))
+    created_at = models.DateTimeField(_("date"))
+    reason = models.TextField(_("reason for the change"), blank=True)
+
+    class Meta:
+        ordering = ["response", "number"]
+        verbose_name = _("response revision")
+        verbose_name_plural = _("response revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="response_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} r{self.number}"

@@ -186,3 +186,32 @@ def event_page(event_id: int) -> tuple[Event, Notice, list[AttendanceRow]]:
         for t in event.tallies.all()
     ]
     return event, notice, rows
+
+
+def contribution_page(contribution_id: int):
+    """A contribution with its response, the versions it changed and when its author was told."""
+    from traza.cocreation.models import Contribution, Response
+    from traza.notifications.models import MessageStatus, OutboxMessage
+
+    contribution = get_object_or_404(
+        Contribution.objects.select_related(
+            "plan__member", "event", "theme", "commitment", "response__deciding_sector"
+        ),
+        pk=contribution_id,
+    )
+    response = getattr(contribution, "response", None)
+    versions = []
+    told_at = None
+    if response is not None:
+        versions = list(response.changed_versions.select_related("commitment"))
+        sent = (
+            OutboxMessage.objects.filter(
+                object_type=Response._meta.label_lower,
+                object_id=str(response.pk),
+                status=MessageStatus.SENT,
+            )
+            .order_by("-sent_at")
+            .first()
+        )
+        told_at = sent.sent_at if sent else None
+    return contribution, response, versions, told_at

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from traza.cocreation.models import AttendanceTally, Event, Timeline
-from traza.core.services import record, save_traced, trace_language
-from traza.plans.models import Theme
+from traza.cocreation.models import (
+    CHANGING_OUTCOMES,
+    AttendanceTally,
+    Channel,
+    Contribution,
+    Event,
+    EventKind,
+    EventStatus,
+    Outcome,
+    Response,
+    ResponseRevision,
+    Timeline,
+)
+from traza.core.services import field_values, record, require_perm, save_traced, trace_language
+from traza.notifications.services import enqueue
+from traza.plans.models import ActionPlan, CommitmentVersion, Stage, Theme
 
 
 @transaction.atomic
@@ -62,3 +80,152 @@ def save_tally(
     tally = tally or AttendanceTally()
     event = values.get("event") or tally.event
     return save_traced(actor, tally, values, reason=reason, scope=event)[0]
+
+
+# --- contributions and reasoned responses --------------------------------------------------
+
+# Personal data never enters the trace; only these fields of a contribution do.
+CONTRIBUTION_TRACED_FIELDS = ["channel", "event", "theme", "commitment", "show_author"]
+
+
+def consultation_open(plan: ActionPlan, now: dt.datetime | None = None) -> bool:
+    """The public form takes contributions while the plan is in co-creation, or while one of
+    its virtual consultations runs."""
+    now = now or timezone.now()
+    if plan.stage == Stage.CO_CREATION:
+        return True
+    return (
+        Event.objects.filter(
+            plan=plan,
+            kind=EventKind.VIRTUAL_CONSULTATION,
+            starts_at__lte=now,
+            ends_at__gte=now,
+        )
+        .exclude(status=EventStatus.CANCELLED)
+        .exists()
+    )
+
+
+def _record_contribution(actor: Any, contribution: Contribution, reason: str) -> None:
+    with trace_language():
+        summary = _("Received contribution %(number)s through %(channel)s") % {
+            "number": contribution.pk,
+            "channel": contribution.get_channel_display(),
+        }
+    record(
+        actor,
+        "create",
+        contribution,
+        summary=summary,
+        reason=reason,
+        changes={
+            k: [None, v] for k, v in field_values(contribution, CONTRIBUTION_TRACED_FIELDS).items()
+        },
+    )
+
+
+@transaction.atomic
+def submit_contribution(plan: ActionPlan, values: dict[str, Any]) -> Contribution:
+    """A participant's contribution through the public form."""
+    if not consultation_open(plan):
+        raise ValidationError(_("This plan is not taking contributions now."))
+    contribution = Contribution(
+        plan=plan, channel=Channel.WEB_FORM, received_at=timezone.now(), **values
+    )
+    contribution.full_clean()
+    contribution.save()
+    _record_contribution(None, contribution, "")
+    return contribution
+
+
+@transaction.atomic
+def record_contribution(actor: Any, values: dict[str, Any], reason: str = "") -> Contribution:
+    """Staff entry of what arrived at an event, by e-mail, letter or from a forum member."""
+    require_perm(actor, "cocreation.add_contribution")
+    contribution = Contribution(**values)
+    contribution.full_clean()
+    contribution.save()
+    _record_contribution(actor, contribution, reason)
+    return contribution
+
+
+def response_snapshot(response: Response) -> dict[str, Any]:
+    values = field_values(
+        response,
+        ["outcome", "reason_category", "text", "deciding_body", "deciding_sector", "decided_on"],
+    )
+    values["changed_versions"] = sorted(response.changed_versions.values_list("pk", flat=True))
+    return values
+
+
+def _notify_author(response: Response) -> None:
+    contribution = response.contribution
+    if not contribution.author_email or response.outcome == Outcome.PENDING:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Reasoned response to your contribution %(number)s") % {
+            "number": contribution.pk
+        }
+        body = render_to_string(
+            "cocreation/email/response.txt",
+            {
+                "response": response,
+                "contribution": contribution,
+                "url": f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}",
+            },
+        )
+    enqueue(
+        contribution.author_email,
+        subject,
+        body,
+        purpose="response_published",
+        about=response,
+    )
+
+
+@transaction.atomic
+def publish_response(
+    actor: Any,
+    contribution: Contribution,
+    values: dict[str, Any],
+    *,
+    versions: Iterable[CommitmentVersion] = (),
+    reason: str = "",
+) -> Response:
+    """Publish (or revise) the reasoned response to a contribution and tell its author."""
+    versions = list(versions)
+    stored = Response.objects.filter(contribution=contribution).first()
+    outcome = values.get("outcome", stored.outcome if stored else None)
+    if versions and outcome not in CHANGING_OUTCOMES:
+        raise ValidationError(
+            {
+                "changed_versions": _(
+                    "Only an adopted, partly adopted or merged contribution changes a commitment."
+                )
+            }
+        )
+    if any(v.commitment.plan_id != contribution.plan_id for v in versions):
+        raise ValidationError({"changed_versions": _("The versions must belong to this plan.")})
+    before = response_snapshot(stored) if stored else None
+    values = {**values, "published_at": timezone.now()}
+    if stored is None:
+        values["contribution"] = contribution
+    else:
+        values["revision"] = stored.revision + 1
+    response, _changes = save_traced(
+        actor, stored or Response(), values, reason=reason, scope=contribution
+    )
+    response.changed_versions.set(versions)
+    snapshot = response_snapshot(response)
+    if before == snapshot:
+        transaction.set_rollback(True)  # nothing changed: no new revision, no new e-mail
+        return stored
+    ResponseRevision.objects.create(
+        response=response,
+        number=response.revision,
+        snapshot=snapshot,
+        created_at=response.published_at,
+        reason=reason,
+    )
+    _notify_author(response)
+    return response

@@ -9,5 +9,7 @@ urlpatterns = [
     path(_("plans/<int:pk>/calendar/"), views.plan_calendar, name="calendar"),
     path(_("plans/<int:pk>/calendar.ics"), views.plan_ics, name="calendar-ics"),
     path(_("events/<int:pk>/"), views.event_detail, name="event"),
+    path(_("plans/<int:pk>/contribute/"), views.contribute, name="contribute"),
+    path(_("contributions/<int:pk>/"), views.contribution_detail, name="contribution"),
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
 ]

@@ -1,10 +1,15 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from traza.cocreation import queries
+from traza.cocreation import queries, services
+from traza.cocreation.forms import ContributionForm
 from traza.cocreation.ical import calendar_bytes
 from traza.cocreation.models import Event
+from traza.plans.models import ActionPlan
 
 
 def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -38,3 +43,45 @@ def plan_ics(request: HttpRequest, pk: int) -> HttpResponse:
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     return _ics(request, [event], event.title, slugify(event.title)[:60] or f"event-{pk}")
+
+
+def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution, response, versions, told_at = queries.contribution_page(pk)
+    return render(
+        request,
+        "cocreation/contribution_detail.html",
+        {
+            "contribution": contribution,
+            "response": response,
+            "versions": versions,
+            "told_at": told_at,
+        },
+    )
+
+
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan, pk=pk)
+    is_open = services.consultation_open(plan)
+    form = ContributionForm(request.POST or None, plan=plan)
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            contribution = services.submit_contribution(plan, form.contribution_values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your contribution was received; you will get the reasoned response by e-mail."
+                ),
+            )
+            return redirect(contribution.get_absolute_url())
+    status = 200 if is_open else 403
+    if request.method == "POST" and is_open and not form.is_valid():
+        status = 400
+    return render(
+        request,
+        "cocreation/contribute.html",
+        {"plan": plan, "form": form, "is_open": is_open},
+        status=status,
+    )

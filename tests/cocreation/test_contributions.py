@@ -1,0 +1,204 @@
+import datetime as dt
+import time
+
+import pytest
+from django.core import mail, signing
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from tests.notifications.test_outbox import LOCMEM, SMTP_DOWN
+from traza.cocreation import services
+from traza.cocreation.forms import SALT
+from traza.cocreation.models import Contribution, Response
+from traza.core.models import TraceEvent
+from traza.core.services import SYSTEM
+from traza.notifications.models import OutboxMessage
+from traza.notifications.services import deliver_due
+from traza.plans import services as plan_services
+
+
+@pytest.fixture
+def open_plan(make_plan):
+    plan = make_plan(n=2, m=1)
+    return plan_services.set_plan_stage(SYSTEM, plan, "co_creation")
+
+
+def form_data(**overrides):
+    data = {
+        "text": "Publicar los contratos de obras en formato abierto.",
+        "author_name": "Ana Quispe",
+        "author_email": "ana@example.org",
+        "author_organization": "Red Ciudadana",
+        "consent": "on",
+        "website": "",
+        "started": signing.dumps(time.time() - 10, salt=SALT),
+    }
+    data.update(overrides)
+    return data
+
+
+def contribute_url(plan) -> str:
+    return f"/planes/{plan.pk}/aportar/"
+
+
+def test_contribution_answered_not_adopted_reaches_its_author_despite_a_mail_failure(
+    client, open_plan, editor
+):
+    response = client.post(contribute_url(open_plan), form_data())
+    assert response.status_code == 302
+    contribution = Contribution.objects.get()
+    assert contribution.channel == "web_form" and not contribution.show_author
+    page = client.get(response["Location"]).content.decode()
+    assert "Ana Quispe" not in page and "ana@example.org" not in page  # no consent to publish
+    assert "Un participante" in page
+
+    services.publish_response(
+        editor,
+        contribution,
+        {
+            "outcome": "not_adopted",
+            "reason_category": "outside_competence",
+            "text": "La contratación de obras corresponde al OSCE, no a esta entidad.",
+            "deciding_body": "secretariat",
+            "decided_on": dt.date(2026, 11, 20),
+        },
+    )
+    assert OutboxMessage.objects.count() == 1
+    message = OutboxMessage.objects.get()
+    assert message.to == "ana@example.org"
+    assert "OSCE" in message.body and contribution.get_absolute_url() in message.body
+
+    with SMTP_DOWN:
+        assert deliver_due().retried == 1
+    message.refresh_from_db()
+    with LOCMEM:
+        assert deliver_due(now=message.next_attempt_at + dt.timedelta(seconds=1)).sent == 1
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ana@example.org"]
+
+    page = client.get(contribution.get_absolute_url())
+    html = page.content.decode()
+    assert "No adoptado" in html
+    assert "Fuera de la competencia de la entidad" in html
+    assert "Secretaría" in html
+    assert page.context["told_at"] is not None
+    assert "ana@example.org" not in html
+
+
+def test_consented_author_is_shown(client, open_plan):
+    client.post(contribute_url(open_plan), form_data(show_author="on"))
+    html = client.get(Contribution.objects.get().get_absolute_url()).content.decode()
+    assert "Ana Quispe, Red Ciudadana" in html
+    assert "ana@example.org" not in html
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"consent": ""}, "consent"),
+        ({"author_email": "not-an-email"}, "author_email"),
+        ({"text": ""}, "text"),
+        ({"website": "http://spam.example"}, "website"),
+        ({"started": "forged"}, "started"),
+        ({"started": signing.dumps(time.time(), salt=SALT)}, "started"),
+    ],
+)
+def test_bad_submissions_get_a_message_and_write_nothing(client, open_plan, overrides, field):
+    events = TraceEvent.objects.count()
+    response = client.post(contribute_url(open_plan), form_data(**overrides))
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert Contribution.objects.count() == 0
+    assert TraceEvent.objects.count() == events
+
+
+def test_a_closed_plan_takes_no_contributions(client, demo):
+    response = client.post(contribute_url(demo), form_data())
+    assert response.status_code == 403
+    assert Contribution.objects.count() == 0
+    with pytest.raises(ValidationError):
+        services.submit_contribution(demo, {"text": "x"})
+
+
+def test_the_trace_of_a_contribution_holds_no_personal_data(client, open_plan):
+    client.post(contribute_url(open_plan), form_data())
+    event = TraceEvent.objects.order_by("-id").first()
+    assert event.object_type == "cocreation.contribution"
+    assert event.actor_label == "anonymous"
+    assert "Ana" not in str(event.changes) and "example.org" not in str(event.changes)
+
+
+def _contribution(plan) -> Contribution:
+    return services.record_contribution(
+        SYSTEM,
+        {
+            "plan": plan,
+            "channel": "email",
+            "text": "Aporte",
+            "author_email": "b@example.org",
+            "received_at": dt.datetime(2026, 1, 5, tzinfo=dt.UTC),
+        },
+    )
+
+
+RESPONSE = {
+    "outcome": "adopted",
+    "text": "Se incorporó.",
+    "deciding_body": "national_table",
+    "decided_on": dt.date(2026, 2, 1),
+}
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({**RESPONSE, "text": " "}, "text"),
+        ({**RESPONSE, "outcome": "not_adopted", "reason_category": ""}, "reason_category"),
+        ({**RESPONSE, "deciding_body": "technical_meeting"}, "deciding_sector"),
+        ({**RESPONSE, "outcome": "maybe"}, "outcome"),
+    ],
+)
+def test_invalid_responses_are_refused(open_plan, editor, values, field):
+    contribution = _contribution(open_plan)
+    before = (TraceEvent.objects.count(), OutboxMessage.objects.count())
+    with pytest.raises(ValidationError) as error:
+        services.publish_response(editor, contribution, values)
+    assert field in error.value.message_dict
+    assert not Response.objects.exists()
+    assert (TraceEvent.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def test_an_outcome_that_contradicts_its_links_is_refused(open_plan, editor):
+    contribution = _contribution(open_plan)
+    version = open_plan.commitments.first().versions.last()
+    with pytest.raises(ValidationError) as error:
+        services.publish_response(
+            editor, contribution, {**RESPONSE, "outcome": "duplicate"}, versions=[version]
+        )
+    assert "changed_versions" in error.value.message_dict
+    response = services.publish_response(editor, contribution, RESPONSE, versions=[version])
+    assert list(response.changed_versions.all()) == [version]
+
+
+def test_editing_a_response_keeps_history_and_notifies_again(open_plan, editor):
+    contribution = _contribution(open_plan)
+    services.publish_response(editor, contribution, RESPONSE)
+    services.publish_response(editor, contribution, RESPONSE)  # nothing changed: nothing sent
+    assert OutboxMessage.objects.count() == 1
+    response = services.publish_response(
+        editor, contribution, {**RESPONSE, "text": "Se incorporó en el hito 2."}, reason="Typo"
+    )
+    assert response.revision == 2
+    assert [r.snapshot["text"] for r in response.revisions.all()] == [
+        "Se incorporó.",
+        "Se incorporó en el hito 2.",
+    ]
+    assert OutboxMessage.objects.count() == 2
+
+
+def test_only_permitted_people_answer(open_plan, outsider):
+    contribution = _contribution(open_plan)
+    with pytest.raises(PermissionDenied):
+        services.publish_response(outsider, contribution, RESPONSE)
+    with pytest.raises(PermissionDenied):
+        services.record_contribution(
+            outsider, {"plan": open_plan, "channel": "letter", "text": "x"}
+        )
