@@ -204,3 +204,46 @@ def test_only_permitted_people_answer(open_plan, outsider):
         services.record_contribution(
             outsider, {"plan": open_plan, "channel": "letter", "text": "x"}
         )
+
+
+def test_plan_contributions_page_counts_filters_and_stays_fixed_in_queries(
+    client, open_plan, editor
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    theme = open_plan.commitments.first().theme
+    url = f"/planes/{open_plan.pk}/aportes/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context)
+
+    for channel in ("email", "email", "letter"):
+        services.record_contribution(
+            SYSTEM,
+            {
+                "plan": open_plan,
+                "channel": channel,
+                "theme": theme,
+                "text": "x",
+                "received_at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            },
+        )
+    few = queries()
+    first = Contribution.objects.first()
+    services.publish_response(editor, first, RESPONSE)
+    for _ in range(6):
+        _contribution(open_plan)
+    assert queries() == few
+    response = client.get(url)
+    stats = response.context["stats"]
+    assert stats.total == 9 and stats.answered == 1 and stats.answered_percent == 11
+    rows = {theme: counts for theme, counts, _total in stats.by_channel_theme}
+    assert rows[theme.name] == [2, 1]  # e-mail, letter
+    assert rows["—"] == [6, 0]
+    assert len(client.get(url + "?outcome=unanswered").context["page"].object_list) == 8
+    assert len(client.get(url + "?channel=letter").context["page"].object_list) == 1
+    for bad in ("?channel=fax", "?outcome=<script>", "?page=abc", "?page=9999"):
+        assert client.get(url + bad).status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -215,3 +216,66 @@ def contribution_page(contribution_id: int):
         )
         told_at = sent.sent_at if sent else None
     return contribution, response, versions, told_at
+
+
+@dataclass
+class ContributionStats:
+    total: int
+    answered: int
+    median_days: float | None
+    slowest_days: int | None
+    by_channel_theme: list[tuple[str, list[int], int]]
+    channels: list[str]
+
+    @property
+    def answered_percent(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def contribution_stats(plan: ActionPlan) -> ContributionStats:
+    """Counts by channel × theme (seed 002, Cuadro 4), share answered, days to answer.
+
+    A contribution counts as answered only when its response is published and not pending.
+    """
+    from traza.cocreation.models import Channel, Contribution, Outcome
+
+    rows = list(
+        Contribution.objects.filter(plan=plan).values_list(
+            "channel", "theme__name", "received_at", "response__outcome", "response__published_at"
+        )
+    )
+    channels = [c for c in Channel.values if any(r[0] == c for r in rows)]
+    table: dict[str, list[int]] = {}
+    delays = []
+    for channel, theme, received, outcome, published in rows:
+        counts = table.setdefault(theme or "—", [0] * len(channels))
+        counts[channels.index(channel)] += 1
+        if published and outcome != Outcome.PENDING:
+            delays.append((published - received).days)
+    by_channel_theme = [(theme, counts, sum(counts)) for theme, counts in sorted(table.items())]
+    labels = [str(Channel(c).label) for c in channels]
+    return ContributionStats(
+        total=len(rows),
+        answered=len(delays),
+        median_days=statistics.median(delays) if delays else None,
+        slowest_days=max(delays) if delays else None,
+        by_channel_theme=by_channel_theme,
+        channels=labels,
+    )
+
+
+def plan_contributions(plan: ActionPlan, channel: str = "", outcome: str = ""):
+    from traza.cocreation.models import Contribution
+
+    queryset = (
+        Contribution.objects.filter(plan=plan)
+        .select_related("theme", "commitment", "response", "event")
+        .order_by("-received_at", "-id")
+    )
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if outcome == "unanswered":
+        queryset = queryset.filter(response__isnull=True)
+    elif outcome:
+        queryset = queryset.filter(response__outcome=outcome)
+    return queryset

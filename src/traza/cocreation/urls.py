@@ -10,6 +10,7 @@ urlpatterns = [
     path(_("plans/<int:pk>/calendar.ics"), views.plan_ics, name="calendar-ics"),
     path(_("events/<int:pk>/"), views.event_detail, name="event"),
     path(_("plans/<int:pk>/contribute/"), views.contribute, name="contribute"),
+    path(_("plans/<int:pk>/contributions/"), views.contribution_list, name="contributions"),
     path(_("contributions/<int:pk>/"), views.contribution_detail, name="contribution"),
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
 ]

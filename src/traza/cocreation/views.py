@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from traza.cocreation import queries, services
 from traza.cocreation.forms import ContributionForm
 from traza.cocreation.ical import calendar_bytes
-from traza.cocreation.models import Event
+from traza.cocreation.models import Channel, Event, Outcome
 from traza.plans.models import ActionPlan
 
 
@@ -84,4 +85,30 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
         "cocreation/contribute.html",
         {"plan": plan, "form": form, "is_open": is_open},
         status=status,
+    )
+
+
+def contribution_list(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=pk)
+    channel = request.GET.get("channel", "")
+    outcome = request.GET.get("outcome", "")
+    if channel not in Channel.values:
+        channel = ""
+    if outcome not in [*Outcome.values, "unanswered"]:
+        outcome = ""
+    paginator = Paginator(queries.plan_contributions(plan, channel, outcome), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cocreation/contribution_list.html",
+        {
+            "plan": plan,
+            "page": page,
+            "stats": queries.contribution_stats(plan),
+            "channels": Channel.choices,
+            "outcomes": Outcome.choices,
+            "channel": channel,
+            "outcome": outcome,
+            "is_open": services.consultation_open(plan),
+        },
     )
