@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation import services
-from traza.cocreation.models import AttendanceTally, Contribution, Event, Response, Timeline
+from traza.cocreation.models import (
+    AttendanceTally,
+    Contribution,
+    Event,
+    Registration,
+    Response,
+    Timeline,
+)
 from traza.core.admin_base import TracedAdmin
 
 
@@ -95,3 +102,33 @@ class ResponseAdmin(TracedAdmin):
             versions=form.cleaned_data.get("changed_versions") or [],
             reason=form.cleaned_data.get("change_reason", ""),
         )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Staff see registrations and record attendance; the person's data are not edited here."""
+
+    list_display = ("event", "name", "organization", "sector", "status", "attended")
+    list_filter = ("event__plan", "event", "status", "sector", "attended")
+    search_fields = ("name", "organization", "email")
+    list_select_related = ("event",)
+    actions = ["mark_attended", "mark_absent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Registration._meta.concrete_fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    def mark_attended(self, request, queryset):
+        for registration in queryset.select_related("event"):
+            services.record_attendance(request.user, registration, True)
+
+    @admin.action(description=_("Mark as absent"), permissions=["change"])
+    def mark_absent(self, request, queryset):
+        for registration in queryset.select_related("event"):
+            services.record_attendance(request.user, registration, False)

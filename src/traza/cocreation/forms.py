@@ -1,5 +1,5 @@
-"""The public contribution form. Spam protection needs no outside service: a hidden field
-that people leave empty and a signed timestamp that must be a few seconds old."""
+"""Public forms. Spam protection needs no outside service: a hidden field that people leave
+empty and a signed timestamp that must be a few seconds old."""
 
 from __future__ import annotations
 
@@ -9,14 +9,59 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from traza.cocreation.models import Registration
 from traza.plans.models import ActionPlan, Commitment, Theme
 
 MIN_SECONDS = 3
 MAX_SECONDS = 24 * 3600
 SALT = "traza.contribution-form"
 
+PERSONAL_DATA_CONSENT = _(
+    "I agree that my personal data are processed to answer my contribution, as the "
+    "personal data protection law allows (Ley 29733)."
+)
+REGISTRATION_CONSENT = _(
+    "I agree that my personal data are processed to organise this event and to count its "
+    "participation, as the personal data protection law allows (Ley 29733). They are never "
+    "published."
+)
 
-class ContributionForm(forms.Form):
+
+class HumanCheckForm(forms.Form):
+    """A hidden field people leave empty and a signed time the form was opened."""
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=SALT)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Leave this field empty."))
+        return ""
+
+    def clean_started(self) -> float:
+        try:
+            started = float(
+                signing.loads(self.cleaned_data["started"], salt=SALT, max_age=MAX_SECONDS)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(_("The form expired. Please send it again.")) from None
+        if time.time() - started < MIN_SECONDS:
+            raise forms.ValidationError(
+                _("That was too fast. Please check your text and send it again.")
+            )
+        return started
+
+
+class ContributionForm(HumanCheckForm):
     text = forms.CharField(
         label=_("Your contribution"),
         max_length=5000,
@@ -42,54 +87,54 @@ class ContributionForm(forms.Form):
         label=_("Publish my name and organisation beside my contribution"), required=False
     )
     consent = forms.BooleanField(
-        label=_(
-            "I agree that my personal data are processed to answer my contribution, as the "
-            "personal data protection law allows (Ley 29733)."
-        ),
+        label=PERSONAL_DATA_CONSENT,
         error_messages={"required": _("We need your consent to process your contribution.")},
     )
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
+    field_order = [
+        "text",
+        "commitment",
+        "theme",
+        "author_name",
+        "author_email",
+        "author_organization",
+        "show_author",
+        "consent",
+    ]
 
     def __init__(self, *args, plan: ActionPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment"].queryset = Commitment.objects.filter(plan=plan).order_by("number")
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=SALT)
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
-
-    def clean_started(self) -> float:
-        try:
-            started = float(
-                signing.loads(self.cleaned_data["started"], salt=SALT, max_age=MAX_SECONDS)
-            )
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(_("The form expired. Please send it again.")) from None
-        if time.time() - started < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("That was too fast. Please check your text and send it again.")
-            )
-        return started
 
     def contribution_values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            key: data[key]
-            for key in (
-                "text",
-                "commitment",
-                "theme",
-                "author_name",
-                "author_email",
-                "author_organization",
-                "show_author",
-            )
-        }
+        return {key: self.cleaned_data[key] for key in self.field_order if key != "consent"}
+
+
+class RegistrationForm(HumanCheckForm, forms.ModelForm):
+    consent = forms.BooleanField(
+        label=REGISTRATION_CONSENT,
+        error_messages={"required": _("We need your consent to register you.")},
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "name",
+            "email",
+            "organization",
+            "sector",
+            "civil_society_type",
+            "region",
+            "access_needs",
+        ]
+        widgets = {"access_needs": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"access_needs": _("Interpretation, sign language, step-free access…")}
+
+    field_order = [*Meta.fields, "consent"]
+
+    def _post_clean(self):
+        """The service validates the registration with its event, in its own transaction."""
+
+    def registration_values(self) -> dict:
+        values = {key: self.cleaned_data[key] for key in self.Meta.fields}
+        values["consent_text"] = str(REGISTRATION_CONSENT)
+        return values

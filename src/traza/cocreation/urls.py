@@ -13,4 +13,10 @@ urlpatterns = [
     path(_("plans/<int:pk>/contributions/"), views.contribution_list, name="contributions"),
     path(_("contributions/<int:pk>/"), views.contribution_detail, name="contribution"),
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
+    path(_("events/<int:pk>/register/"), views.register, name="register"),
+    path(
+        _("registrations/cancel/<str:token>/"),
+        views.cancel_registration,
+        name="cancel-registration",
+    ),
 ]

@@ -7,9 +7,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from traza.cocreation import queries, services
-from traza.cocreation.forms import ContributionForm
+from traza.cocreation.forms import ContributionForm, RegistrationForm
 from traza.cocreation.ical import calendar_bytes
-from traza.cocreation.models import Channel, Event, Outcome
+from traza.cocreation.models import Channel, Event, Outcome, Registration, RegistrationStatus
 from traza.plans.models import ActionPlan
 
 
@@ -24,7 +24,14 @@ def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event, notice, rows = queries.event_page(pk)
     return render(
-        request, "cocreation/event_detail.html", {"event": event, "notice": notice, "rows": rows}
+        request,
+        "cocreation/event_detail.html",
+        {
+            "event": event,
+            "notice": notice,
+            "rows": rows,
+            "registration_open": services.registration_open(event),
+        },
     )
 
 
@@ -112,3 +119,47 @@ def contribution_list(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": services.consultation_open(plan),
         },
     )
+
+
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(Event.objects.select_related("plan"), pk=pk)
+    is_open = services.registration_open(event)
+    form = RegistrationForm(request.POST or None)
+    status = 200 if is_open else 403
+    if request.method == "POST" and is_open:
+        if form.is_valid():
+            try:
+                registration = services.register(event, form.registration_values())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if registration.status == RegistrationStatus.CONFIRMED:
+                    text = _(
+                        "You are registered. We sent the details and a calendar file to your e-mail."
+                    )
+                else:
+                    text = _(
+                        "The event is full: you are on the waiting list. We will write if a place opens."
+                    )
+                messages.success(request, text)
+                return redirect(event.get_absolute_url())
+        status = 400
+    return render(
+        request,
+        "cocreation/register.html",
+        {"event": event, "form": form, "is_open": is_open},
+        status=status,
+    )
+
+
+def cancel_registration(request: HttpRequest, token: str) -> HttpResponse:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), cancel_token=token
+    )
+    if request.method == "POST":
+        services.cancel_registration(token)
+        messages.success(
+            request, _("Your registration is cancelled. Thank you for freeing the place.")
+        )
+        return redirect(registration.event.get_absolute_url())
+    return render(request, "cocreation/cancel_registration.html", {"registration": registration})
