@@ -173,6 +173,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 TRAZA_NOTICE_DAYS = int(
     os.environ.get("TRAZA_NOTICE_DAYS", "14")
 )  # product choice, not an OGP rule
+TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
+FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs
 TRAZA_MAIL_MAX_ATTEMPTS = int(os.environ.get("TRAZA_MAIL_MAX_ATTEMPTS", "8"))
 TRAZA_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("TRAZA_MAIL_RETRY_BASE_SECONDS", "60"))

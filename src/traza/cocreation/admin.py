@@ -6,11 +6,13 @@ from traza.cocreation.models import (
     AttendanceTally,
     Contribution,
     Event,
+    Evidence,
     Registration,
     Response,
     Timeline,
 )
-from traza.core.admin_base import TracedAdmin
+from traza.core.admin_base import ReasonForm, TracedAdmin
+from traza.core.uploads import check_upload
 
 
 @admin.register(Timeline)
@@ -132,3 +134,47 @@ class RegistrationAdmin(admin.ModelAdmin):
     def mark_absent(self, request, queryset):
         for registration in queryset.select_related("event"):
             services.record_attendance(request.user, registration, False)
+
+
+class EvidenceForm(ReasonForm):
+    class Meta:
+        model = Evidence
+        fields = ["event", "contribution", "kind", "title", "file", "url", "is_private"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
+            check_upload(upload)  # a clear message in the form, before the service
+        return upload
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(TracedAdmin):
+    form = EvidenceForm
+    list_display = ("title", "kind", "event", "contribution", "size", "is_private", "uploaded_at")
+    list_filter = ("kind", "is_private")
+    search_fields = ("title", "sha256")
+    list_select_related = ("event", "contribution")
+    readonly_fields = ("sha256", "size", "content_type")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:  # evidence is kept as it was added: its checksum proves it
+            return [
+                "event",
+                "contribution",
+                "kind",
+                "title",
+                "file",
+                "url",
+                "is_private",
+                *self.readonly_fields,
+            ]
+        return self.readonly_fields
+
+    def call_service(self, actor, stored, form, values):
+        if stored is not None:
+            return stored
+        upload = values.pop("file", None) or None
+        return services.add_evidence(
+            actor, values, upload, reason=form.cleaned_data.get("change_reason", "")
+        )

@@ -8,6 +8,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -176,9 +177,17 @@ def attendance_by_kind(cal: PlanCalendar) -> list[KindTable]:
     return list(tables.values())
 
 
+def public_evidence():
+    from traza.cocreation.models import Evidence
+
+    return Prefetch("evidence", queryset=Evidence.objects.filter(is_private=False))
+
+
 def event_page(event_id: int) -> tuple[Event, Notice, list[AttendanceRow]]:
     event = get_object_or_404(
-        Event.objects.select_related("plan__member", "organiser").prefetch_related("themes"),
+        Event.objects.select_related("plan__member", "organiser").prefetch_related(
+            "themes", public_evidence()
+        ),
         pk=event_id,
     )
     notice = event_notice(event, _timeline(event.plan))
@@ -197,7 +206,7 @@ def contribution_page(contribution_id: int):
     contribution = get_object_or_404(
         Contribution.objects.select_related(
             "plan__member", "event", "theme", "commitment", "response__deciding_sector"
-        ),
+        ).prefetch_related(public_evidence()),
         pk=contribution_id,
     )
     response = getattr(contribution, "response", None)

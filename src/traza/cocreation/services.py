@@ -24,6 +24,7 @@ from traza.cocreation.models import (
     Event,
     EventKind,
     EventStatus,
+    Evidence,
     Outcome,
     Registration,
     RegistrationStatus,
@@ -32,6 +33,7 @@ from traza.cocreation.models import (
     Timeline,
 )
 from traza.core.services import field_values, record, require_perm, save_traced, trace_language
+from traza.core.uploads import check_upload
 from traza.notifications.services import enqueue
 from traza.plans.models import ActionPlan, CommitmentVersion, Stage, Theme
 
@@ -365,3 +367,36 @@ def record_attendance(actor: Any, registration: Registration, attended: bool) ->
         scope=registration.event,
     )
     return registration
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_evidence(actor: Any, values: dict[str, Any], upload=None, reason: str = "") -> Evidence:
+    """Attach a checked file (or a link) to an event or a contribution."""
+    require_perm(actor, "cocreation.add_evidence")
+    evidence = Evidence(**values)
+    if upload is not None:
+        evidence.sha256, evidence.size, evidence.content_type = check_upload(upload)
+        evidence.file = upload
+    evidence.full_clean()
+    evidence.save()
+    with trace_language():
+        summary = _("Added evidence “%(title)s”") % {"title": evidence.title}
+    record(
+        actor,
+        "create",
+        evidence,
+        summary=summary,
+        reason=reason,
+        changes={
+            "kind": [None, evidence.kind],
+            "sha256": [None, evidence.sha256],
+            "size": [None, evidence.size],
+            "url": [None, evidence.url],
+            "is_private": [None, evidence.is_private],
+        },
+        scope=evidence.event or evidence.contribution,
+    )
+    return evidence

@@ -14,6 +14,7 @@ urlpatterns = [
     path(_("contributions/<int:pk>/"), views.contribution_detail, name="contribution"),
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
     path(_("events/<int:pk>/register/"), views.register, name="register"),
+    path(_("evidence/<int:pk>/"), views.evidence_file, name="evidence"),
     path(
         _("registrations/cancel/<str:token>/"),
         views.cancel_registration,

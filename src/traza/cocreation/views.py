@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from traza.cocreation import queries, services
 from traza.cocreation.forms import ContributionForm, RegistrationForm
 from traza.cocreation.ical import calendar_bytes
-from traza.cocreation.models import Channel, Event, Outcome, Registration, RegistrationStatus
+from traza.cocreation.models import (
+    Channel,
+    Event,
+    Evidence,
+    Outcome,
+    Registration,
+    RegistrationStatus,
+)
 from traza.plans.models import ActionPlan
 
 
@@ -163,3 +170,20 @@ def cancel_registration(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(registration.event.get_absolute_url())
     return render(request, "cocreation/cancel_registration.html", {"registration": registration})
+
+
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Public evidence is downloadable; private evidence only by staff."""
+    evidence = get_object_or_404(Evidence, pk=pk)
+    if not evidence.file or (evidence.is_private and not request.user.is_staff):
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=evidence.content_type
+        not in {"application/pdf", "image/jpeg", "image/png", "image/webp"},
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Digest"] = f"sha-256={evidence.sha256}"
+    return response

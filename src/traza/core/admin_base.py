@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +27,7 @@ class TracedAdmin(admin.ModelAdmin):
     """
 
     form = ReasonForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     service = None  # set by subclasses
     m2m_fields: tuple[str, ...] = ()
 

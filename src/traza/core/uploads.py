@@ -1,0 +1,82 @@
+"""Checks of uploaded files: extension, content and size; and their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# extension → content types the file's own bytes may show (None: plain text, nothing to sniff)
+ALLOWED = {
+    ".pdf": {"application/pdf"},
+    ".jpg": {"image/jpeg"},
+    ".jpeg": {"image/jpeg"},
+    ".png": {"image/png"},
+    ".webp": {"image/webp"},
+    ".mp3": {"audio/mpeg"},
+    ".m4a": {"audio/mp4", "video/mp4"},
+    ".ogg": {"audio/ogg"},
+    ".mp4": {"video/mp4"},
+    ".webm": {"video/webm"},
+    ".csv": None,
+    ".txt": None,
+    ".odt": {"application/vnd.oasis.opendocument.text", "application/zip"},
+    ".ods": {"application/vnd.oasis.opendocument.spreadsheet", "application/zip"},
+    ".odp": {"application/vnd.oasis.opendocument.presentation", "application/zip"},
+    ".docx": {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/zip",
+    },
+    ".xlsx": {
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+    },
+    ".pptx": {
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/zip",
+    },
+}
+TEXT_TYPES = {".csv": "text/csv", ".txt": "text/plain"}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "TRAZA_MAX_UPLOAD_MB", 25) * 1024 * 1024
+
+
+def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
+    """Refuse a forbidden or oversized file; return its SHA-256, size and content type."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in ALLOWED:
+        raise ValidationError(
+            _("Files of type “%(ext)s” are not accepted. Accepted: %(list)s.")
+            % {"ext": extension or "?", "list": ", ".join(sorted(ALLOWED))}
+        )
+    if upload.size > max_upload_bytes():
+        raise ValidationError(
+            _("The file is too large (%(size)s; at most %(max)s).")
+            % {"size": filesizeformat(upload.size), "max": filesizeformat(max_upload_bytes())}
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    expected = ALLOWED[extension]
+    if expected is None:
+        if b"\x00" in head:
+            raise ValidationError(_("The file's content does not match its name."))
+        content_type = TEXT_TYPES[extension]
+    else:
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in expected:
+            raise ValidationError(_("The file's content does not match its name."))
+        content_type = kind.mime
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), upload.size, content_type
