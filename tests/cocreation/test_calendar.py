@@ -139,3 +139,14 @@ def test_calendar_runs_a_fixed_number_of_queries(client, demo, editor):
             },
         )
     assert count() == first <= 8
+
+
+def test_faq_shows_only_published_answers_and_is_traced(client, editor, db):
+    services.save_faq(
+        editor, None, {"question": "¿Qué es un compromiso?", "answer": "Una promesa verificable."}
+    )
+    services.save_faq(editor, None, {"question": "Borrador", "answer": "x", "published": False})
+    html = client.get("/preguntas-frecuentes/").content.decode()
+    assert "¿Qué es un compromiso?" in html and "Borrador" not in html
+    assert TraceEvent.objects.filter(object_type="cocreation.faqentry").count() == 2
+    assert client.get("/en/faq/").status_code == 200

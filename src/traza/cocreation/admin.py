@@ -7,6 +7,7 @@ from traza.cocreation.models import (
     Contribution,
     Event,
     Evidence,
+    FaqEntry,
     Registration,
     Response,
     Timeline,
@@ -178,3 +179,11 @@ class EvidenceAdmin(TracedAdmin):
         return services.add_evidence(
             actor, values, upload, reason=form.cleaned_data.get("change_reason", "")
         )
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(TracedAdmin):
+    service = services.save_faq
+    list_display = ("question", "position", "published")
+    list_editable = ()
+    search_fields = ("question", "answer")

@@ -424,3 +424,20 @@ class Evidence(models.Model):
     def clean(self) -> None:
         if bool(self.file) == bool(self.url):
             raise ValidationError(_("Give either a file or a link."))
+
+
+class FaqEntry(models.Model):
+    """A question the secretariat answers once for everyone (seed 000 asks for a FAQ)."""
+
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("frequently asked question")
+        verbose_name_plural = _("frequently asked questions")
+
+    def __str__(self) -> str:
+        return self.question

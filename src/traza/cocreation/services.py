@@ -25,6 +25,7 @@ from traza.cocreation.models import (
     EventKind,
     EventStatus,
     Evidence,
+    FaqEntry,
     Outcome,
     Registration,
     RegistrationStatus,
@@ -400,3 +401,10 @@ def add_evidence(actor: Any, values: dict[str, Any], upload=None, reason: str = 
         scope=evidence.event or evidence.contribution,
     )
     return evidence
+
+
+@transaction.atomic
+def save_faq(
+    actor: Any, entry: FaqEntry | None, values: dict[str, Any], reason: str = ""
+) -> FaqEntry:
+    return save_traced(actor, entry or FaqEntry(), values, reason=reason)[0]

@@ -15,6 +15,7 @@ urlpatterns = [
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
     path(_("events/<int:pk>/register/"), views.register, name="register"),
     path(_("evidence/<int:pk>/"), views.evidence_file, name="evidence"),
+    path(_("faq/"), views.faq, name="faq"),
     path(
         _("registrations/cancel/<str:token>/"),
         views.cancel_registration,

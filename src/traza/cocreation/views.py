@@ -13,6 +13,7 @@ from traza.cocreation.models import (
     Channel,
     Event,
     Evidence,
+    FaqEntry,
     Outcome,
     Registration,
     RegistrationStatus,
@@ -187,3 +188,8 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Digest"] = f"sha-256={evidence.sha256}"
     return response
+
+
+def faq(request: HttpRequest) -> HttpResponse:
+    entries = FaqEntry.objects.filter(published=True)
+    return render(request, "cocreation/faq.html", {"entries": entries})
