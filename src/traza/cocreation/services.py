@@ -33,7 +33,14 @@ from traza.cocreation.models import (
     ResponseRevision,
     Timeline,
 )
-from traza.core.services import field_values, record, require_perm, save_traced, trace_language
+from traza.core.services import (
+    field_values,
+    record,
+    require_perm,
+    save_traced,
+    set_related,
+    trace_language,
+)
 from traza.core.uploads import check_upload
 from traza.notifications.services import enqueue
 from traza.plans.models import ActionPlan, CommitmentVersion, Stage, Theme
@@ -59,25 +66,7 @@ def save_event(
 ) -> Event:
     event, _changes = save_traced(actor, event or Event(), values, reason=reason)
     if themes is not None:
-        wanted = {t.pk: t for t in themes}
-        current = {t.pk: t for t in event.themes.all()}
-        if set(wanted) != set(current):
-            event.themes.set(list(wanted.values()))
-            with trace_language():
-                summary = _("Changed the themes of “%(event)s”") % {"event": event}
-            record(
-                actor,
-                "update",
-                event,
-                summary=summary,
-                reason=reason,
-                changes={
-                    "themes": [
-                        sorted(t.name for t in current.values()),
-                        sorted(t.name for t in wanted.values()),
-                    ]
-                },
-            )
+        set_related(actor, event, "themes", themes, reason=reason)
     return event
 
 

@@ -243,3 +243,35 @@ def _summary(instance: models.Model, creating: bool, changes: dict[str, Any]) ->
         "object": instance,
         "fields": ", ".join(str(model._meta.get_field(k).verbose_name) for k in changes),
     }
+
+
+def set_related(
+    actor: Any, obj: models.Model, field: str, wanted: Any, *, reason: str = ""
+) -> bool:
+    """Replace a many-to-many relation and trace the change (names, old and new).
+
+    Returns False, writing nothing, when the relation already holds exactly ``wanted``.
+    """
+    manager = getattr(obj, field)
+    wanted = {item.pk: item for item in wanted}
+    current = {item.pk: item for item in manager.all()}
+    if set(wanted) == set(current):
+        return False
+    manager.set(list(wanted.values()))
+    label = obj._meta.get_field(field).verbose_name
+    with trace_language():
+        summary = _("Changed the %(field)s of “%(object)s”") % {"field": label, "object": obj}
+    record(
+        actor,
+        "update",
+        obj,
+        summary=summary,
+        reason=reason,
+        changes={
+            field: [
+                sorted(str(i) for i in current.values()),
+                sorted(str(i) for i in wanted.values()),
+            ]
+        },
+    )
+    return True

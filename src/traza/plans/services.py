@@ -16,6 +16,7 @@ from traza.core.services import (
     record,
     require_perm,
     save_traced,
+    set_related,
     trace_language,
 )
 from traza.plans.models import (
@@ -96,32 +97,6 @@ def _take_version(actor: Any, commitment: Commitment, step: str, reason: str) ->
     return True
 
 
-def _set_supporting(
-    actor: Any, commitment: Commitment, organizations: Iterable[Organization], reason: str
-) -> bool:
-    wanted = {o.pk: o for o in organizations}
-    current = {o.pk: o for o in commitment.supporting_organizations.all()}
-    if set(wanted) == set(current):
-        return False
-    commitment.supporting_organizations.set(list(wanted.values()))
-    with trace_language():
-        summary = _("Changed the supporting organisations of “%(object)s”") % {"object": commitment}
-    record(
-        actor,
-        "update",
-        commitment,
-        summary=summary,
-        reason=reason,
-        changes={
-            "supporting_organizations": [
-                sorted(o.name for o in current.values()),
-                sorted(o.name for o in wanted.values()),
-            ]
-        },
-    )
-    return True
-
-
 @transaction.atomic
 def save_commitment(
     actor: Any,
@@ -135,7 +110,7 @@ def save_commitment(
     """Create or change a commitment; a new version is kept whenever its text changes."""
     commitment, _changes = save_traced(actor, commitment or Commitment(), values, reason=reason)
     if supporting is not None:
-        _set_supporting(actor, commitment, supporting, reason)
+        set_related(actor, commitment, "supporting_organizations", supporting, reason=reason)
     _take_version(actor, commitment, step, reason)
     return commitment
 
