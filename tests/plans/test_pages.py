@@ -106,3 +106,17 @@ def test_home_runs_a_fixed_number_of_queries_whatever_the_members(client, make_p
     for number in (2, 3, 4):
         make_plan(n=3, m=1, number=number)
     assert _queries(client, "/") == one <= 4
+
+
+def test_a_text_change_without_a_reason_is_flagged_on_the_plan_page(client, demo, editor):
+    commitment = demo.commitments.get(number=5)
+    services.save_commitment(editor, commitment, {"title": "Materiales EIB"}, step="national_table")
+    services.save_commitment(
+        editor, demo.commitments.get(number=6), {"title": "Gestión EIB"}, reason="Pedido del sector"
+    )
+    page = client.get(demo.get_absolute_url())
+    flagged = {
+        c.number: c.unexplained_changes for g in page.context["page"].groups for c in g.commitments
+    }
+    assert flagged[5] == 1 and flagged[6] == 0 and flagged[1] == 0
+    assert "1 cambio sin explicar en su texto" in page.content.decode()

@@ -24,6 +24,7 @@ from traza.plans.models import (
     Milestone,
     OgpValue,
     Stage,
+    VersionStep,
 )
 
 
@@ -103,6 +104,9 @@ def plan_page(plan_id: int) -> PlanPage:
     value_counts = [
         (value, sum(1 for c in commitments if getattr(c, value.value))) for value in OgpValue
     ]
+    unexplained = unexplained_changes(plan)
+    for commitment in commitments:
+        commitment.unexplained_changes = unexplained.get(commitment.pk, 0)
     return PlanPage(
         plan=plan,
         groups=list(groups.values()),
@@ -110,6 +114,17 @@ def plan_page(plan_id: int) -> PlanPage:
         total=len(commitments),
         stages=stage_timeline(plan),
     )
+
+
+def unexplained_changes(plan: ActionPlan) -> dict[int, int]:
+    """Per commitment, how many text changes after the first version carry no reason."""
+    rows = (
+        CommitmentVersion.objects.filter(commitment__plan=plan, number__gt=1, reason="")
+        .exclude(step=VersionStep.IMPORT)
+        .values("commitment_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["commitment_id"]: row["n"] for row in rows}
 
 
 def plan_commitments(plan: ActionPlan) -> QuerySet[Commitment]:
