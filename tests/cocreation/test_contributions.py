@@ -247,3 +247,48 @@ def test_plan_contributions_page_counts_filters_and_stays_fixed_in_queries(
     assert len(client.get(url + "?channel=letter").context["page"].object_list) == 1
     for bad in ("?channel=fax", "?outcome=<script>", "?page=abc", "?page=9999"):
         assert client.get(url + bad).status_code == 200
+
+
+def test_flow_diagram_and_its_table_agree_with_the_database(client, open_plan, editor):
+    import re
+
+    commitment = open_plan.commitments.order_by("number").first()
+    version = commitment.versions.last()
+    a = _contribution(open_plan)
+    b = services.record_contribution(
+        SYSTEM,
+        {
+            "plan": open_plan,
+            "channel": "letter",
+            "text": '=HYPERLINK("http://x")',
+            "author_email": "c@example.org",
+            "received_at": dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
+        },
+    )
+    _contribution(open_plan)
+    services.publish_response(editor, a, RESPONSE, versions=[version])
+    services.publish_response(
+        editor, b, {**RESPONSE, "outcome": "not_adopted", "reason_category": "no_budget"}
+    )
+    response = client.get(f"/planes/{open_plan.pk}/flujo/")
+    assert response.status_code == 200
+    flow = response.context["flow"]
+    assert flow.total == Contribution.objects.filter(plan=open_plan).count() == 3
+    channels = {n.key: n.count for n in flow.columns[0]}
+    outcomes = {n.key: n.count for n in flow.columns[1]}
+    assert channels == {"email": 2, "letter": 1}
+    assert outcomes == {"adopted": 1, "not_adopted": 1, "unanswered": 1}
+    assert [n.count for n in flow.columns[2]] == [1]
+    links = {(link.source.key, link.target.key): link.count for link in flow.links}
+    assert links[("email", "adopted")] == 1 and links[("letter", "not_adopted")] == 1
+    assert links[("adopted", flow.columns[2][0].key)] == 1
+    html = response.content.decode()
+    assert "<svg viewBox" in html and 'role="img"' in html
+    assert len(re.findall(r"<path d=", html)) == len(flow.links)
+
+    report = client.get(f"/planes/{open_plan.pk}/respuestas.csv")
+    assert report["Content-Type"].startswith("text/csv")
+    text = report.content.decode()
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "example.org" not in text.replace("http://testserver", "")
+    assert text.count("\n") == 4  # header + 3 contributions

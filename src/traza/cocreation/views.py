@@ -1,3 +1,5 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,6 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from traza.cocreation import queries, services
+from traza.cocreation.flow import NODE_WIDTH
+from traza.cocreation.flow import plan_flow as build_flow
 from traza.cocreation.forms import ContributionForm, RegistrationForm
 from traza.cocreation.ical import calendar_bytes
 from traza.cocreation.models import (
@@ -193,3 +197,74 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
 def faq(request: HttpRequest) -> HttpResponse:
     entries = FaqEntry.objects.filter(published=True)
     return render(request, "cocreation/faq.html", {"entries": entries})
+
+
+def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=pk)
+    flow = build_flow(plan)
+    return render(
+        request,
+        "cocreation/flow.html",
+        {"plan": plan, "flow": flow, "node_width": NODE_WIDTH, "label_x": NODE_WIDTH / 2},
+    )
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reasoned-response report: every contribution with its response (public data only)."""
+    plan = get_object_or_404(ActionPlan, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="respuestas-plan-{plan.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "contribution",
+            "received",
+            "channel",
+            "theme",
+            "about",
+            "author",
+            "text",
+            "outcome",
+            "reason",
+            "response",
+            "decided_by",
+            "decided_on",
+            "url",
+        ]
+    )
+    for c in (
+        queries.plan_contributions(plan)
+        .select_related("response__deciding_sector")
+        .order_by("received_at", "id")
+    ):
+        r = getattr(c, "response", None)
+        writer.writerow(
+            _cell(v)
+            for v in [
+                c.pk,
+                c.received_at.date().isoformat(),
+                c.channel,
+                c.theme.name if c.theme else "",
+                str(c.commitment) if c.commitment else "",
+                c.public_author,
+                c.text,
+                r.outcome if r else "unanswered",
+                r.reason_category if r else "",
+                r.text if r else "",
+                (r.deciding_body + (f" ({r.deciding_sector.name})" if r.deciding_sector else ""))
+                if r
+                else "",
+                r.decided_on.isoformat() if r else "",
+                request.build_absolute_uri(c.get_absolute_url()),
+            ]
+        )
+    return response
