@@ -285,6 +285,8 @@ def test_flow_diagram_and_its_table_agree_with_the_database(client, open_plan, e
     html = response.content.decode()
     assert "<svg viewBox" in html and 'role="img"' in html
     assert len(re.findall(r"<path d=", html)) == len(flow.links)
+    # SVG numbers are never localised (a Spanish decimal comma would break the drawing)
+    assert not re.search(r'(x|y|height|stroke-width)="-?\d+,\d', html)
 
     report = client.get(f"/planes/{open_plan.pk}/respuestas.csv")
     assert report["Content-Type"].startswith("text/csv")
