@@ -294,3 +294,44 @@ def test_flow_diagram_and_its_table_agree_with_the_database(client, open_plan, e
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     assert "example.org" not in text.replace("http://testserver", "")
     assert text.count("\n") == 4  # header + 3 contributions
+
+
+def second_data(**overrides):
+    values = {
+        "name": "Julio",
+        "email": "julio@example.org",
+        "consent": "on",
+        "website": "",
+        "started": signing.dumps(time.time() - 10, salt=SALT),
+    }
+    values.update(overrides)
+    return values
+
+
+def test_participants_second_a_contribution_once_and_only_the_count_is_public(client, open_plan):
+    contribution = _contribution(open_plan)
+    url = contribution.get_absolute_url()
+    assert client.post(url, second_data()).status_code == 302
+    again = client.post(url, second_data())
+    assert again.status_code == 400
+    assert "ya secundó" in again.content.decode()
+    assert client.post(url, second_data(email="eva@example.org", name="Eva")).status_code == 302
+    html = client.get(url).content.decode()
+    assert "Secundado por 2 participantes" in html
+    assert "Julio" not in html and "julio@example.org" not in html
+    assert client.post(url, second_data(email="x@example.org", consent="")).status_code == 400
+    assert contribution.seconds.count() == 2
+
+
+def test_seconding_closes_with_the_consultation(client, demo):
+    contribution = services.record_contribution(
+        SYSTEM,
+        {
+            "plan": demo,
+            "channel": "email",
+            "text": "x",
+            "received_at": dt.datetime(2017, 9, 30, tzinfo=dt.UTC),
+        },
+    )
+    assert client.post(contribution.get_absolute_url(), second_data()).status_code == 403
+    assert contribution.seconds.count() == 0

@@ -9,7 +9,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from traza.cocreation.models import Registration
+from traza.cocreation.models import Registration, Second
 from traza.plans.models import ActionPlan, Commitment, Theme
 
 MIN_SECONDS = 3
@@ -138,3 +138,25 @@ class RegistrationForm(HumanCheckForm, forms.ModelForm):
         values = {key: self.cleaned_data[key] for key in self.Meta.fields}
         values["consent_text"] = str(REGISTRATION_CONSENT)
         return values
+
+
+class SecondForm(HumanCheckForm, forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that my name and e-mail are kept to count my support (Ley 29733). "
+            "Only the number of supporters is published."
+        ),
+        error_messages={"required": _("We need your consent to count your support.")},
+    )
+
+    class Meta:
+        model = Second
+        fields = ["name", "email", "organization"]
+
+    field_order = [*Meta.fields, "consent"]
+
+    def _post_clean(self):
+        """The service validates the second with its contribution."""
+
+    def second_values(self) -> dict:
+        return {key: self.cleaned_data[key] for key in self.Meta.fields}

@@ -31,6 +31,7 @@ from traza.cocreation.models import (
     RegistrationStatus,
     Response,
     ResponseRevision,
+    Second,
     Timeline,
 )
 from traza.core.services import (
@@ -397,3 +398,17 @@ def save_faq(
     actor: Any, entry: FaqEntry | None, values: dict[str, Any], reason: str = ""
 ) -> FaqEntry:
     return save_traced(actor, entry or FaqEntry(), values, reason=reason)[0]
+
+
+@transaction.atomic
+def second_contribution(contribution: Contribution, values: dict[str, Any]) -> Second:
+    """A participant supports a contribution while the consultation is open."""
+    if not consultation_open(contribution.plan):
+        raise ValidationError(_("This plan is not taking contributions now."))
+    second = Second(contribution=contribution, **values)
+    second.full_clean()
+    second.save()
+    with trace_language():
+        summary = _("Contribution %(number)s was seconded") % {"number": contribution.pk}
+    record(None, "create", second, summary=summary, changes={}, scope=contribution)
+    return second

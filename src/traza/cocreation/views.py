@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from traza.cocreation import queries, services
 from traza.cocreation.flow import NODE_WIDTH
 from traza.cocreation.flow import plan_flow as build_flow
-from traza.cocreation.forms import ContributionForm, RegistrationForm
+from traza.cocreation.forms import ContributionForm, RegistrationForm, SecondForm
 from traza.cocreation.ical import calendar_bytes
 from traza.cocreation.models import (
     Channel,
@@ -67,6 +67,19 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contribution, response, versions, told_at = queries.contribution_page(pk)
+    can_second = services.consultation_open(contribution.plan)
+    form = SecondForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if can_second and form.is_valid():
+            try:
+                services.second_contribution(contribution, form.second_values())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Thank you: your support was counted."))
+                return redirect(contribution.get_absolute_url())
+        status = 400 if can_second else 403
     return render(
         request,
         "cocreation/contribution_detail.html",
@@ -75,7 +88,11 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "versions": versions,
             "told_at": told_at,
+            "seconds": contribution.seconds.count(),
+            "can_second": can_second,
+            "form": form,
         },
+        status=status,
     )
 
 
