@@ -335,3 +335,24 @@ def test_seconding_closes_with_the_consultation(client, demo):
     )
     assert client.post(contribution.get_absolute_url(), second_data()).status_code == 403
     assert contribution.seconds.count() == 0
+
+
+def test_commitment_page_shows_its_origin(client, open_plan, editor):
+    commitment = open_plan.commitments.order_by("number").first()
+    about = services.record_contribution(
+        SYSTEM,
+        {
+            "plan": open_plan,
+            "channel": "letter",
+            "commitment": commitment,
+            "text": "Sobre el compromiso",
+            "received_at": dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+        },
+    )
+    changed = _contribution(open_plan)
+    services.publish_response(editor, changed, RESPONSE, versions=[commitment.versions.last()])
+    _contribution(open_plan)  # unrelated
+    page = client.get(commitment.get_absolute_url())
+    assert [c.pk for c in page.context["page"].origin] == [about.pk, changed.pk]
+    html = page.content.decode()
+    assert "Sobre el compromiso" in html and "Adoptado" in html

@@ -216,6 +216,24 @@ class CommitmentPage:
     milestones: list[Milestone]
     versions: list[VersionDiff]
     trace: list[TraceEvent]
+    origin: list = field(default_factory=list)
+
+
+def commitment_origin(commitment: Commitment) -> list:
+    """The contributions about this commitment or whose response changed its text, with
+    their response and how many participants seconded them (one query)."""
+    from django.apps import apps
+
+    contribution_model = apps.get_model("cocreation", "Contribution")
+    return list(
+        contribution_model.objects.filter(
+            Q(commitment=commitment) | Q(response__changed_versions__commitment=commitment)
+        )
+        .select_related("response", "event")
+        .annotate(second_count=Count("seconds", distinct=True))
+        .distinct()
+        .order_by("received_at", "id")
+    )
 
 
 def commitment_page(commitment_id: int) -> CommitmentPage:
@@ -232,4 +250,5 @@ def commitment_page(commitment_id: int) -> CommitmentPage:
         milestones=list(commitment.milestones.all()),
         versions=version_diffs(versions),
         trace=trace,
+        origin=commitment_origin(commitment),
     )
