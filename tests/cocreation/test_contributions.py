@@ -356,3 +356,55 @@ def test_commitment_page_shows_its_origin(client, open_plan, editor):
     assert [c.pk for c in page.context["page"].origin] == [about.pk, changed.pk]
     html = page.content.decode()
     assert "Sobre el compromiso" in html and "Adoptado" in html
+
+
+def _bulk_post(ids, rows):
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows))}
+    for index, (pk, values) in enumerate(zip(ids, rows, strict=True)):
+        data[f"form-{index}-contribution_id"] = pk
+        for key, value in values.items():
+            data[f"form-{index}-{key}"] = value
+    return data
+
+
+BULK_ROW = {
+    "outcome": "adopted",
+    "text": "",
+    "deciding_body": "national_table",
+    "decided_on": "2026-02-01",
+    "reason_category": "",
+    "deciding_sector": "",
+}
+
+
+def test_bulk_answering_keeps_each_text_and_is_all_or_nothing(client, open_plan, editor):
+    client.force_login(editor)
+    first, second = _contribution(open_plan), _contribution(open_plan)
+    changelist = "/admin/cocreation/contribution/"
+    response = client.post(
+        changelist, {"action": "answer_selected", "_selected_action": [first.pk, second.pk]}
+    )
+    assert response.status_code == 302
+    url = response["Location"]
+    assert client.get(url).status_code == 200
+    ids = [first.pk, second.pk]
+    bad = _bulk_post(ids, [{**BULK_ROW, "text": "Se incorporó."}, BULK_ROW])  # second has no text
+    response = client.post(url, bad)
+    assert response.status_code == 200
+    assert not Response.objects.exists() and not OutboxMessage.objects.exists()
+    tampered = _bulk_post(
+        [first.pk, 999999], [{**BULK_ROW, "text": "a"}, {**BULK_ROW, "text": "b"}]
+    )
+    assert client.post(url, tampered).status_code == 200
+    assert not Response.objects.exists()
+    good = _bulk_post(
+        ids,
+        [
+            {**BULK_ROW, "text": "Se incorporó al hito 1."},
+            {**BULK_ROW, "text": "Se fusionó con el 2.", "outcome": "merged"},
+        ],
+    )
+    assert client.post(url, good).status_code == 302
+    assert Response.objects.get(contribution=first).text == "Se incorporó al hito 1."
+    assert Response.objects.get(contribution=second).outcome == "merged"
+    assert OutboxMessage.objects.count() == 2

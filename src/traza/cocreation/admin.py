@@ -1,4 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation import services
@@ -51,6 +57,25 @@ class AttendanceTallyAdmin(TracedAdmin):
     list_select_related = ("event",)
 
 
+class BulkResponseForm(forms.ModelForm):
+    contribution_id = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Response
+        fields = [
+            "outcome",
+            "reason_category",
+            "text",
+            "deciding_body",
+            "deciding_sector",
+            "decided_on",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        """publish_response validates each response in its transaction."""
+
+
 @admin.register(Contribution)
 class ContributionAdmin(TracedAdmin):
     """Staff enter what arrived at events, by e-mail or letter; a contribution is never edited."""
@@ -67,10 +92,77 @@ class ContributionAdmin(TracedAdmin):
         response = getattr(obj, "response", None)
         return response.get_outcome_display() if response else "—"
 
+    actions = ["answer_selected"]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
             return [f.name for f in Contribution._meta.concrete_fields if f.editable]
         return ()
+
+    def get_urls(self):
+        extra = [
+            path(
+                "answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="cocreation_contribution_answer",
+            )
+        ]
+        return extra + super().get_urls()
+
+    @admin.action(description=_("Answer the selected contributions"), permissions=["answer"])
+    def answer_selected(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return redirect(f"{reverse('admin:cocreation_contribution_answer')}?ids={ids}")
+
+    def has_answer_permission(self, request) -> bool:
+        return request.user.has_perm("cocreation.add_response")
+
+    def answer_view(self, request):
+        """Answer many contributions at once; each keeps its own text. All or nothing."""
+        if not self.has_answer_permission(request):
+            raise PermissionDenied
+        try:
+            ids = [int(i) for i in request.GET.get("ids", "").split(",") if i]
+        except ValueError:
+            ids = []
+        contributions = list(Contribution.objects.filter(pk__in=ids).order_by("pk"))
+        ResponseFormSet = forms.formset_factory(BulkResponseForm, extra=0)
+        initial = [{"contribution_id": c.pk} for c in contributions]
+        formset = ResponseFormSet(request.POST or None, initial=initial)
+        if request.method == "POST" and formset.is_valid():
+            by_id = {c.pk: c for c in contributions}
+            try:
+                with transaction.atomic():
+                    for form in formset:
+                        contribution = by_id.get(form.cleaned_data["contribution_id"])
+                        if contribution is None:
+                            form.add_error(None, _("This contribution was not selected."))
+                            raise ValidationError("unselected")
+                        values = {
+                            k: v for k, v in form.cleaned_data.items() if k != "contribution_id"
+                        }
+                        try:
+                            services.publish_response(request.user, contribution, values)
+                        except ValidationError as error:
+                            form.add_error(None, error)
+                            raise
+            except ValidationError:
+                pass
+            else:
+                self.message_user(
+                    request,
+                    _("%(n)d reasoned responses published.") % {"n": len(contributions)},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:cocreation_contribution_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Answer contributions"),
+            "rows": list(zip(contributions, formset.forms, strict=False)),
+            "formset": formset,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cocreation/answer_contributions.html", context)
 
     def call_service(self, actor, stored, form, values):
         if stored is not None:
