@@ -211,6 +211,154 @@ def events_2017(participation: dict) -> list[dict]:
     return sorted(items, key=lambda e: (e["starts_at"], e["key"]))
 
 
+GOV_ACCOUNT = "Sistematización del proceso de cocreación 2017 (Gobierno)"
+IRM_REPORT = "Informe de diseño del MRI 2017-2019"
+CHANNELS_002 = {
+    "foro_virtual": ("virtual_forum", "foro virtual"),
+    "correo": ("email", "correo electrónico"),
+}
+THEME_NAMES = {
+    "ambiente": "Ambiente",
+    "educacion": "Educación",
+    "infraestructura": "Infraestructura",
+    "salud": "Salud",
+    "saneamiento": "Saneamiento",
+    "seguridad_ciudadana": "Seguridad ciudadana",
+}
+
+
+def contributions_2017(participation: dict) -> list[dict]:
+    """The 20 contributions of the 2017 virtual consultation, one per contribution counted in
+    the government's Cuadro 4 (channel × theme). Their texts and dates were not published."""
+    cuadro = participation["cuadro_4_aportes_por_via_y_tematica"]
+    start = participation["virtual_consultation"]["start"]
+    items = []
+    for row in cuadro["rows"]:
+        for column, (channel, label) in CHANNELS_002.items():
+            for n in range(1, row[column] + 1):
+                items.append(
+                    {
+                        "key": f"consulta-virtual-{slug(row['tematica'])}-{slug(label)}-{n}",
+                        "channel": channel,
+                        "event": "consulta-virtual-propuestas",
+                        "theme": slug(row["tematica"]),
+                        "commitment": None,
+                        "author_organization": "",
+                        "show_author": False,
+                        "text": (
+                            f"Aporte recibido por {label} durante la consulta virtual de las "
+                            f"propuestas de compromisos, temática {row['tematica']}. Las fuentes "
+                            "no publican el texto del aporte ni su fecha (se anota el primer día "
+                            "de la consulta); el Gobierno lo cuenta en su sistematización, "
+                            "Cuadro 4. No consta una respuesta razonada."
+                        ),
+                        "received_at": f"{start}T17:00:00+00:00",
+                    }
+                )
+    return items
+
+
+def figure(key, measure, total, source, breakdown=(), note=""):
+    return {
+        "key": key,
+        "measure": measure,
+        "total": total,
+        "breakdown": [list(row) for row in breakdown],
+        "source": source,
+        "note": note,
+    }
+
+
+def themed(counts: dict) -> list[tuple[str, int]]:
+    return [(THEME_NAMES[k], n) for k, n in counts.items() if k != "total"]
+
+
+def reported_figures_2017(participation: dict) -> list[dict]:
+    """The funnel and the participation counts as seeds 000 and 002 print them."""
+    totals = participation["totals_002"]
+    thematic = totals["propuestas_mesas_tematicas"]
+    regional = totals["propuestas_adicionales_talleres_regionales"]
+    cuadro_1 = participation["cuadro_1_organizaciones_por_tipo"]
+    cuadro_2 = participation["cuadro_2_osc_por_tipo"]
+    virtual = participation["virtual_consultation"]
+    items = [
+        figure(
+            "propuestas-mesas-tematicas",
+            "proposals_thematic_tables",
+            thematic["total"],
+            GOV_ACCOUNT,
+            themed(thematic),
+        ),
+        figure(
+            "propuestas-talleres-regionales",
+            "proposals_regional_workshops",
+            regional["total"],
+            GOV_ACCOUNT,
+            themed(regional),
+        ),
+        figure(
+            "propuestas-talleres-regionales-mri",
+            "proposals_regional_workshops",
+            participation["regional_workshops"]["additional_commitment_proposals"],
+            IRM_REPORT,
+        ),
+        figure(
+            "propuestas-mesas-nacionales",
+            "proposals_national_tables",
+            totals["propuestas_mesas_nacionales"],
+            f"{IRM_REPORT}; {GOV_ACCOUNT}",
+            note="Propuestas de compromisos aprobadas en las mesas nacionales del 12 y 13 de octubre.",
+        ),
+        figure(
+            "compromisos-plan",
+            "commitments_in_plan",
+            totals["compromisos_plan"],
+            f"{IRM_REPORT}; Documento de política 2021 (SGP-PCM)",
+        ),
+        figure(
+            "compromisos-cocreados-gobierno",
+            "commitments_in_plan",
+            totals["compromisos_cocreados"],
+            GOV_ACCOUNT,
+            note=(
+                "El documento del Gobierno dice en un lugar 17 compromisos cocreados "
+                "«incluyendo 1 compromiso transversal» y en otro un plan de 18 compromisos."
+            ),
+        ),
+        figure(
+            "personas-participantes", "participants", totals["personas_participantes"], GOV_ACCOUNT
+        ),
+        figure(
+            "entidades-por-tipo",
+            "organisations_by_type",
+            cuadro_1["total"]["n"],
+            f"{GOV_ACCOUNT}, Cuadro 1",
+            [(row["tipo"], row["n"]) for row in cuadro_1["rows"]],
+        ),
+        figure(
+            "osc-por-tipo",
+            "cso_by_type",
+            cuadro_2["total"]["n"],
+            f"{GOV_ACCOUNT}, Cuadro 2",
+            [(row["tipo"], row["n"]) for row in cuadro_2["rows"]],
+        ),
+        figure(
+            "consulta-virtual-visitas", "consultation_visits", virtual["visits_002"], GOV_ACCOUNT
+        ),
+        figure(
+            "consulta-virtual-aportes",
+            "consultation_contributions",
+            virtual["contributions_002"],
+            f"{GOV_ACCOUNT}, Cuadro 4",
+            [
+                ("Foro virtual", virtual["contributions_by_channel_002"]["foro_virtual"]),
+                ("Correo electrónico", virtual["contributions_by_channel_002"]["correo"]),
+            ],
+        ),
+    ]
+    return items
+
+
 def convert(source: dict) -> dict:
     plan = source["plan"]
     organizations: dict[str, dict] = {}
@@ -340,6 +488,8 @@ def convert(source: dict) -> dict:
             "source": "Sistematización del proceso de cocreación 2017 (Gobierno): calendario difundido el 8 de setiembre",
         },
         "events": events_2017(source["participation"]),
+        "contributions": contributions_2017(source["participation"]),
+        "reported_figures": reported_figures_2017(source["participation"]),
     }
     return {
         "format": "traza",

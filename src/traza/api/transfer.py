@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from traza.cocreation import services as cocreation_services
-from traza.cocreation.models import AttendanceTally, Event, Timeline
+from traza.cocreation.models import (
+    AttendanceTally,
+    Contribution,
+    Event,
+    ReportedFigure,
+    Timeline,
+)
 from traza.plans import services
 from traza.plans.models import (
     ActionPlan,
@@ -67,6 +73,7 @@ COMMITMENT_EXPORT_FIELDS = [
     "starts_on",
     "ends_on",
     "status",
+    "decision_reason",
 ]
 MILESTONE_EXPORT_FIELDS = [
     "number",
@@ -97,7 +104,10 @@ EVENT_FIELDS = [
     "announced_at",
     "source",
 ]
+CONTRIBUTION_FIELDS = ["key", "channel", "text", "received_at", "show_author"]
+FIGURE_FIELDS = ["key", "measure", "total", "breakdown", "source", "note"]
 DATETIME_FIELDS = {
+    "received_at",
     "starts_at",
     "ends_at",
     "registration_opens_at",
@@ -233,6 +243,29 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
                 problems.append((f"{e_path}.organiser", _("unknown organisation %r") % organiser))
         commitments = plan.get("commitments", [])
         problems += _duplicates(commitments, "number", f"{path}.commitments")
+        event_keys = {e["key"] for e in events} | set(
+            Event.objects.filter(
+                plan__member__slug=plan["member"], plan__number=plan["number"]
+            ).values_list("key", flat=True)
+        )
+        numbers = {c["number"] for c in commitments} | set(
+            Commitment.objects.filter(
+                plan__member__slug=plan["member"], plan__number=plan["number"]
+            ).values_list("number", flat=True)
+        )
+        contributions = plan.get("contributions", [])
+        problems += _duplicates(contributions, "key", f"{path}.contributions")
+        for k_index, item in enumerate(contributions):
+            k_path = f"{path}.contributions[{k_index}]"
+            if item.get("event") and item["event"] not in event_keys:
+                problems.append((f"{k_path}.event", _("unknown event %r") % item["event"]))
+            if item.get("theme") and item["theme"] not in themes:
+                problems.append((f"{k_path}.theme", _("unknown theme %r") % item["theme"]))
+            if item.get("commitment") and item["commitment"] not in numbers:
+                problems.append(
+                    (f"{k_path}.commitment", _("unknown commitment %r") % item["commitment"])
+                )
+        problems += _duplicates(plan.get("reported_figures", []), "key", f"{path}.reported_figures")
         for c_index, commitment in enumerate(commitments):
             c_path = f"{path}.commitments[{c_index}]"
             problems += _date_order(commitment, "starts_on", "ends_on", c_path)
@@ -252,6 +285,9 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
             theme = commitment.get("theme")
             if theme and theme not in themes:
                 problems.append((f"{c_path}.theme", _("unknown theme %r") % theme))
+            origin = commitment.get("origin_event")
+            if origin and origin not in event_keys:
+                problems.append((f"{c_path}.origin_event", _("unknown event %r") % origin))
             milestones = commitment.get("milestones", [])
             problems += _duplicates(milestones, "number", f"{c_path}.milestones")
             for m_index, milestone in enumerate(milestones):
@@ -367,9 +403,6 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
             plan = upsert(
                 ActionPlan, {"member": member, "number": item["number"]}, values, services.save_plan
             )
-        for c_index, c_item in enumerate(item.get("commitments", [])):
-            with _at(source, f"$.plans[{p_index}].commitments[{c_index}]"):
-                _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
         if item.get("timeline"):
             values = _pick(item["timeline"], ["published_on", "where_published", "source"], {})
             with _at(source, f"$.plans[{p_index}].timeline"):
@@ -377,7 +410,53 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
         for e_index, e_item in enumerate(item.get("events", [])):
             with _at(source, f"$.plans[{p_index}].events[{e_index}]"):
                 _import_event(actor, plan, e_item, organization, theme, reason, stats)
+        for c_index, c_item in enumerate(item.get("commitments", [])):
+            with _at(source, f"$.plans[{p_index}].commitments[{c_index}]"):
+                _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
+        for k_index, k_item in enumerate(item.get("contributions", [])):
+            with _at(source, f"$.plans[{p_index}].contributions[{k_index}]"):
+                _import_contribution(actor, plan, k_item, theme, reason, stats)
+        for f_index, f_item in enumerate(item.get("reported_figures", [])):
+            values = _pick(f_item, FIGURE_FIELDS[1:], {"breakdown": [], "note": ""})
+            with _at(source, f"$.plans[{p_index}].reported_figures[{f_index}]"):
+                upsert(
+                    ReportedFigure,
+                    {"plan": plan, "key": f_item["key"]},
+                    values,
+                    cocreation_services.save_reported_figure,
+                )
     return dict(stats)
+
+
+def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
+    """Contributions are received once and never edited: a known key must match exactly."""
+    values = _pick(item, CONTRIBUTION_FIELDS, {"show_author": False})
+    values["author_organization"] = item.get("author_organization", "")
+    values["channel"] = item["channel"]
+    values["event"] = Event.objects.get(plan=plan, key=item["event"]) if item.get("event") else None
+    values["theme"] = theme(item.get("theme"))
+    values["commitment"] = (
+        Commitment.objects.get(plan=plan, number=item["commitment"])
+        if item.get("commitment")
+        else None
+    )
+    stored = Contribution.objects.filter(plan=plan, key=item["key"]).first()
+    if stored is not None:
+        compared = {
+            k: v
+            for k, v in values.items()
+            if k != "author_organization" or stored.show_author  # unpublished: never exported
+        }
+        if any(getattr(stored, k) != v for k, v in compared.items()):
+            raise ValidationError(
+                _(
+                    "Contribution %(key)s is already recorded with other content; contributions are never changed."
+                )
+                % {"key": item["key"]}
+            )
+        return
+    cocreation_services.record_contribution(actor, {"plan": plan, **values}, reason)
+    stats["contribution"] += 1
 
 
 def _snapshot(instance: Any, values: dict[str, Any]) -> Any:
@@ -402,7 +481,10 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
                 "notes",
             ]
         }
-        | {"status": "proposal"},
+        | {"status": "proposal", "decision_reason": ""},
+    )
+    values["origin_event"] = (
+        Event.objects.get(plan=plan, key=item["origin_event"]) if item.get("origin_event") else None
     )
     values["lead_organization"] = organization(item.get("lead_organization"))
     values["theme"] = theme(item.get("theme"))
@@ -499,7 +581,7 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
     plans = list(plans)
     commitments = (
         Commitment.objects.filter(plan__in=plans)
-        .select_related("lead_organization", "theme")
+        .select_related("lead_organization", "theme", "origin_event")
         .prefetch_related("supporting_organizations", "milestones")
         .order_by("plan_id", "number")
     )
@@ -512,6 +594,16 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
     ):
         events_by_plan.setdefault(event.plan_id, []).append(event)
     timelines = {t.plan_id: t for t in Timeline.objects.filter(plan__in=plans)}
+    contributions_by_plan: dict[int, list[Contribution]] = {}
+    for contribution in (
+        Contribution.objects.filter(plan__in=plans)
+        .select_related("event", "theme", "commitment")
+        .order_by("plan_id", "received_at", "id")
+    ):
+        contributions_by_plan.setdefault(contribution.plan_id, []).append(contribution)
+    figures_by_plan: dict[int, list[ReportedFigure]] = {}
+    for figure in ReportedFigure.objects.filter(plan__in=plans).order_by("plan_id", "key"):
+        figures_by_plan.setdefault(figure.plan_id, []).append(figure)
     by_plan: dict[int, list[Commitment]] = {}
     for commitment in commitments:
         by_plan.setdefault(commitment.plan_id, []).append(commitment)
@@ -567,6 +659,13 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
                 "commitments": [_export_commitment(c) for c in by_plan.get(plan.pk, [])],
                 "timeline": _export_timeline(timelines.get(plan.pk)),
                 "events": [_export_event(e) for e in events_by_plan.get(plan.pk, [])],
+                "contributions": [
+                    _export_contribution(c) for c in contributions_by_plan.get(plan.pk, [])
+                ],
+                "reported_figures": [
+                    {f: _value(getattr(figure, f)) for f in FIGURE_FIELDS}
+                    for figure in figures_by_plan.get(plan.pk, [])
+                ],
             }
             for plan in plans
         ],
@@ -601,9 +700,22 @@ def _export_event(event: Event) -> dict[str, Any]:
     }
 
 
+def _export_contribution(c: Contribution) -> dict[str, Any]:
+    """No personal data: the organisation only when its author agreed to publish it."""
+    return {
+        **{f: _value(getattr(c, f)) for f in CONTRIBUTION_FIELDS},
+        "key": c.key or f"c-{c.pk}",
+        "event": c.event.key if c.event_id else None,
+        "theme": c.theme.slug if c.theme_id else None,
+        "commitment": c.commitment.number if c.commitment_id else None,
+        "author_organization": c.author_organization if c.show_author else "",
+    }
+
+
 def _export_commitment(c: Commitment) -> dict[str, Any]:
     return {
         **{f: _value(getattr(c, f)) for f in COMMITMENT_EXPORT_FIELDS},
+        "origin_event": c.origin_event.key if c.origin_event_id else None,
         "lead_organization": c.lead_organization.slug if c.lead_organization_id else None,
         "supporting_organizations": sorted(o.slug for o in c.supporting_organizations.all()),
         "theme": c.theme.slug if c.theme_id else None,

@@ -11,10 +11,13 @@ from traza.cocreation import services
 from traza.cocreation.models import (
     AttendanceTally,
     Contribution,
+    DiscussionPost,
     Event,
     Evidence,
     FaqEntry,
+    PostStatus,
     Registration,
+    ReportedFigure,
     Response,
     Timeline,
 )
@@ -279,3 +282,53 @@ class FaqEntryAdmin(TracedAdmin):
     list_display = ("question", "position", "published")
     list_editable = ()
     search_fields = ("question", "answer")
+
+
+@admin.register(ReportedFigure)
+class ReportedFigureAdmin(TracedAdmin):
+    service = services.save_reported_figure
+    list_display = ("plan", "measure", "total", "source")
+    list_filter = ("plan", "measure")
+    list_select_related = ("plan",)
+
+
+@admin.register(DiscussionPost)
+class DiscussionPostAdmin(TracedAdmin):
+    """Moderation: publish a waiting message, or hide one with a public reason."""
+
+    list_display = ("id", "commitment", "status", "official", "created_at", "excerpt")
+    list_filter = ("status", "official", "commitment__plan")
+    search_fields = ("text",)
+    list_select_related = ("commitment",)
+    fields = ("commitment", "parent", "text", "public_author", "status", "moderation_reason")
+    actions = ["publish_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("commitment", "parent", "text", "public_author")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # messages come from the public page; official answers too
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("cocreation.moderate_discussion")
+
+    @admin.display(description=_("message"))
+    def excerpt(self, obj):
+        return obj.text[:80]
+
+    @admin.action(description=_("Publish the selected messages"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published = 0
+        for post in queryset.filter(status=PostStatus.PENDING, official=False):
+            services.moderate_post(request.user, post, PostStatus.PUBLISHED)
+            published += 1
+        self.message_user(
+            request, _("%(n)d messages published.") % {"n": published}, messages.SUCCESS
+        )
+
+    def call_service(self, actor, stored, form, values):
+        if values["status"] in (stored.status, PostStatus.PENDING):
+            return stored  # moderation only publishes or hides
+        return services.moderate_post(
+            actor, stored, values["status"], values.get("moderation_reason", "")
+        )

@@ -10,7 +10,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation.models import Registration, Second
-from traza.plans.models import ActionPlan, Commitment, Theme
+from traza.plans.models import ActionPlan, Commitment, Organization, Theme
 
 MIN_SECONDS = 3
 MAX_SECONDS = 24 * 3600
@@ -160,3 +160,51 @@ class SecondForm(HumanCheckForm, forms.ModelForm):
 
     def second_values(self) -> dict:
         return {key: self.cleaned_data[key] for key in self.Meta.fields}
+
+
+DISCUSSION_CONSENT = _(
+    "I agree that my personal data are processed to moderate and answer my message, as the "
+    "personal data protection law allows (Ley 29733). My e-mail is never published."
+)
+
+
+class DiscussionForm(HumanCheckForm):
+    """A participant's message in the public discussion of a draft commitment."""
+
+    text = forms.CharField(
+        label=_("Your message"), max_length=3000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    author_name = forms.CharField(label=_("Your name"), max_length=200)
+    author_email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_("We tell you here how your message was answered. It is never published."),
+    )
+    author_organization = forms.CharField(
+        label=_("Your organisation (optional)"), max_length=300, required=False
+    )
+    show_author = forms.BooleanField(
+        label=_("Publish my name and organisation beside my message"), required=False
+    )
+    consent = forms.BooleanField(
+        label=DISCUSSION_CONSENT,
+        error_messages={"required": _("We need your consent to publish your message.")},
+    )
+
+    def post_values(self) -> dict:
+        values = {
+            key: self.cleaned_data[key]
+            for key in ("text", "author_name", "author_email", "author_organization", "show_author")
+        }
+        values["consent_text"] = str(DISCUSSION_CONSENT)
+        return values
+
+
+class OfficialAnswerForm(forms.Form):
+    """An answer on behalf of an institution; only accounts allowed to answer see it."""
+
+    organization = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organization.objects.filter(sector="public")
+    )
+    text = forms.CharField(
+        label=_("Official answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )

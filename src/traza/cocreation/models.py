@@ -135,6 +135,13 @@ class AttendanceTally(models.Model):
         return self.state + self.civil_society + self.others
 
 
+def consented_author(item) -> str:
+    """What the public sees of an author: the name only with their consent."""
+    if item.show_author and (item.author_name or item.author_organization):
+        return ", ".join(p for p in (item.author_name, item.author_organization) if p)
+    return str(_("A participant"))
+
+
 class Channel(models.TextChoices):
     EVENT = "event", _("at an event")
     VIRTUAL_FORUM = "virtual_forum", _("virtual forum")
@@ -184,12 +191,25 @@ class Contribution(models.Model):
     )
     text = models.TextField(_("contribution"))
     received_at = models.DateTimeField(_("received"), db_index=True)
+    key = models.SlugField(
+        _("key"),
+        max_length=120,
+        blank=True,
+        help_text=_("Optional; an import uses it to recognise the contribution again."),
+    )
 
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         indexes = [models.Index(fields=["plan", "channel"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "key"],
+                condition=~models.Q(key=""),
+                name="contribution_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Contribution %(number)s") % {"number": self.pk}
@@ -199,10 +219,7 @@ class Contribution(models.Model):
 
     @property
     def public_author(self) -> str:
-        """What the public sees: the name only with the author's consent."""
-        if self.show_author and (self.author_name or self.author_organization):
-            return ", ".join(p for p in (self.author_name, self.author_organization) if p)
-        return str(_("A participant"))
+        return consented_author(self)
 
 
 class Outcome(models.TextChoices):
@@ -471,3 +488,201 @@ class Second(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution} +1"
+
+
+class Measure(models.TextChoices):
+    PROPOSALS_THEMATIC_TABLES = "proposals_thematic_tables", _("proposals from thematic tables")
+    PROPOSALS_REGIONAL_WORKSHOPS = (
+        "proposals_regional_workshops",
+        _("additional proposals from regional workshops"),
+    )
+    PROPOSALS_NATIONAL_TABLES = "proposals_national_tables", _("proposals kept at national tables")
+    COMMITMENTS_IN_PLAN = "commitments_in_plan", _("commitments in the approved plan")
+    PARTICIPANTS = "participants", _("persons who took part")
+    ORGANISATIONS_BY_TYPE = "organisations_by_type", _("participating entities by type")
+    CSO_BY_TYPE = "cso_by_type", _("civil-society organisations by type")
+    CONSULTATION_VISITS = "consultation_visits", _("visits to the virtual consultation")
+    CONSULTATION_CONTRIBUTIONS = (
+        "consultation_contributions",
+        _("contributions to the virtual consultation"),
+    )
+
+
+# The stages of the proposals funnel, in order; the first two add up.
+FUNNEL_MEASURES = [
+    Measure.PROPOSALS_THEMATIC_TABLES,
+    Measure.PROPOSALS_REGIONAL_WORKSHOPS,
+    Measure.PROPOSALS_NATIONAL_TABLES,
+    Measure.COMMITMENTS_IN_PLAN,
+]
+
+
+def validate_breakdown(value) -> None:
+    ok = isinstance(value, list) and all(
+        isinstance(row, list)
+        and len(row) == 2
+        and isinstance(row[0], str)
+        and row[0].strip()
+        and isinstance(row[1], int)
+        and not isinstance(row[1], bool)
+        and row[1] >= 0
+        for row in value
+    )
+    if not ok:
+        raise ValidationError(
+            _("The breakdown is a list of [label, count] pairs with whole counts of zero or more.")
+        )
+
+
+class ReportedFigure(models.Model):
+    """A figure of the process as a report printed it, when the records behind it are not
+    in Traza (seed 002's tables, the IRM's counts). Its source is always named, and two
+    sources that disagree are both kept."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="reported_figures",
+    )
+    key = models.SlugField(_("key"), max_length=120, help_text=_("Unique within the plan."))
+    measure = models.CharField(_("measure"), max_length=40, choices=Measure.choices)
+    total = models.PositiveIntegerField(_("total"))
+    breakdown = models.JSONField(
+        _("breakdown"), default=list, blank=True, validators=[validate_breakdown]
+    )
+    source = models.CharField(_("source"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "measure", "key"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key"], name="reported_figure_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_measure_display()}: {self.total} ({self.source})"
+
+    def clean(self) -> None:
+        if isinstance(self.breakdown, list) and self.breakdown:
+            try:
+                parts = sum(row[1] for row in self.breakdown)
+            except (TypeError, IndexError):
+                return
+            if parts != self.total:
+                raise ValidationError(
+                    {
+                        "breakdown": _(
+                            "The breakdown adds up to %(parts)s, not to the total %(total)s."
+                        )
+                        % {"parts": parts, "total": self.total}
+                    }
+                )
+
+    def rows(self) -> list[tuple[str, int, float]]:
+        """Label, count and share with one decimal, as seed 002 prints its tables."""
+        return [
+            (label, n, round(100 * n / self.total, 1) if self.total else 0.0)
+            for label, n in self.breakdown
+        ]
+
+
+class PostStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting moderation")
+    PUBLISHED = "published", _("published")
+    HIDDEN = "hidden", _("hidden by moderation")
+
+
+class DiscussionPost(models.Model):
+    """A message in the public discussion of a draft commitment during a virtual
+    consultation. Official answers are marked and signed by their institution; a
+    participant's opening message also enters the plan as a contribution, so it gets a
+    reasoned response like any other."""
+
+    commitment = models.ForeignKey(
+        "plans.Commitment",
+        verbose_name=_("draft commitment"),
+        on_delete=models.PROTECT,
+        related_name="discussion",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
+    text = models.TextField(_("message"))
+    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("author's e-mail"), blank=True)
+    author_organization = models.CharField(_("author's organisation"), max_length=300, blank=True)
+    show_author = models.BooleanField(_("the author agreed to publish their name"), default=False)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    official = models.BooleanField(_("official answer"), default=False)
+    official_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("answering institution"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=PostStatus.choices, default=PostStatus.PENDING
+    )
+    moderation_reason = models.TextField(_("moderation reason"), blank=True)
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    contribution = models.OneToOneField(
+        Contribution,
+        verbose_name=_("contribution"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="discussion_post",
+    )
+    created_at = models.DateTimeField(_("posted"), db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("discussion message")
+        verbose_name_plural = _("discussion messages")
+        indexes = [models.Index(fields=["commitment", "status"])]
+        permissions = [
+            ("moderate_discussion", _("Can moderate public discussions")),
+            ("answer_officially", _("Can post official answers")),
+        ]
+
+    def __str__(self) -> str:
+        return _("Message %(number)s") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("cocreation:discussion", args=[self.commitment_id]) + f"#post-{self.pk}"
+
+    def clean(self) -> None:
+        if self.official and not self.official_organization_id:
+            raise ValidationError(
+                {"official_organization": _("An official answer names its institution.")}
+            )
+        if self.parent_id and self.parent.commitment_id != self.commitment_id:
+            raise ValidationError({"parent": _("The reply belongs to another discussion.")})
+        if self.status == PostStatus.HIDDEN and not self.moderation_reason.strip():
+            raise ValidationError(
+                {"moderation_reason": _("Say why the message is hidden: the reason is public.")}
+            )
+
+    @property
+    def public_author(self) -> str:
+        if self.official and self.official_organization_id:
+            return self.official_organization.name
+        return consented_author(self)

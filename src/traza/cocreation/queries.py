@@ -7,20 +7,41 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from traza.cocreation.models import (
+    FUNNEL_MEASURES,
     AttendanceTally,
+    Channel,
+    Contribution,
+    DiscussionPost,
     Event,
     EventKind,
     EventStatus,
+    Evidence,
+    Measure,
+    Outcome,
+    PostStatus,
+    Registration,
+    ReportedFigure,
+    Response,
     Timeline,
     notice_days_setting,
 )
-from traza.plans.models import ActionPlan
+from traza.cocreation.services import running_consultation
+from traza.notifications.models import MessageStatus, OutboxMessage
+from traza.plans.models import (
+    ADOPTED_STATUSES,
+    ActionPlan,
+    Commitment,
+    Organization,
+    VersionStep,
+)
 
 
 @dataclass
@@ -160,25 +181,29 @@ class KindTable:
 def attendance_by_kind(cal: PlanCalendar) -> list[KindTable]:
     """Per kind of event, one row per event and source, and the total per source."""
     tables: dict[str, KindTable] = {}
+    from_records = registration_rows(cal.plan)
     for item in cal.events:
-        for tally in item.tallies:
+        rows = [
+            AttendanceRow(item.event.title, t.state, t.civil_society, t.others, t.source)
+            for t in item.tallies
+        ]
+        if item.event.pk in from_records:
+            record = from_records[item.event.pk]
+            record.label = item.event.title
+            rows.append(record)
+        for row in rows:
             table = tables.setdefault(
                 item.event.kind, KindTable(EventKind(item.event.kind), [], {})
             )
-            table.rows.append(
-                AttendanceRow(
-                    item.event.title, tally.state, tally.civil_society, tally.others, tally.source
-                )
-            )
-            total = table.totals.setdefault(tally.source, AttendanceRow("", 0, 0, 0, tally.source))
-            total.state += tally.state
-            total.civil_society += tally.civil_society
-            total.others += tally.others
+            table.rows.append(row)
+            total = table.totals.setdefault(row.source, AttendanceRow("", 0, 0, 0, row.source))
+            total.state += row.state
+            total.civil_society += row.civil_society
+            total.others += row.others
     return list(tables.values())
 
 
 def public_evidence():
-    from traza.cocreation.models import Evidence
 
     return Prefetch("evidence", queryset=Evidence.objects.filter(is_private=False))
 
@@ -195,13 +220,15 @@ def event_page(event_id: int) -> tuple[Event, Notice, list[AttendanceRow]]:
         AttendanceRow(event.title, t.state, t.civil_society, t.others, t.source)
         for t in event.tallies.all()
     ]
+    from_records = registration_rows(event.plan, event).get(event.pk)
+    if from_records:
+        from_records.label = event.title
+        rows.append(from_records)
     return event, notice, rows
 
 
 def contribution_page(contribution_id: int):
     """A contribution with its response, the versions it changed and when its author was told."""
-    from traza.cocreation.models import Contribution, Response
-    from traza.notifications.models import MessageStatus, OutboxMessage
 
     contribution = get_object_or_404(
         Contribution.objects.select_related(
@@ -246,7 +273,6 @@ def contribution_stats(plan: ActionPlan) -> ContributionStats:
 
     A contribution counts as answered only when its response is published and not pending.
     """
-    from traza.cocreation.models import Channel, Contribution, Outcome
 
     rows = list(
         Contribution.objects.filter(plan=plan).values_list(
@@ -274,7 +300,6 @@ def contribution_stats(plan: ActionPlan) -> ContributionStats:
 
 
 def plan_contributions(plan: ActionPlan, channel: str = "", outcome: str = ""):
-    from traza.cocreation.models import Contribution
 
     queryset = (
         Contribution.objects.filter(plan=plan)
@@ -288,3 +313,161 @@ def plan_contributions(plan: ActionPlan, channel: str = "", outcome: str = ""):
     elif outcome:
         queryset = queryset.filter(response__outcome=outcome)
     return queryset
+
+
+@dataclass
+class DiscussionPage:
+    commitment: Any
+    threads: list  # opening messages, each with ``thread_replies``
+    pending: int
+    consultation: Event | None
+
+
+def discussion_page(commitment_id: int) -> DiscussionPage:
+    """The public discussion of a commitment in two queries, whatever its length."""
+
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("plan__member", "theme"), pk=commitment_id
+    )
+    posts = list(
+        DiscussionPost.objects.filter(commitment=commitment)
+        .select_related("official_organization", "contribution__response")
+        .order_by("created_at", "id")
+    )
+    visible = [p for p in posts if p.status != PostStatus.PENDING]
+    by_parent: dict[int | None, list] = {}
+    for post in visible:
+        by_parent.setdefault(post.parent_id, []).append(post)
+    threads = by_parent.get(None, [])
+    for post in visible:
+        post.thread_replies = by_parent.get(post.pk, [])
+    return DiscussionPage(
+        commitment=commitment,
+        threads=threads,
+        pending=len(posts) - len(visible),
+        consultation=running_consultation(commitment.plan),
+    )
+
+
+# --- the proposals funnel and participation as reported ---------------------------------------
+
+
+@dataclass
+class FunnelStage:
+    label: str
+    recorded: int | None  # from Traza's own records (None: nothing recorded at this stage)
+    reported: list = field(default_factory=list)  # ReportedFigure rows, each with its source
+
+
+def proposal_funnel(plan: ActionPlan) -> list[FunnelStage]:
+    """Proposals from thematic tables and regional workshops → kept at the national tables →
+    in the approved plan. Counts from the records where Traza holds them, beside the figures
+    the reports printed (every source kept)."""
+
+    later_steps = [VersionStep.NATIONAL_TABLE, VersionStep.SECTOR_VALIDATION, VersionStep.APPROVAL]
+    rows = list(
+        Commitment.objects.filter(plan=plan)
+        .annotate(
+            at_national=Count("versions", filter=Q(versions__step__in=later_steps)),
+        )
+        .values_list("origin_event__kind", "status", "at_national")
+    )
+    born_thematic = sum(1 for kind, _s, _n in rows if kind == EventKind.THEMATIC_TABLE)
+    born_regional = sum(1 for kind, _s, _n in rows if kind == EventKind.REGIONAL_WORKSHOP)
+    recorded_any = bool(born_thematic or born_regional)
+    national = sum(1 for _k, _s, n in rows if n)
+    adopted = sum(1 for _k, status, _n in rows if status in ADOPTED_STATUSES)
+    recorded = {
+        Measure.PROPOSALS_THEMATIC_TABLES: born_thematic,
+        Measure.PROPOSALS_REGIONAL_WORKSHOPS: born_regional,
+        Measure.PROPOSALS_NATIONAL_TABLES: national,
+        Measure.COMMITMENTS_IN_PLAN: adopted,
+    }
+    figures: dict[str, list] = {}
+    for figure in ReportedFigure.objects.filter(plan=plan, measure__in=FUNNEL_MEASURES):
+        figures.setdefault(figure.measure, []).append(figure)
+    return [
+        FunnelStage(
+            label=str(Measure(measure).label),
+            recorded=recorded[measure]
+            if recorded_any or measure == Measure.COMMITMENTS_IN_PLAN
+            else None,
+            reported=figures.get(measure, []),
+        )
+        for measure in FUNNEL_MEASURES
+    ]
+
+
+def reported_participation(plan: ActionPlan) -> list:
+    """The participation figures reports printed (persons, entities and CSOs by type)."""
+
+    return list(ReportedFigure.objects.filter(plan=plan).exclude(measure__in=FUNNEL_MEASURES))
+
+
+@dataclass
+class PersonCount:
+    """Unique persons who attended, counted once across events (by e-mail)."""
+
+    total: int
+    by_sector: list[tuple[str, int, float]]
+    by_civil_society_type: list[tuple[str, int, float]]
+    attendances: int
+
+
+def _shares(counter: dict[str, int], labels: dict[str, str]) -> list[tuple[str, int, float]]:
+    total = sum(counter.values())
+    return [
+        (labels.get(key, key) or "—", n, round(100 * n / total, 1) if total else 0.0)
+        for key, n in sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def unique_attendees(plan: ActionPlan) -> PersonCount:
+    """Persons marked present at any event of the plan, each counted once, by the sector and
+    civil-society type of their latest registration (seed 002 counts the same way)."""
+
+    rows = (
+        Registration.objects.filter(event__plan=plan, attended=True)
+        .order_by("created_at", "id")
+        .values_list("email", "sector", "civil_society_type")
+    )
+    people: dict[str, tuple[str, str]] = {}
+    attendances = 0
+    for email, sector, cs_type in rows:
+        attendances += 1
+        people[email.strip().lower()] = (sector, cs_type)
+    sectors: dict[str, int] = defaultdict(int)
+    types: dict[str, int] = defaultdict(int)
+    for sector, cs_type in people.values():
+        sectors[sector] += 1
+        if sector == Organization.Sector.CIVIL_SOCIETY:
+            types[cs_type] += 1
+    return PersonCount(
+        total=len(people),
+        by_sector=_shares(sectors, dict(Organization.Sector.choices)),
+        by_civil_society_type=_shares(types, dict(Organization.CivilSocietyType.choices)),
+        attendances=attendances,
+    )
+
+
+def registration_rows(plan: ActionPlan, event: Event | None = None) -> dict[int, AttendanceRow]:
+    """Per event, the attendance counted from the registrations marked present."""
+    present = Registration.objects.filter(event__plan=plan, attended=True)
+    if event is not None:
+        present = present.filter(event=event)
+    counts = (
+        present
+        .values("event_id", "sector")
+        .annotate(n=Count("id"))
+    )
+    rows: dict[int, AttendanceRow] = {}
+    source = str(_("Attendance records"))
+    for item in counts:
+        row = rows.setdefault(item["event_id"], AttendanceRow("", 0, 0, 0, source))
+        if item["sector"] == Organization.Sector.PUBLIC:
+            row.state += item["n"]
+        elif item["sector"] == Organization.Sector.CIVIL_SOCIETY:
+            row.civil_society += item["n"]
+        else:
+            row.others += item["n"]
+    return rows

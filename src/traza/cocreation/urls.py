@@ -18,6 +18,7 @@ urlpatterns = [
     path(_("events/<int:pk>/register/"), views.register, name="register"),
     path(_("evidence/<int:pk>/"), views.evidence_file, name="evidence"),
     path(_("faq/"), views.faq, name="faq"),
+    path(_("commitments/<int:pk>/discussion/"), views.discussion, name="discussion"),
     path(
         _("registrations/cancel/<str:token>/"),
         views.cancel_registration,

@@ -11,14 +11,22 @@ from django.utils.translation import gettext as _
 from traza.cocreation import queries, services
 from traza.cocreation.flow import NODE_WIDTH
 from traza.cocreation.flow import plan_flow as build_flow
-from traza.cocreation.forms import ContributionForm, RegistrationForm, SecondForm
+from traza.cocreation.forms import (
+    ContributionForm,
+    DiscussionForm,
+    OfficialAnswerForm,
+    RegistrationForm,
+    SecondForm,
+)
 from traza.cocreation.ical import calendar_bytes
 from traza.cocreation.models import (
     Channel,
+    DiscussionPost,
     Event,
     Evidence,
     FaqEntry,
     Outcome,
+    PostStatus,
     Registration,
     RegistrationStatus,
 )
@@ -27,7 +35,12 @@ from traza.plans.models import ActionPlan
 
 def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     cal = queries.plan_calendar(pk)
-    context = {"cal": cal, "attendance": queries.attendance_by_kind(cal)}
+    context = {
+        "cal": cal,
+        "attendance": queries.attendance_by_kind(cal),
+        "people": queries.unique_attendees(cal.plan),
+        "reported": queries.reported_participation(cal.plan),
+    }
     if request.GET.get("view") == "month":
         context["month"] = queries.month_grid(cal, request.GET.get("month"))
     return render(request, "cocreation/calendar.html", context)
@@ -222,7 +235,13 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cocreation/flow.html",
-        {"plan": plan, "flow": flow, "node_width": NODE_WIDTH, "label_x": NODE_WIDTH / 2},
+        {
+            "plan": plan,
+            "flow": flow,
+            "funnel": queries.proposal_funnel(plan),
+            "node_width": NODE_WIDTH,
+            "label_x": NODE_WIDTH / 2,
+        },
     )
 
 
@@ -285,3 +304,78 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
             ]
         )
     return response
+
+
+def _as_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+def _reply_target(page: queries.DiscussionPage, parent_id: int | None) -> DiscussionPost | None:
+    """The thread a reply joins (replies stay one level deep), or None for a new thread."""
+    if not parent_id:
+        return None
+    parent = DiscussionPost.objects.filter(pk=parent_id, commitment=page.commitment).first()
+    if parent is None or parent.status != PostStatus.PUBLISHED:
+        raise ValidationError(_("You can only reply to a published message."))
+    return parent.parent or parent
+
+
+def discussion(request: HttpRequest, pk: int) -> HttpResponse:
+    """The moderated public discussion of a draft commitment; official answers are marked."""
+    page = queries.discussion_page(pk)
+    commitment = page.commitment
+    is_open = services.discussion_open(commitment)
+    can_answer = request.user.has_perm("cocreation.answer_officially")
+    official = request.method == "POST" and "official" in request.POST
+    form = DiscussionForm(request.POST if request.method == "POST" and not official else None)
+    answer_form = OfficialAnswerForm(request.POST if official else None) if can_answer else None
+    status = 200
+    if request.method == "POST":
+        chosen = answer_form if official else form
+        if (official and not can_answer) or (not official and not is_open):
+            status = 403
+        elif chosen.is_valid():
+            try:
+                parent = _reply_target(page, _as_id(request.POST.get("parent")))
+                if official:
+                    post = services.post_official_answer(
+                        request.user,
+                        commitment,
+                        chosen.cleaned_data["text"],
+                        chosen.cleaned_data["organization"],
+                        parent,
+                    )
+                else:
+                    post = services.post_message(commitment, form.post_values(), parent)
+            except ValidationError as error:
+                chosen.add_error(None, error)
+                status = 400
+            else:
+                if post.status == PostStatus.PENDING:
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you. Your message will appear once a moderator has read it; "
+                            "we will write to you if it is not published."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your message was published."))
+                return redirect(
+                    post.get_absolute_url() if post.status == PostStatus.PUBLISHED else request.path
+                )
+        else:
+            status = 400
+    return render(
+        request,
+        "cocreation/discussion.html",
+        {
+            "page": page,
+            "commitment": commitment,
+            "is_open": is_open,
+            "form": form,
+            "answer_form": answer_form,
+            "reply_to": _as_id(request.GET.get("reply")),
+        },
+        status=status,
+    )

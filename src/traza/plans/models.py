@@ -235,6 +235,20 @@ class Commitment(models.Model):
         db_index=True,
     )
     notes = models.TextField(_("notes"), blank=True)
+    origin_event = models.ForeignKey(
+        "cocreation.Event",
+        verbose_name=_("proposed at"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text=_("The thematic table or regional workshop where the proposal was born."),
+    )
+    decision_reason = models.TextField(
+        _("reasoned decision"),
+        blank=True,
+        help_text=_("Why the proposal was discarded. Discarded proposals stay public."),
+    )
 
     class Meta:
         ordering = ["plan", "number"]
@@ -258,6 +272,12 @@ class Commitment(models.Model):
 
     def clean(self) -> None:
         check_date_order(self.starts_on, self.ends_on, "starts_on", "ends_on")
+        if self.status == CommitmentStatus.DISCARDED and not self.decision_reason.strip():
+            raise ValidationError(
+                {"decision_reason": _("Write why the proposal is discarded: it stays public.")}
+            )
+        if self.origin_event_id and self.origin_event.plan_id != self.plan_id:
+            raise ValidationError({"origin_event": _("The event belongs to another action plan.")})
 
     @property
     def values(self) -> list[OgpValue]:
@@ -284,6 +304,7 @@ COMMITMENT_FIELDS = [
     "starts_on",
     "ends_on",
     "status",
+    "decision_reason",
 ]
 
 

@@ -19,6 +19,7 @@ from traza.plans.models import (
     COMMITMENT_TEXT_FIELDS,
     ActionPlan,
     Commitment,
+    CommitmentStatus,
     CommitmentVersion,
     Member,
     Milestone,
@@ -87,16 +88,19 @@ class PlanPage:
     value_counts: list[tuple[OgpValue, int]]
     total: int
     stages: list[StageStep]
+    proposals: list[Commitment] = field(default_factory=list)
+    discarded: list[Commitment] = field(default_factory=list)
 
 
 def plan_page(plan_id: int) -> PlanPage:
     plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=plan_id)
-    commitments = list(
-        Commitment.objects.filter(plan=plan, status__in=ADOPTED_STATUSES)
-        .select_related("theme", "lead_organization")
+    everything = list(
+        Commitment.objects.filter(plan=plan)
+        .select_related("theme", "lead_organization", "origin_event")
         .annotate(milestone_count=Count("milestones"))
         .order_by("theme__name", "number")
     )
+    commitments = [c for c in everything if c.status in ADOPTED_STATUSES]
     groups: dict[str, ThemeGroup] = {}
     for commitment in commitments:
         name = commitment.theme.name if commitment.theme_id else _("No theme")
@@ -105,7 +109,7 @@ def plan_page(plan_id: int) -> PlanPage:
         (value, sum(1 for c in commitments if getattr(c, value.value))) for value in OgpValue
     ]
     unexplained = unexplained_changes(plan)
-    for commitment in commitments:
+    for commitment in everything:
         commitment.unexplained_changes = unexplained.get(commitment.pk, 0)
     return PlanPage(
         plan=plan,
@@ -113,6 +117,8 @@ def plan_page(plan_id: int) -> PlanPage:
         value_counts=value_counts,
         total=len(commitments),
         stages=stage_timeline(plan),
+        proposals=[c for c in everything if c.status == CommitmentStatus.PROPOSAL],
+        discarded=[c for c in everything if c.status == CommitmentStatus.DISCARDED],
     )
 
 
@@ -239,8 +245,14 @@ def commitment_origin(commitment: Commitment) -> list:
 def commitment_page(commitment_id: int) -> CommitmentPage:
     commitment = get_object_or_404(
         Commitment.objects.select_related(
-            "plan__member", "theme", "lead_organization"
-        ).prefetch_related("supporting_organizations"),
+            "plan__member", "theme", "lead_organization", "origin_event"
+        )
+        .prefetch_related("supporting_organizations")
+        .annotate(
+            discussion_count=Count(
+                "discussion", filter=Q(discussion__status="published"), distinct=True
+            )
+        ),
         pk=commitment_id,
     )
     versions = list(CommitmentVersion.objects.filter(commitment=commitment).order_by("number"))

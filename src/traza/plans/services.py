@@ -24,6 +24,7 @@ from traza.plans.models import (
     MILESTONE_FIELDS,
     ActionPlan,
     Commitment,
+    CommitmentStatus,
     CommitmentVersion,
     Member,
     Milestone,
@@ -119,7 +120,10 @@ def save_commitment(
 def set_commitment_status(
     actor: Any, commitment: Commitment, status: str, *, reason: str = "", step: str = ""
 ) -> Commitment:
-    save_traced(actor, commitment, {"status": status}, reason=reason, action="status")
+    values: dict[str, Any] = {"status": status}
+    if status == CommitmentStatus.DISCARDED:
+        values["decision_reason"] = reason  # required: a discarded proposal stays public
+    save_traced(actor, commitment, values, reason=reason, action="status")
     _take_version(actor, commitment, step or VersionStep.EDIT, reason)
     return commitment
 
