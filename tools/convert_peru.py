@@ -250,7 +250,7 @@ def contributions_2017(participation: dict) -> list[dict]:
                             f"propuestas de compromisos, temática {row['tematica']}. Las fuentes "
                             "no publican el texto del aporte ni su fecha (se anota el primer día "
                             "de la consulta); el Gobierno lo cuenta en su sistematización, "
-                            "Cuadro 4. No consta una respuesta razonada."
+                            "Cuadro 4. No consta una respuesta fundamentada."
                         ),
                         "received_at": f"{start}T17:00:00+00:00",
                     }
