@@ -47,7 +47,7 @@ messages: install
 	$(BIN)/python tools/fill_catalogues.py
 
 screenshot: install
-	$(BIN)/python tools/screenshot.py docs/img/plan-page.png
+	$(BIN)/python tools/screenshot.py docs/img
 
 clean:
 	rm -rf $(VENV) var/test-*

@@ -1,13 +1,14 @@
-"""Take the README's screenshot of the plan page with Debian's headless Chromium.
+"""Take the screenshots of the README and the guides with Debian's headless Chromium.
 
-    python tools/screenshot.py docs/img/plan-page.png
+    python tools/screenshot.py docs/img
 
 Migrates and loads the demo into the local database, serves it on a spare port, and
-captures /planes/<id>/ of the Peru 2017-2019 plan.
+captures the pages of the Peru 2017-2019 plan listed in SHOTS.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -33,8 +34,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# file name → (path on the site, height of the window)
+SHOTS = {
+    "plan-page.png": ("/planes/{plan}/", 1500),
+    "calendar.png": ("/planes/{plan}/calendario/", 1400),
+    "event-page.png": ("/eventos/{event}/", 1100),
+    "contributions.png": ("/planes/{plan}/aportes/", 1200),
+    "flow.png": ("/planes/{plan}/flujo/", 1600),
+}
+
+
 def main() -> None:
-    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img/plan-page.png")
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/img")
     traza = [sys.executable, "-m", "traza"]
     subprocess.run([*traza, "migrate", "-v0"], check=True)
     subprocess.run([*traza, "load-demo"], check=True)
@@ -51,17 +62,21 @@ def main() -> None:
         import json
 
         plans = json.load(urllib.request.urlopen(f"{base}/api/v1/plans/"))["items"]
-        plan = next(p for p in plans if p["number_of_commitments"] == 18)
+        plan = next(p for p in plans if p["number_of_commitments"] == 18)["id"]
+        calendar = urllib.request.urlopen(f"{base}/planes/{plan}/calendario/").read().decode()
+        event = re.search(r'href="/eventos/(\d+)/"', calendar).group(1)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            page = browser.new_page(viewport={"width": 1200, "height": 1500})
-            page.goto(f"{base}/planes/{plan['id']}/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(target))
+            target.mkdir(parents=True, exist_ok=True)
+            for name, (path, height) in SHOTS.items():
+                page = browser.new_page(viewport={"width": 1200, "height": height})
+                page.goto(base + path.format(plan=plan, event=event))
+                page.screenshot(path=str(target / name))
+                page.close()
+                print(f"wrote {target / name}")
             browser.close()
-        print(f"wrote {target}")
     finally:
         server.terminate()
         server.wait()
