@@ -37,3 +37,51 @@ def test_pages_work_without_javascript(live_server, browser):
         assert page.get_by_role("heading", name="Hitos").is_visible()
     finally:
         context.close()
+
+
+def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
+    live_server, browser, monkeypatch
+):
+    """Through Chromium with JavaScript off: open a draft, write, see the moderation notice."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from traza.cocreation import forms, services
+    from traza.cocreation.models import DiscussionPost
+    from traza.core.services import SYSTEM
+    from traza.plans import services as plan_services
+
+    monkeypatch.setattr(forms, "MIN_SECONDS", 0)
+    call_command("load_demo", verbosity=0)
+    plan = ActionPlan.objects.get(number=3)
+    draft = plan.commitments.order_by("number").first()
+    plan_services.set_commitment_status(SYSTEM, draft, "proposal", reason="Borrador para consulta")
+    now = timezone.now()
+    services.save_event(
+        SYSTEM,
+        None,
+        {
+            "plan": plan,
+            "key": "consulta-2026",
+            "kind": "virtual_consultation",
+            "title": "Consulta virtual 2026",
+            "starts_at": now - dt.timedelta(days=1),
+            "ends_at": now + dt.timedelta(days=10),
+            "status": "scheduled",
+        },
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{draft.get_absolute_url()}")
+        page.get_by_role("link", name="Debate público de este borrador").click()
+        page.get_by_label("Su mensaje").fill("Propongo metas por región.")
+        page.get_by_label("Su nombre").fill("Rosa")
+        page.get_by_label("Su correo").fill("rosa@example.org")
+        page.get_by_label("Acepto que mis datos personales").check()
+        page.get_by_role("button", name="Enviar mensaje").click()
+        assert page.get_by_text("Su mensaje aparecerá cuando").is_visible()
+        assert DiscussionPost.objects.get().text == "Propongo metas por región."
+    finally:
+        context.close()

@@ -455,11 +455,7 @@ def registration_rows(plan: ActionPlan, event: Event | None = None) -> dict[int,
     present = Registration.objects.filter(event__plan=plan, attended=True)
     if event is not None:
         present = present.filter(event=event)
-    counts = (
-        present
-        .values("event_id", "sector")
-        .annotate(n=Count("id"))
-    )
+    counts = present.values("event_id", "sector").annotate(n=Count("id"))
     rows: dict[int, AttendanceRow] = {}
     source = str(_("Attendance records"))
     for item in counts:

@@ -30,7 +30,7 @@ from traza.cocreation.models import (
     Registration,
     RegistrationStatus,
 )
-from traza.plans.models import ActionPlan
+from traza.plans.models import ActionPlan, CommitmentStatus
 
 
 def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,6 +239,7 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "flow": flow,
             "funnel": queries.proposal_funnel(plan),
+            "has_discarded": plan.commitments.filter(status=CommitmentStatus.DISCARDED).exists(),
             "node_width": NODE_WIDTH,
             "label_x": NODE_WIDTH / 2,
         },
