@@ -359,6 +359,54 @@ def reported_figures_2017(participation: dict) -> list[dict]:
     return items
 
 
+IRM_DESIGN = "Informe de diseño del MRI 2017-2019 (Perú), sección IV"
+RELEVANCE = [
+    "access_to_information",
+    "civic_participation",
+    "public_accountability",
+    "technology_innovation",
+]
+
+
+def rating(commitment: int, milestone, irm: dict) -> dict:
+    return {
+        "commitment": commitment,
+        "milestone": milestone,
+        "methodology": "A_2017",
+        "stage": "design",
+        "verifiability": irm["verifiability"],
+        "relevance": [value for value in RELEVANCE if irm["relevance"].get(value)],
+        "potential_impact": irm["potential_impact"],
+        "source": IRM_DESIGN,
+    }
+
+
+def ratings_2017(commitments: list[dict]) -> list[dict]:
+    """The IRM's design ratings of plan III: one per commitment, and one per milestone where
+    the report rates activities. Relevant and potentially starred are derived, never copied."""
+    items = []
+    for item in commitments:
+        items.append(rating(item["number"], None, item["irm"]))
+        milestones = {m["number"] for m in item.get("milestones", [])}
+        for activity in item["irm"].get("activities") or []:
+            if activity["number"] in milestones:
+                items.append(rating(item["number"], activity["number"], activity))
+    return items
+
+
+def followups(source: dict) -> list[dict]:
+    return [
+        {
+            "number": item["number"],
+            "recommendation": item["recommendation"],
+            "addressed": item["addressed"],
+            "integrated": item["integrated_into_current_plan"],
+            "source": "Informe de diseño del MRI 2017-2019, Tabla 5.2",
+        }
+        for item in source["previous_recommendations"]
+    ]
+
+
 def convert(source: dict) -> dict:
     plan = source["plan"]
     organizations: dict[str, dict] = {}
@@ -490,6 +538,8 @@ def convert(source: dict) -> dict:
         "events": events_2017(source["participation"]),
         "contributions": contributions_2017(source["participation"]),
         "reported_figures": reported_figures_2017(source["participation"]),
+        "ratings": ratings_2017(source["commitments"]),
+        "recommendation_followups": followups(source),
     }
     return {
         "format": "traza",

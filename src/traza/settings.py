@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "traza.plans",
     "traza.notifications",
     "traza.cocreation",
+    "traza.assessment",
     "traza.api",
 ]
 
@@ -173,6 +174,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 TRAZA_NOTICE_DAYS = int(
     os.environ.get("TRAZA_NOTICE_DAYS", "14")
 )  # product choice, not an OGP rule
+# Star rule of the IRM's 2017-2020 reports ("2017": transformative impact) or the looser
+# 2014 one ("2014": moderate or transformative). OGP-RULES.md §1.1.
+TRAZA_STAR_RULE = os.environ.get("TRAZA_STAR_RULE", "2017")
+TRAZA_DISCUSSION_PREMODERATION = os.environ.get("TRAZA_DISCUSSION_PREMODERATION", "1") != "0"
 TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
+from traza.assessment import services as assessment_services
+from traza.assessment.models import Rating, RecommendationFollowUp
 from traza.cocreation import services as cocreation_services
 from traza.cocreation.models import (
     AttendanceTally,
@@ -106,6 +108,25 @@ EVENT_FIELDS = [
 ]
 CONTRIBUTION_FIELDS = ["key", "channel", "text", "received_at", "show_author"]
 FIGURE_FIELDS = ["key", "measure", "total", "breakdown", "source", "note"]
+RATING_FIELDS = [
+    "methodology",
+    "stage",
+    "verifiability",
+    "potential_impact",
+    "completion",
+    "diog",
+    "verifiable",
+    "open_government_lens",
+    "potential_for_results",
+    "promising",
+    "early_results",
+    "narratives",
+    "evidence",
+    "assessed_on",
+    "source",
+]
+RELEVANCE_FIELDS = [v.value for v in OgpValue]
+FOLLOWUP_FIELDS = ["number", "recommendation", "addressed", "integrated", "source"]
 DATETIME_FIELDS = {
     "received_at",
     "starts_at",
@@ -124,6 +145,7 @@ DATE_FIELDS = {
     "starts_on",
     "ends_on",
     "published_on",
+    "assessed_on",
 }
 
 
@@ -266,6 +288,22 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
                     (f"{k_path}.commitment", _("unknown commitment %r") % item["commitment"])
                 )
         problems += _duplicates(plan.get("reported_figures", []), "key", f"{path}.reported_figures")
+        problems += _duplicates(
+            plan.get("recommendation_followups", []), "number", f"{path}.recommendation_followups"
+        )
+        seen_ratings = Counter()
+        for r_index, item in enumerate(plan.get("ratings", [])):
+            r_path = f"{path}.ratings[{r_index}]"
+            if item["commitment"] not in numbers:
+                problems.append(
+                    (f"{r_path}.commitment", _("unknown commitment %r") % item["commitment"])
+                )
+            key = (item["commitment"], item.get("milestone"), item["stage"], item["methodology"])
+            seen_ratings[key] += 1
+            if seen_ratings[key] == 2:
+                problems.append(
+                    (r_path, _("a second rating of the same target in the same report"))
+                )
         for c_index, commitment in enumerate(commitments):
             c_path = f"{path}.commitments[{c_index}]"
             problems += _date_order(commitment, "starts_on", "ends_on", c_path)
@@ -425,7 +463,59 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
                     values,
                     cocreation_services.save_reported_figure,
                 )
+        for r_index, r_item in enumerate(item.get("ratings", [])):
+            with _at(source, f"$.plans[{p_index}].ratings[{r_index}]"):
+                _import_rating(actor, plan, r_item, reason, stats)
+        for f_index, f_item in enumerate(item.get("recommendation_followups", [])):
+            values = _pick(f_item, FOLLOWUP_FIELDS[1:], {})
+            with _at(source, f"$.plans[{p_index}].recommendation_followups[{f_index}]"):
+                upsert(
+                    RecommendationFollowUp,
+                    {"plan": plan, "number": f_item["number"]},
+                    values,
+                    assessment_services.save_followup,
+                )
     return dict(stats)
+
+
+def _import_rating(actor, plan, item, reason, stats) -> None:
+    text_fields = [
+        "verifiability",
+        "potential_impact",
+        "completion",
+        "diog",
+        "verifiable",
+        "potential_for_results",
+        "early_results",
+        "evidence",
+    ]
+    values = _pick(item, RATING_FIELDS, {f: "" for f in text_fields} | {"narratives": {}})
+    values.setdefault("open_government_lens", None)
+    values.setdefault("promising", None)
+    values.setdefault("assessed_on", None)
+    chosen = set(item.get("relevance", []))
+    for name in RELEVANCE_FIELDS:
+        values[name] = name in chosen
+    commitment = Commitment.objects.get(plan=plan, number=item["commitment"])
+    milestone = None
+    if item.get("milestone"):
+        milestone = Milestone.objects.filter(
+            commitment=commitment, number=item["milestone"]
+        ).first()
+        if milestone is None:
+            raise ValidationError({"milestone": _("unknown milestone %r") % item["milestone"]})
+    stored = Rating.objects.filter(
+        commitment=commitment,
+        milestone=milestone,
+        stage=item["stage"],
+        methodology=item["methodology"],
+    ).first()
+    if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+        return
+    if stored is None:
+        values |= {"commitment": commitment, "milestone": milestone}
+    assessment_services.save_rating(actor, stored, values, reason)
+    stats["rating"] += 1
 
 
 def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
@@ -601,6 +691,20 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
         .order_by("plan_id", "received_at", "id")
     ):
         contributions_by_plan.setdefault(contribution.plan_id, []).append(contribution)
+    ratings_by_plan: dict[int, list[Rating]] = {}
+    for rating in (
+        Rating.objects.filter(commitment__plan__in=plans)
+        .select_related("commitment", "milestone")
+        .order_by(
+            "commitment__plan_id", "commitment__number", "milestone__number", "stage", "methodology"
+        )
+    ):
+        ratings_by_plan.setdefault(rating.commitment.plan_id, []).append(rating)
+    followups_by_plan: dict[int, list[RecommendationFollowUp]] = {}
+    for followup in RecommendationFollowUp.objects.filter(plan__in=plans).order_by(
+        "plan_id", "number"
+    ):
+        followups_by_plan.setdefault(followup.plan_id, []).append(followup)
     figures_by_plan: dict[int, list[ReportedFigure]] = {}
     for figure in ReportedFigure.objects.filter(plan__in=plans).order_by("plan_id", "key"):
         figures_by_plan.setdefault(figure.plan_id, []).append(figure)
@@ -666,6 +770,11 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
                     {f: _value(getattr(figure, f)) for f in FIGURE_FIELDS}
                     for figure in figures_by_plan.get(plan.pk, [])
                 ],
+                "ratings": [_export_rating(r) for r in ratings_by_plan.get(plan.pk, [])],
+                "recommendation_followups": [
+                    {f: _value(getattr(followup, f)) for f in FOLLOWUP_FIELDS}
+                    for followup in followups_by_plan.get(plan.pk, [])
+                ],
             }
             for plan in plans
         ],
@@ -697,6 +806,15 @@ def _export_event(event: Event) -> dict[str, Any]:
             }
             for t in sorted(event.tallies.all(), key=lambda t: t.source)
         ],
+    }
+
+
+def _export_rating(r: Rating) -> dict[str, Any]:
+    return {
+        "commitment": r.commitment.number,
+        "milestone": r.milestone.number if r.milestone_id else None,
+        **{f: _value(getattr(r, f)) for f in RATING_FIELDS},
+        "relevance": [name for name in RELEVANCE_FIELDS if getattr(r, name)],
     }
 
 

@@ -4,6 +4,8 @@ from django.db.models import QuerySet
 from ninja import NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from traza.assessment import queries as assessment_queries
+from traza.plans.models import ActionPlan, Commitment
 from traza.plans.queries import number_of_commitments, plans_with_counts
 
 api = NinjaAPI(
@@ -39,3 +41,163 @@ class PlanOut(Schema):
 def list_plans(request) -> QuerySet:
     """Every action plan with its member, period, stage and number of commitments."""
     return plans_with_counts().order_by("member__name", "number")
+
+
+class CountOut(Schema):
+    n: int
+    percent: int
+
+
+class SummaryOut(Schema):
+    plan: int
+    number_of_commitments: int
+    assessed: bool
+    methodology: str
+    star_rule_version: str
+    relevant: CountOut | None
+    transformative: CountOut | None
+    potentially_starred: int | None
+    starred: int | None
+    completed: int | None
+    diog_major: int | None
+    diog_outstanding: int | None
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.get(
+    "/plans/{plan_id}/summary",
+    response={200: SummaryOut, 404: ErrorOut},
+    tags=["assessment"],
+    summary="A plan's IRM figures at a glance",
+)
+def plan_summary(request, plan_id: int):
+    """The at-a-glance figures of the IRM (seed 000, Table 1), computed from the ratings.
+    Figures that need an end-of-term or implementation report are null until one exists."""
+    plan = ActionPlan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        return 404, {"detail": "Plan not found"}
+    s = assessment_queries.plan_summary(plan)
+    return {
+        "plan": plan.pk,
+        "number_of_commitments": s.commitments,
+        "assessed": s.assessed,
+        "methodology": s.methodology,
+        "star_rule_version": s.rule_version,
+        "relevant": vars(s.relevant) if s.relevant else None,
+        "transformative": vars(s.transformative) if s.transformative else None,
+        "potentially_starred": s.potentially_starred,
+        "starred": s.starred,
+        "completed": s.completed,
+        "diog_major": s.diog_major,
+        "diog_outstanding": s.diog_outstanding,
+    }
+
+
+class DerivedOut(Schema):
+    relevant: bool
+    potentially_starred: bool
+    starred: bool | None
+    rule_version: str
+
+
+class RatingOut(Schema):
+    stage: str
+    methodology: str
+    verifiability: str
+    relevance: list[str]
+    potential_impact: str
+    completion: str
+    diog: str
+    verifiable: str
+    open_government_lens: bool | None
+    potential_for_results: str
+    promising: bool | None
+    early_results: str
+    narratives: dict[str, str]
+    evidence: str
+    assessed_on: str | None
+    source: str
+    derived: DerivedOut | None
+
+
+class CommitmentOut(Schema):
+    id: int
+    plan: int
+    number: int
+    title: str
+    status: str
+    theme: str | None
+    lead_organization: str | None
+    ogp_values: list[str]
+    url: str
+    ratings: list[RatingOut]
+
+
+RELEVANCE = [
+    "access_to_information",
+    "civic_participation",
+    "public_accountability",
+    "technology_innovation",
+]
+
+
+@api.get(
+    "/commitments/{commitment_id}",
+    response={200: CommitmentOut, 404: ErrorOut},
+    tags=["plans", "assessment"],
+    summary="A commitment with its IRM ratings",
+)
+def commitment_detail(request, commitment_id: int):
+    """A commitment, its IRM ratings by report and the flags derived from them."""
+    commitment = (
+        Commitment.objects.select_related("theme", "lead_organization")
+        .filter(pk=commitment_id)
+        .first()
+    )
+    if commitment is None:
+        return 404, {"detail": "Commitment not found"}
+    ratings = []
+    for rating, derived in assessment_queries.commitment_ratings(commitment):
+        ratings.append(
+            {
+                **{
+                    f: getattr(rating, f)
+                    for f in [
+                        "stage",
+                        "methodology",
+                        "verifiability",
+                        "potential_impact",
+                        "completion",
+                        "diog",
+                        "verifiable",
+                        "open_government_lens",
+                        "potential_for_results",
+                        "promising",
+                        "early_results",
+                        "narratives",
+                        "evidence",
+                        "source",
+                    ]
+                },
+                "relevance": [v for v in RELEVANCE if getattr(rating, v)],
+                "assessed_on": rating.assessed_on.isoformat() if rating.assessed_on else None,
+                "derived": vars(derived) if derived else None,
+            }
+        )
+    return {
+        "id": commitment.pk,
+        "plan": commitment.plan_id,
+        "number": commitment.number,
+        "title": commitment.title,
+        "status": commitment.status,
+        "theme": commitment.theme.name if commitment.theme_id else None,
+        "lead_organization": commitment.lead_organization.name
+        if commitment.lead_organization_id
+        else None,
+        "ogp_values": [v.value for v in commitment.values],
+        "url": request.build_absolute_uri(commitment.get_absolute_url()),
+        "ratings": ratings,
+    }

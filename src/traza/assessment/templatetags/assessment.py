@@ -1,0 +1,11 @@
+from django import template
+
+from traza.assessment.queries import plan_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessment/_summary.html")
+def at_a_glance(plan, link: bool = True, summary=None):
+    """The plan's at-a-glance box, for pages of other apps (the plan page)."""
+    return {"summary": summary or plan_summary(plan), "plan": plan, "link": link}
