@@ -153,3 +153,13 @@ def test_percentages_are_whole_numbers_rounded_half_up():
 def test_an_unknown_plan_or_commitment_is_a_json_404(client, db):
     assert client.get("/api/v1/plans/999/summary").status_code == 404
     assert client.get("/api/v1/commitments/999").json() == {"detail": "Commitment not found"}
+
+
+def test_the_commitment_page_shows_its_irm_rating_and_derived_flags(client, demo):
+    eight = demo.commitments.get(number=8)
+    page = client.get(eight.get_absolute_url()).content.decode()
+    assert "Evaluación del MRI" in page
+    assert "Transformador" in page and "No es relevante a los valores de OGP" in page
+    assert "no es potencialmente estelar" in page and "regla de estrellas de 2017" in page
+    english = client.get(f"/en/commitments/{eight.pk}/").content.decode()
+    assert "IRM assessment" in english and "Transformative" in english

@@ -1,6 +1,6 @@
 from django import template
 
-from traza.assessment.queries import plan_summary
+from traza.assessment.queries import commitment_ratings, plan_summary
 
 register = template.Library()
 
@@ -9,3 +9,9 @@ register = template.Library()
 def at_a_glance(plan, link: bool = True, summary=None):
     """The plan's at-a-glance box, for pages of other apps (the plan page)."""
     return {"summary": summary or plan_summary(plan), "plan": plan, "link": link}
+
+
+@register.inclusion_tag("assessment/_commitment.html")
+def irm_ratings(commitment):
+    """The IRM's ratings of a commitment with the derived flags, for the commitment page."""
+    return {"ratings": commitment_ratings(commitment)}
