@@ -76,6 +76,7 @@ COMMITMENT_EXPORT_FIELDS = [
     "ends_on",
     "status",
     "decision_reason",
+    "ogp_id",
 ]
 MILESTONE_EXPORT_FIELDS = [
     "number",
@@ -110,6 +111,7 @@ CONTRIBUTION_FIELDS = ["key", "channel", "text", "received_at", "show_author"]
 FIGURE_FIELDS = ["key", "measure", "total", "breakdown", "source", "note"]
 RATING_FIELDS = [
     "methodology",
+    "relevance_assessed",
     "stage",
     "verifiability",
     "potential_impact",
@@ -490,6 +492,7 @@ def _import_rating(actor, plan, item, reason, stats) -> None:
         "evidence",
     ]
     values = _pick(item, RATING_FIELDS, {f: "" for f in text_fields} | {"narratives": {}})
+    values.setdefault("relevance_assessed", True)
     values.setdefault("open_government_lens", None)
     values.setdefault("promising", None)
     values.setdefault("assessed_on", None)
@@ -571,7 +574,7 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
                 "notes",
             ]
         }
-        | {"status": "proposal", "decision_reason": ""},
+        | {"status": "proposal", "decision_reason": "", "ogp_id": ""},
     )
     values["origin_event"] = (
         Event.objects.get(plan=plan, key=item["origin_event"]) if item.get("origin_event") else None

@@ -130,6 +130,11 @@ class Rating(models.Model):
     civic_participation = models.BooleanField(_("civic participation"), default=False)
     public_accountability = models.BooleanField(_("public accountability"), default=False)
     technology_innovation = models.BooleanField(_("technology and innovation"), default=False)
+    relevance_assessed = models.BooleanField(
+        _("relevance assessed"),
+        default=True,
+        help_text=_("Off when the source left relevance unassessed (OGP's ND, NR, NA)."),
+    )
     potential_impact = models.CharField(
         _("potential impact"), max_length=20, choices=PotentialImpact.choices, blank=True
     )

@@ -1,8 +1,8 @@
 """What the IRM derives from its ratings (OGP-RULES.md §1.1). Never typed by anyone.
 
 Two versions of the star rule exist: the 2014 one (moderate or transformative impact was
-enough) and the stricter one the 2017-2019 reports apply (seed 000). ``TRAZA_STAR_RULE``
-chooses the default; a rating under the 2014 methodology uses the 2014 rule.
+enough) and the stricter one the 2017-2019 reports apply (seed 000), which OGP's published data
+also applies to every plan ("Starred (Current Formula)"). ``TRAZA_STAR_RULE`` chooses it.
 """
 
 from __future__ import annotations
@@ -12,29 +12,29 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from traza.assessment.models import Completion, Methodology, PotentialImpact, Verifiability
+from traza.assessment.models import Completion, PotentialImpact, Verifiability
 
 STAR_RULES = ("2014", "2017")
 DONE = {Completion.SUBSTANTIAL, Completion.COMPLETE}
 
 
-def star_rule(methodology: str) -> str:
-    if methodology == Methodology.A_2014:
-        return "2014"
+def star_rule(methodology: str = "") -> str:
     rule = getattr(settings, "TRAZA_STAR_RULE", "2017")
     return rule if rule in STAR_RULES else "2017"
 
 
 @dataclass(frozen=True)
 class Derived:
-    relevant: bool
+    relevant: bool | None  # None: relevance not assessed
     potentially_starred: bool
     starred: bool | None  # None until completion is assessed
     rule_version: str
 
 
-def is_relevant(rating) -> bool:
+def is_relevant(rating) -> bool | None:
     """Technology and innovation alone does not make a commitment relevant."""
+    if not rating.relevance_assessed:
+        return None
     return bool(
         rating.access_to_information or rating.civic_participation or rating.public_accountability
     )

@@ -244,6 +244,13 @@ class Commitment(models.Model):
         related_name="proposals",
         help_text=_("The thematic table or regional workshop where the proposal was born."),
     )
+    ogp_id = models.CharField(
+        _("OGP identifier"),
+        max_length=40,
+        blank=True,
+        db_index=True,
+        help_text=_("The commitment's identifier in OGP's data, e.g. PE0045."),
+    )
     decision_reason = models.TextField(
         _("reasoned decision"),
         blank=True,

@@ -1,0 +1,379 @@
+"""Import OGP's published commitments data (the CSV export of its commitments spreadsheet).
+
+Members, plans, commitments, lead institutions and the IRM's ratings. OGP's missing-value
+codes (ND, NR, NA) mean "not assessed" and never become a rating; the older four-level
+specificity maps to verifiability as OGP-RULES.md §1.1 says (medium or high → specific).
+Each row is written in its own savepoint: a row that cannot be read is reported with its
+row number, column and reason, and the others are imported. Importing the same file again
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from traza.assessment import services
+from traza.assessment.models import Methodology, Rating
+from traza.plans import services as plan_services
+from traza.plans.models import ActionPlan, Commitment, Member, Organization
+
+MISSING = {"", "ND", "NR", "NA", "N/A"}
+REQUIRED_COLUMNS = [
+    "Commitment Unique Identifier",
+    "Country/Locality",
+    "Action Plan Number",
+    "Commitment Number",
+    "Year Of Submission",
+    "Action Plan End Year",
+    "Commitment Title",
+]
+SPECIFICITY = {
+    "High": "specific",
+    "Medium": "specific",
+    "Low": "not_specific",
+    "None": "not_specific",
+}
+VERIFIABLE_A = {"Yes": "specific", "1": "specific", "No": "not_specific", "0": "not_specific"}
+VERIFIABLE_B = {
+    "Yes": "verifiable",
+    "1": "verifiable",
+    "No": "not_verifiable",
+    "0": "not_verifiable",
+}
+IMPACT = {
+    "None": "none",
+    "Minor": "minor",
+    "Moderate": "moderate",
+    "Transformative": "transformative",
+}
+COMPLETION = {
+    "Not Started": "not_started",
+    "Limited": "limited",
+    "Substantial": "substantial",
+    "Complete": "complete",
+    "No Evidence Available": "no_evidence",
+}
+# values OGP uses for "no rating" beyond its missing codes
+NOT_A_RATING = {"Withdrawn", "Unclear", "No early results to report yet", "Not Applicable"}
+DIOG = {
+    "Worsens": "worsened",
+    "Worsened": "worsened",
+    "Did Not Change": "did_not_change",
+    "Marginal": "marginal",
+    "Major": "major",
+    "Outstanding": "outstanding",
+}
+POTENTIAL = {"Unclear": "unclear", "Modest": "modest", "Substantial": "substantial"}
+EARLY = {
+    "No notable results": "no_notable_results",
+    "Marginal": "marginal",
+    "Moderate": "moderate",
+    "Significant": "significant",
+    "Outstanding": "outstanding",
+}
+VALUES = {
+    "access_to_information": "OGP Value Access To Information",
+    "civic_participation": "OGP Value Civic Participation",
+    "public_accountability": "OGP Value Public Accountability",
+    "technology_innovation": "OGP Value Technology",
+}
+
+
+class RowProblem(Exception):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+@dataclass
+class Result:
+    rows: int = 0
+    imported: int = 0
+    changed: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)  # imported, value left out
+
+
+def _cell(row: dict, column: str, mapping: dict | None = None) -> str:
+    """The cell's value mapped to Traza's scale; "" when OGP marks it not assessed."""
+    value = (row.get(column) or "").strip()
+    if value in MISSING or value in NOT_A_RATING:
+        return ""
+    if mapping is None:
+        return value
+    if value not in mapping:
+        raise RowProblem(column, _("unknown value %r") % value)
+    return mapping[value]
+
+
+def _int(row: dict, column: str) -> int:
+    value = (row.get(column) or "").strip()
+    try:
+        return int(value)
+    except ValueError:
+        raise RowProblem(column, _("a whole number was expected, not %r") % value) from None
+
+
+def _date(row: dict, column: str, end: bool = False) -> dt.date | None:
+    """OGP's dates come in several shapes: 8/1/2017 (US order, the usual one), 31/12/2015,
+    12/1/18, 2017, December 2015. A bare year or month means its first day (its last day for
+    an end date)."""
+    value = _cell(row, column)
+    if not value:
+        return None
+    for shape in ("%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, shape).date()
+        except ValueError:
+            pass
+    for shape in ("%B %Y", "%b %Y", "%m/%Y", "%Y"):
+        try:
+            first = dt.datetime.strptime(value, shape).date()
+        except ValueError:
+            continue
+        if not end:
+            return first
+        if shape == "%Y":
+            return dt.date(first.year, 12, 31)
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+    if value.isdigit() and 20000 < int(value) < 80000:  # a spreadsheet's serial day number
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    raise RowProblem(column, _("a date was expected, not %r") % value)
+
+
+def _flag(row: dict, column: str) -> bool | None:
+    value = _cell(row, column)
+    if value == "":
+        return None
+    if value not in ("0", "1"):
+        raise RowProblem(column, _("0 or 1 was expected, not %r") % value)
+    return value == "1"
+
+
+def _save(model, lookup: dict, values: dict, save, actor, reason, result: Result):
+    instance = model.objects.filter(**lookup).first()
+    before = None if instance is None else {k: getattr(instance, k) for k in values}
+    instance = save(actor, instance, {**lookup, **values} if instance is None else values, reason)
+    if before != {k: getattr(instance, k) for k in values}:
+        name = model._meta.model_name
+        result.changed[name] = result.changed.get(name, 0) + 1
+    return instance
+
+
+def _commitment_number(plan: ActionPlan, ogp_id: str, raw: str) -> int:
+    """The OGP number when it is a whole number not taken by another commitment, else the
+    next free number (OGP numbers such as "2.1" are kept in the commitment's notes)."""
+    stored = Commitment.objects.filter(plan=plan, ogp_id=ogp_id).first()
+    if stored is not None:
+        return stored.number
+    taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
+    if raw.isdigit() and 0 < int(raw) < 32767 and int(raw) not in taken:
+        return int(raw)
+    return max(taken, default=0) + 1
+
+
+def _ratings(row: dict) -> list[dict[str, Any]]:
+    """The IRM's ratings in a row, one per report that rated something."""
+    year = _int(row, "Year Of Submission")
+    potential = _cell(row, "Potential for Results", POTENTIAL)
+    ratings = []
+    if potential or _cell(row, "Early Results", EARLY):
+        review = {
+            "verifiable": _cell(row, "Verifiable", VERIFIABLE_B),
+            "potential_for_results": potential,
+        }
+        if any(review.values()):
+            ratings.append({"methodology": Methodology.B_2021, "stage": "apr", **review})
+        results = {
+            "completion": _cell(row, "Completion (End Of Term)", COMPLETION),
+            "early_results": _cell(row, "Early Results", EARLY),
+        }
+        if any(results.values()):
+            ratings.append({"methodology": Methodology.B_2021, "stage": "results", **results})
+        return ratings
+    methodology = Methodology.A_2014 if year <= 2016 else Methodology.A_2017
+    # verifiable if either scale says so (the older one: medium or high specificity)
+    readings = {_cell(row, "Verifiable", VERIFIABLE_A), _cell(row, "Specificity", SPECIFICITY)}
+    verifiability = next((v for v in ("specific", "not_specific") if v in readings), "")
+    relevance = {name: _flag(row, column) for name, column in VALUES.items()}
+    design = {
+        "verifiability": verifiability,
+        "potential_impact": _cell(row, "Potential Impact", IMPACT),
+        "completion": _cell(row, "Completion (Progress Report)", COMPLETION),
+        "relevance_assessed": any(v is not None for v in relevance.values()),
+        **{name: bool(value) for name, value in relevance.items()},
+    }
+    if design["verifiability"] or design["potential_impact"] or design["relevance_assessed"]:
+        ratings.append({"methodology": methodology, "stage": "progress", **design})
+    final = {
+        "completion": _cell(row, "Completion (End Of Term)", COMPLETION),
+        "diog": _cell(row, "Did It Open Government (Overall)", DIOG),
+    }
+    if any(final.values()):
+        ratings.append({"methodology": methodology, "stage": "end_of_term", **final})
+    return ratings
+
+
+def _lenient_date(row: dict, column: str, index: int, result: Result, end: bool = False):
+    """A date that cannot be read is left empty and reported; the commitment is still imported."""
+    try:
+        return _date(row, column, end)
+    except RowProblem as problem:
+        result.warnings.append((index, column, _("%s; left empty") % problem.reason))
+        return None
+
+
+def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) -> None:
+    reason = _("Imported from %s") % source
+    ogp_id = _cell(row, "Commitment Unique Identifier")
+    if not ogp_id:
+        raise RowProblem("Commitment Unique Identifier", _("missing"))
+    country = _cell(row, "Country/Locality")
+    if not country:
+        raise RowProblem("Country/Locality", _("missing"))
+    number = _int(row, "Action Plan Number")
+    start, end = _int(row, "Year Of Submission"), _int(row, "Action Plan End Year")
+    if end < start:
+        raise RowProblem("Action Plan End Year", _("the plan ends before it was submitted"))
+    title = _cell(row, "Commitment Title") or _cell(row, "Short Title")
+    if not title:
+        raise RowProblem("Commitment Title", _("missing"))
+    ratings = _ratings(row)  # read every cell before writing anything
+    starts_on = _lenient_date(row, "Start Date", index, result)
+    ends_on = _lenient_date(row, "End Date", index, result, end=True)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise RowProblem("End Date", _("the commitment ends before it starts"))
+    local = "Local" in (row.get("National Or Local") or "")
+    member = _save(
+        Member,
+        {"slug": slugify(country)[:120] or ogp_id.lower()},
+        {"name": country, "kind": "local" if local else "national"},
+        plan_services.save_member,
+        actor,
+        reason,
+        result,
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        plan_title = _("Action plan %(number)s of %(member)s (%(start)s-%(end)s)") % {
+            "number": number,
+            "member": country,
+            "start": start,
+            "end": end,
+        }
+    plan = ActionPlan.objects.filter(member=member, number=number).first()
+    if plan is None:
+        plan = _save(
+            ActionPlan,
+            {"member": member, "number": number},
+            {
+                "title": plan_title,
+                "period_start": start,
+                "period_end": end,
+                "stage": "closed" if end < timezone.now().year else "implementation",
+            },
+            plan_services.save_plan,
+            actor,
+            reason,
+            result,
+        )
+    lead_name = _cell(row, "Lead Institution")
+    lead = None
+    notes = [
+        _("OGP identifier %(id)s, commitment number %(number)s in OGP's data.")
+        % {
+            "id": ogp_id,
+            "number": row.get("Commitment Number", ""),
+        }
+    ]
+    if lead_name and len(lead_name) <= 300:
+        lead = Organization.objects.filter(name=lead_name).first() or _save(
+            Organization,
+            {
+                "slug": f"{slugify(lead_name)[:100] or 'org'}-{hashlib.sha1(lead_name.encode()).hexdigest()[:10]}"
+            },
+            {"name": lead_name, "sector": "public"},
+            plan_services.save_organization,
+            actor,
+            reason,
+            result,
+        )
+    elif lead_name:
+        notes.append(_("Lead institution(s): %s") % lead_name)
+    if row.get("URL", "").strip() not in MISSING:
+        notes.append(row["URL"].strip())
+    values = {
+        "title": title[:400],
+        "summary": _cell(row, "Full Text"),
+        "lead_organization": lead,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "status": "approved" if _cell(row, "Active Commitment") == "1" else "closed",
+        "notes": "\n".join(notes),
+    }
+    commitment = Commitment.objects.filter(plan=plan, ogp_id=ogp_id).first()
+    before = None if commitment is None else {k: getattr(commitment, k) for k in values}
+    if commitment is None:
+        values |= {
+            "plan": plan,
+            "number": _commitment_number(
+                plan, ogp_id, (row.get("Commitment Number") or "").strip()
+            ),
+            "ogp_id": ogp_id,
+        }
+    commitment = plan_services.save_commitment(
+        actor, commitment, values, step="import", reason=reason
+    )
+    if before is None or before != {k: getattr(commitment, k) for k in before}:
+        result.changed["commitment"] = result.changed.get("commitment", 0) + 1
+    for rating in ratings:
+        key = {
+            "commitment": commitment,
+            "milestone": None,
+            "stage": rating.pop("stage"),
+            "methodology": rating.pop("methodology"),
+        }
+        _save(
+            Rating,
+            key,
+            {**rating, "source": f"OGP commitments data ({source}), {ogp_id}"},
+            services.save_rating,
+            actor,
+            reason,
+            result,
+        )
+
+
+def import_ogp_csv(actor: Any, path: Path | str) -> Result:
+    path = Path(path)
+    result = Result()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            result.problems.append((1, ", ".join(missing), _("required column missing")))
+            return result
+        for index, row in enumerate(reader, start=2):  # row 1 is the header
+            result.rows += 1
+            try:
+                with transaction.atomic():
+                    _import_row(actor, row, path.name, result, index)
+            except RowProblem as problem:
+                result.problems.append((index, problem.column, problem.reason))
+            except ValidationError as error:
+                result.problems.append((index, "", " ".join(error.messages)))
+            else:
+                result.imported += 1
+    return result
