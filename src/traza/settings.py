@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "traza.plans",
     "traza.notifications",
     "traza.cocreation",
+    "traza.monitoring",
     "traza.assessment",
     "traza.api",
 ]

@@ -97,7 +97,9 @@ def test_pages_run_a_fixed_number_of_queries(client, make_plan, page):
             return plan.get_absolute_url()
         return plan.commitments.order_by("number").last().get_absolute_url()
 
-    assert _queries(client, url(small)) == _queries(client, url(large)) <= 8
+    # fixed whatever the size; the commitment page composes text, milestones, versions, trace,
+    # origin, IRM ratings and progress
+    assert _queries(client, url(small)) == _queries(client, url(large)) <= 10
 
 
 def test_home_runs_a_fixed_number_of_queries_whatever_the_members(client, make_plan):

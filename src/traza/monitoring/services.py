@@ -1,0 +1,136 @@
+"""Writes of monitoring: an officer reports progress on their own organisation's milestones;
+the secretariat accepts or returns the report. Permission, rules and trace in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from traza.core.services import record, require_perm, trace_language
+from traza.core.uploads import check_upload
+from traza.monitoring.models import Officer, ProgressEvidence, ProgressReport, Review
+from traza.notifications.services import enqueue
+from traza.plans.models import Milestone
+
+TRACED = ["status", "percent", "fact_date", "review"]
+
+
+def reporting_organization(actor: Any, milestone: Milestone):
+    """The organisation on whose behalf ``actor`` may report on ``milestone``: the lead
+    institution of its commitment, when the actor is one of its officers."""
+    lead = milestone.commitment.lead_organization
+    if lead is None:
+        raise PermissionDenied(_("This commitment has no lead institution."))
+    if actor.has_perm("monitoring.report_for_any_organization"):
+        return lead
+    if not Officer.objects.filter(user=actor, organization=lead).exists():
+        raise PermissionDenied(
+            _("Only officers of %(organization)s report progress on this commitment.")
+            % {"organization": lead.name}
+        )
+    return lead
+
+
+def _trace(actor, report: ProgressReport, action: str, summary: str, reason: str = "") -> None:
+    record(
+        actor,
+        action,
+        report,
+        summary=summary,
+        reason=reason,
+        changes={k: [None, getattr(report, k)] for k in TRACED},
+        scope=report.milestone.commitment,
+    )
+
+
+@transaction.atomic
+def submit_progress(
+    actor: Any,
+    milestone: Milestone,
+    values: dict[str, Any],
+    *,
+    files: list[tuple[str, Any]] = (),
+    links: list[tuple[str, str]] = (),
+) -> ProgressReport:
+    """A progress report with its evidence; it waits for the secretariat's review."""
+    require_perm(actor, "monitoring.add_progressreport")
+    organization = reporting_organization(actor, milestone)
+    report = ProgressReport(
+        milestone=milestone,
+        organization=organization,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+        **values,
+    )
+    report.full_clean()
+    report.save()
+    for title, upload in files:
+        sha256, size, content_type = check_upload(upload)
+        evidence = ProgressEvidence(
+            report=report,
+            title=title,
+            file=upload,
+            sha256=sha256,
+            size=size,
+            content_type=content_type,
+        )
+        evidence.full_clean()
+        evidence.save()
+    for title, url in links:
+        evidence = ProgressEvidence(report=report, title=title, url=url)
+        evidence.full_clean()
+        evidence.save()
+    with trace_language():
+        summary = _(
+            "Progress reported on milestone %(number)s of “%(commitment)s”: %(percent)s %%"
+        ) % {
+            "number": milestone.number,
+            "commitment": milestone.commitment,
+            "percent": report.percent,
+        }
+    _trace(actor, report, "create", summary)
+    return report
+
+
+@transaction.atomic
+def review_progress(
+    actor: Any, report: ProgressReport, accept: bool, comment: str = ""
+) -> ProgressReport:
+    """Accept a report (it becomes public) or return it with a comment; the officer is told."""
+    require_perm(actor, "monitoring.review_progressreport", report)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.review != Review.SUBMITTED:
+        raise ValidationError(_("This report was already reviewed."))
+    report.review = Review.ACCEPTED if accept else Review.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_at = timezone.now()
+    report.full_clean()
+    report.save()
+    with trace_language():
+        summary = _("Progress report %(number)s %(review)s") % {
+            "number": report.pk,
+            "review": report.get_review_display(),
+        }
+    _trace(actor, report, "status", summary, comment)
+    submitter = report.submitted_by
+    if submitter is not None and submitter.email:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Your progress report on “%(commitment)s” was %(review)s") % {
+                "commitment": report.milestone.commitment.title[:120],
+                "review": report.get_review_display(),
+            }
+            body = render_to_string(
+                "monitoring/email/reviewed.txt",
+                {
+                    "report": report,
+                    "url": f"{settings.TRAZA_BASE_URL}{report.milestone.commitment.get_absolute_url()}",
+                },
+            )
+        enqueue(submitter.email, subject, body, purpose="progress_reviewed", about=report)
+    return report

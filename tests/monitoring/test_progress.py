@@ -1,0 +1,155 @@
+"""Progress reported by the institution that carries out the commitment, reviewed before it is
+public; delays and the suggested completion."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from traza.core.models import TraceEvent
+from traza.monitoring import services
+from traza.monitoring.models import Officer, ProgressReport
+from traza.monitoring.queries import commitment_progress, suggested_completion
+from traza.notifications.models import OutboxMessage
+from traza.plans.models import Organization
+
+
+def account(django_user_model, name, *codenames):
+    user = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-pass-1")
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def setting(make_plan, django_user_model):
+    plan = make_plan(n=2, m=2)
+    commitment = plan.commitments.get(number=1)
+    officer = account(django_user_model, "oficial", "add_progressreport")
+    Officer.objects.create(user=officer, organization=commitment.lead_organization)
+    reviewer = account(django_user_model, "secretaria", "review_progressreport")
+    return commitment, officer, reviewer
+
+
+def values(**overrides):
+    data = {
+        "status": "in_progress",
+        "percent": 40,
+        "narrative": "Se publicó el primer conjunto de datos.",
+        "fact_date": timezone.localdate() - dt.timedelta(days=3),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_an_accepted_report_becomes_public_with_its_evidence(client, setting):
+    commitment, officer, reviewer = setting
+    milestone = commitment.milestones.get(number=1)
+    pdf = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    report = services.submit_progress(
+        officer,
+        milestone,
+        values(),
+        files=[("Acta", pdf)],
+        links=[("Portal", "https://datos.example.gob.pe")],
+    )
+    assert report.evidence.count() == 2 and len(report.evidence.filter(url="").get().sha256) == 64
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Se publicó el primer conjunto" not in page  # not reviewed yet
+
+    services.review_progress(reviewer, report, True)
+    page = client.get(commitment.get_absolute_url()).content.decode()
+    assert "Se publicó el primer conjunto" in page and "Portal" in page
+    mail = OutboxMessage.objects.get(purpose="progress_reviewed")
+    assert mail.to == "oficial@example.org"
+    assert TraceEvent.objects.filter(object_type="monitoring.progressreport").count() == 2
+
+
+def test_another_organisations_commitment_is_refused(setting, django_user_model):
+    commitment, _officer, _reviewer = setting
+    stranger = account(django_user_model, "otro", "add_progressreport")
+    other = Organization.objects.exclude(pk=commitment.lead_organization_id).first()
+    Officer.objects.create(user=stranger, organization=other)
+    with pytest.raises(PermissionDenied):
+        services.submit_progress(stranger, commitment.milestones.first(), values())
+    assert ProgressReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"percent": 101},
+        {"fact_date": timezone.localdate() + dt.timedelta(days=1)},
+        {"status": "complete", "percent": 80},
+        {"status": "not_started", "percent": 10},
+    ],
+)
+def test_bad_reports_are_refused_and_nothing_is_written(setting, bad):
+    commitment, officer, _reviewer = setting
+    with pytest.raises(ValidationError):
+        services.submit_progress(officer, commitment.milestones.first(), values(**bad))
+    assert (
+        ProgressReport.objects.count() == 0
+        and not TraceEvent.objects.filter(object_type="monitoring.progressreport").exists()
+    )
+
+
+def test_a_forbidden_evidence_file_writes_nothing(setting):
+    commitment, officer, _reviewer = setting
+    exe = SimpleUploadedFile("informe.pdf", b"MZ\x90\x00binary")
+    with pytest.raises(ValidationError):
+        services.submit_progress(
+            officer, commitment.milestones.first(), values(), files=[("x", exe)]
+        )
+    assert ProgressReport.objects.count() == 0
+
+
+def test_returning_needs_a_comment_and_a_report_is_reviewed_once(setting):
+    commitment, officer, reviewer = setting
+    report = services.submit_progress(officer, commitment.milestones.first(), values())
+    with pytest.raises(ValidationError):
+        services.review_progress(reviewer, report, False, " ")
+    with pytest.raises(PermissionDenied):
+        services.review_progress(officer, report, True)
+    services.review_progress(reviewer, report, False, "Falta el acta firmada.")
+    with pytest.raises(ValidationError):
+        services.review_progress(reviewer, report, True)
+    report.refresh_from_db()
+    assert report.review == "returned" and "acta firmada" in OutboxMessage.objects.get().body
+
+
+def test_delays_and_the_suggested_completion_follow_the_documented_rule(setting):
+    commitment, officer, reviewer = setting
+    first, second = commitment.milestones.order_by("number")
+    assert suggested_completion(commitment_progress(commitment)) == "not_started"
+    report = services.submit_progress(officer, first, values(percent=80))
+    services.review_progress(reviewer, report, True)
+    assert suggested_completion(commitment_progress(commitment)) == "limited"  # mean 40 %
+    report = services.submit_progress(officer, second, values(percent=30))
+    services.review_progress(reviewer, report, True)
+    assert suggested_completion(commitment_progress(commitment)) == "substantial"  # mean 55 %
+    for milestone in (first, second):
+        report = services.submit_progress(
+            officer, milestone, values(status="complete", percent=100)
+        )
+        services.review_progress(reviewer, report, True)
+    items = commitment_progress(commitment)
+    assert suggested_completion(items) == "complete" and not any(i.delayed for i in items)
+
+
+def test_a_milestone_past_its_end_and_not_complete_is_flagged_delayed(client, setting):
+    commitment, _officer, _reviewer = setting
+    from traza.core.services import SYSTEM
+    from traza.plans import services as plan_services
+
+    milestone = commitment.milestones.first()
+    plan_services.save_milestone(
+        SYSTEM,
+        milestone,
+        {"starts_on": dt.date(2020, 1, 1), "ends_on": dt.date(2020, 6, 30)},
+        reason="fechas",
+    )
+    assert commitment_progress(commitment)[0].delayed
+    assert "retrasado" in client.get(commitment.get_absolute_url()).content.decode()
