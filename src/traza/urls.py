@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("traza.plans.urls")),
     path("", include("traza.cocreation.urls")),
+    path("", include("traza.monitoring.urls")),
     path("", include("traza.assessment.urls")),
     prefix_default_language=False,
 )

@@ -153,3 +153,61 @@ def test_a_milestone_past_its_end_and_not_complete_is_flagged_delayed(client, se
     )
     assert commitment_progress(commitment)[0].delayed
     assert "retrasado" in client.get(commitment.get_absolute_url()).content.decode()
+
+
+def report_url(commitment) -> str:
+    return f"/compromisos/{commitment.pk}/avance/"
+
+
+def test_an_officer_reports_through_the_page_and_the_secretariat_returns_it_in_the_admin(
+    client, setting
+):
+    commitment, officer, reviewer = setting
+    milestone = commitment.milestones.get(number=2)
+    assert client.get(report_url(commitment)).status_code == 302  # login first
+    client.force_login(officer)
+    data = {
+        "milestone": milestone.pk,
+        "status": "in_progress",
+        "percent": "60",
+        "narrative": "Talleres en tres regiones.",
+        "fact_date": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        "evidence_link": "https://datos.example.gob.pe/talleres",
+        "evidence_title": "Listas de asistencia",
+    }
+    response = client.post(report_url(commitment), data)
+    assert response.status_code == 302
+    report = ProgressReport.objects.get()
+    assert report.organization == commitment.lead_organization and report.evidence.count() == 1
+
+    bad = client.post(report_url(commitment), {**data, "percent": "140"})
+    assert bad.status_code == 400 and ProgressReport.objects.count() == 1
+
+    reviewer.is_staff = True
+    reviewer.save()
+    client.force_login(reviewer)
+    change = f"/admin/monitoring/progressreport/{report.pk}/change/"
+    response = client.post(change, {"review": "returned", "review_comment": ""})
+    assert response.status_code == 200 and "Indique qué corregir" in response.content.decode()
+    response = client.post(change, {"review": "returned", "review_comment": "Adjunte las actas."})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.review == "returned" and report.review_comment == "Adjunte las actas."
+
+
+def test_the_page_refuses_an_officer_of_another_institution(client, setting, django_user_model):
+    commitment, _officer, _reviewer = setting
+    stranger = account(django_user_model, "ajeno", "add_progressreport")
+    client.force_login(stranger)
+    response = client.post(
+        report_url(commitment),
+        {
+            "milestone": commitment.milestones.first().pk,
+            "status": "in_progress",
+            "percent": "10",
+            "narrative": "x",
+            "fact_date": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 403 and "Solo los responsables" in response.content.decode()
+    assert ProgressReport.objects.count() == 0

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -13,9 +14,54 @@ class OfficerAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization",)
 
 
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["review", "review_comment"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("review") == Review.RETURNED and not (data.get("review_comment") or "").strip():
+            self.add_error("review_comment", _("Say what to correct when you return a report."))
+        return data
+
+    def _post_clean(self):
+        """review_progress validates the review in its transaction."""
+
+
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyAdmin):
     """The secretariat reviews reports: accept (public) or return with a comment (change form)."""
+
+    form = ReviewForm
+    fields = (
+        "milestone",
+        "organization",
+        "status",
+        "percent",
+        "narrative",
+        "fact_date",
+        "review",
+        "review_comment",
+    )
+    readonly_fields = ("milestone", "organization", "status", "percent", "narrative", "fact_date")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.review != Review.SUBMITTED:
+            return False
+        return request.user.has_perm("monitoring.review_progressreport")
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data["review"]
+        if decision == Review.SUBMITTED:
+            return
+        stored = ProgressReport.objects.get(pk=obj.pk)
+        services.review_progress(
+            request.user, stored, decision == Review.ACCEPTED, form.cleaned_data["review_comment"]
+        )
+
+    def save_related(self, request, form, formsets, change):
+        pass
 
     list_display = ("milestone", "organization", "percent", "fact_date", "review", "submitted_at")
     list_filter = ("review", "milestone__commitment__plan", "organization")
@@ -27,7 +73,7 @@ class ProgressReportAdmin(ReadOnlyAdmin):
             "monitoring.review_progressreport"
         ) or super().has_view_permission(request, obj)
 
-    @admin.action(description=_("Accept the selected reports"))
+    @admin.action(description=_("Accept the selected reports"), permissions=["change"])
     def accept_selected(self, request, queryset):
         done = 0
         for report in queryset.filter(review=Review.SUBMITTED):
