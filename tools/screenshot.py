@@ -61,7 +61,7 @@ def main() -> None:
                 time.sleep(0.2)
         import json
 
-        plans = json.load(urllib.request.urlopen(f"{base}/api/v1/plans/"))["items"]
+        plans = json.load(urllib.request.urlopen(f"{base}/api/v1/plans/?limit=1000"))["items"]
         plan = next(p for p in plans if p["number_of_commitments"] == 18)["id"]
         calendar = urllib.request.urlopen(f"{base}/planes/{plan}/calendario/").read().decode()
         event = re.search(r'href="/eventos/(\d+)/"', calendar).group(1)
