@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from traza.assessment.models import Rating
 from traza.assessment.ogp_import import import_ogp_csv
@@ -106,6 +107,6 @@ def test_unreadable_rows_are_reported_and_the_rest_imported(db, tmp_path, rows):
 def test_the_command_reports_rows_and_fails_when_nothing_is_readable(db, tmp_path, capsys):
     path = tmp_path / "other.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(Exception, match="No se pudo importar nada"):
-        call_command("import_ogp", str(path))
+    with translation.override("en"), pytest.raises(Exception, match="No se pudo importar nada"):
+        call_command("import_ogp", str(path))  # in the site's language, whatever is active
     assert "Commitment Unique Identifier" in capsys.readouterr().err

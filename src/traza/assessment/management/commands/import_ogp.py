@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from traza.assessment.ogp_import import import_ogp_csv
@@ -12,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="OGP's commitments export, as CSV")
 
     def handle(self, *args, file: str, **options):
+        with translation.override(settings.LANGUAGE_CODE):  # messages in the site's language
+            self._import(file)
+
+    def _import(self, file: str) -> None:
         try:
             result = import_ogp_csv(SYSTEM, file)
         except OSError as error:
