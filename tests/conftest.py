@@ -95,3 +95,15 @@ def make_plan(db):
 @pytest.fixture
 def commitment(make_plan) -> Commitment:
     return make_plan(n=1, m=1).commitments.get()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Every test starts in the site's language: a request to an /en/ page leaves English
+    active in the thread, which would make later tests depend on their order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
