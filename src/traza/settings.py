@@ -179,6 +179,9 @@ TRAZA_NOTICE_DAYS = int(
 # 2014 one ("2014": moderate or transformative). OGP-RULES.md §1.1.
 TRAZA_STAR_RULE = os.environ.get("TRAZA_STAR_RULE", "2017")
 TRAZA_DISCUSSION_PREMODERATION = os.environ.get("TRAZA_DISCUSSION_PREMODERATION", "1") != "0"
+TRAZA_REMINDER_DAYS = int(
+    os.environ.get("TRAZA_REMINDER_DAYS", "14")
+)  # days before a milestone is due
 TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs

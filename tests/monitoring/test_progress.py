@@ -211,3 +211,34 @@ def test_the_page_refuses_an_officer_of_another_institution(client, setting, dja
     )
     assert response.status_code == 403 and "Solo los responsables" in response.content.decode()
     assert ProgressReport.objects.count() == 0
+
+
+def test_officers_are_reminded_once_before_a_milestone_is_due(setting):
+    from django.core.management import call_command
+
+    from traza.core.services import SYSTEM
+    from traza.monitoring.services import send_due_reminders
+    from traza.plans import services as plan_services
+
+    commitment, officer, reviewer = setting
+    today = timezone.localdate()
+    first, second = commitment.milestones.order_by("number")
+    plan_services.save_milestone(
+        SYSTEM, first, {"ends_on": today + dt.timedelta(days=5)}, reason="fecha"
+    )
+    plan_services.save_milestone(
+        SYSTEM, second, {"ends_on": today + dt.timedelta(days=60)}, reason="fecha"
+    )
+    assert send_due_reminders(today) == 1  # only the milestone due within 14 days
+    mail = OutboxMessage.objects.get()
+    assert mail.to == "oficial@example.org" and "Reporte su avance" in mail.body
+    assert send_due_reminders(today) == 0  # never twice for the same due date
+    call_command("remind", verbosity=0)
+    assert OutboxMessage.objects.count() == 1
+    # a milestone reported complete is not reminded
+    report = services.submit_progress(officer, first, values(status="complete", percent=100))
+    services.review_progress(reviewer, report, True)
+    plan_services.save_milestone(
+        SYSTEM, first, {"ends_on": today + dt.timedelta(days=6)}, reason="nueva fecha"
+    )
+    assert send_due_reminders(today) == 0

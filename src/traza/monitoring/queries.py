@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from traza.monitoring.models import MilestoneStatus, ProgressReport, Review
-from traza.plans.models import Commitment
+from traza.plans.models import Commitment, Milestone
 
 
 @dataclass
@@ -54,4 +55,24 @@ def commitment_progress(commitment: Commitment) -> list[MilestoneProgress]:
     )
     return [
         MilestoneProgress(m, m.accepted[0] if m.accepted else None, m.accepted) for m in milestones
+    ]
+
+
+def due_milestones(today, days: int) -> list:
+    """Milestones ending between today and ``days`` ahead whose latest accepted report is not
+    complete (three queries)."""
+    accepted = ProgressReport.objects.filter(review=Review.ACCEPTED).order_by("-fact_date", "-id")
+    candidates = (
+        Milestone.objects.filter(
+            ends_on__gte=today,
+            ends_on__lte=today + dt.timedelta(days=days),
+            commitment__lead_organization__isnull=False,
+        )
+        .select_related("commitment")
+        .prefetch_related(Prefetch("progress_reports", queryset=accepted, to_attr="accepted"))
+    )
+    return [
+        m
+        for m in candidates
+        if not (m.accepted and m.accepted[0].status == MilestoneStatus.COMPLETE)
     ]

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from traza.core.services import record, require_perm, trace_language
 from traza.core.uploads import check_upload
 from traza.monitoring.models import Officer, ProgressEvidence, ProgressReport, Review
+from traza.monitoring.queries import due_milestones
+from traza.notifications.models import OutboxMessage
 from traza.notifications.services import enqueue
 from traza.plans.models import Milestone
 
@@ -134,3 +136,48 @@ def review_progress(
             )
         enqueue(submitter.email, subject, body, purpose="progress_reviewed", about=report)
     return report
+
+
+def reminder_days() -> int:
+    return getattr(settings, "TRAZA_REMINDER_DAYS", 14)
+
+
+@transaction.atomic
+def send_due_reminders(today=None) -> int:
+    """Write one e-mail per officer for each milestone of their institution due within
+    ``TRAZA_REMINDER_DAYS`` and not complete. Running it again sends nothing new: a reminder
+    already in the outbox for that milestone, officer and due date is not repeated."""
+    today = today or timezone.localdate()
+    sent = 0
+    for milestone in due_milestones(today, reminder_days()):
+        officers = Officer.objects.filter(
+            organization=milestone.commitment.lead_organization_id
+        ).select_related("user")
+        for officer in officers:
+            email = officer.user.email
+            if not email:
+                continue
+            purpose = f"milestone_due:{milestone.ends_on.isoformat()}"
+            already = OutboxMessage.objects.filter(
+                purpose=purpose,
+                object_type="plans.milestone",
+                object_id=str(milestone.pk),
+                to=email,
+            ).exists()
+            if already:
+                continue
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = _("Milestone due on %(date)s: %(commitment)s") % {
+                    "date": milestone.ends_on.isoformat(),
+                    "commitment": milestone.commitment.title[:120],
+                }
+                body = render_to_string(
+                    "monitoring/email/due.txt",
+                    {
+                        "milestone": milestone,
+                        "url": f"{settings.TRAZA_BASE_URL}{milestone.commitment.get_absolute_url()}",
+                    },
+                )
+            enqueue(email, subject, body, purpose=purpose, about=milestone)
+            sent += 1
+    return sent
