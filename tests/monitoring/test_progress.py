@@ -242,3 +242,30 @@ def test_officers_are_reminded_once_before_a_milestone_is_due(setting):
         SYSTEM, first, {"ends_on": today + dt.timedelta(days=6)}, reason="nueva fecha"
     )
     assert send_due_reminders(today) == 0
+
+
+def test_linking_and_removing_an_officer_is_traced_and_needs_permission(setting, django_user_model):
+    commitment, officer, reviewer = setting
+    manager = account(django_user_model, "gestor", "add_officer", "delete_officer")
+    other = Organization.objects.exclude(pk=commitment.lead_organization_id).first()
+    with pytest.raises(PermissionDenied):
+        services.save_officer(reviewer, None, {"user": officer, "organization": other})
+    link = services.save_officer(manager, None, {"user": officer, "organization": other})
+    with pytest.raises(PermissionDenied):
+        services.remove_officer(reviewer, link)
+    services.remove_officer(manager, link, "Rotación de personal")
+    assert not Officer.objects.filter(organization=other).exists()
+    events = TraceEvent.objects.filter(object_type="monitoring.officer").order_by("id")
+    assert [e.action for e in events] == ["create", "delete"] and events[
+        1
+    ].reason == "Rotación de personal"
+
+
+def test_the_trace_of_a_report_keeps_its_evidence_checksums(setting):
+    commitment, officer, _reviewer = setting
+    pdf = SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+    report = services.submit_progress(
+        officer, commitment.milestones.first(), values(), files=[("Acta", pdf)]
+    )
+    event = TraceEvent.objects.filter(object_type="monitoring.progressreport").get()
+    assert event.changes["evidence"][1][0]["sha256"] == report.evidence.get().sha256

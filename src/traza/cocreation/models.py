@@ -135,11 +135,24 @@ class AttendanceTally(models.Model):
         return self.state + self.civil_society + self.others
 
 
-def consented_author(item) -> str:
-    """What the public sees of an author: the name only with their consent."""
-    if item.show_author and (item.author_name or item.author_organization):
-        return ", ".join(p for p in (item.author_name, item.author_organization) if p)
-    return str(_("A participant"))
+class PublicAuthor(models.Model):
+    """Who wrote something, and whether they agreed to have their name published. The e-mail
+    is only for answering them; it is never published."""
+
+    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
+    author_email = models.EmailField(_("author's e-mail"), blank=True)
+    author_organization = models.CharField(_("author's organisation"), max_length=300, blank=True)
+    show_author = models.BooleanField(_("the author agreed to publish their name"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def public_author(self) -> str:
+        """What the public sees: the name only with the author's consent."""
+        if self.show_author and (self.author_name or self.author_organization):
+            return ", ".join(p for p in (self.author_name, self.author_organization) if p)
+        return str(_("A participant"))
 
 
 class Channel(models.TextChoices):
@@ -151,7 +164,7 @@ class Channel(models.TextChoices):
     FORUM_MEMBER = "forum_member", _("forum member")
 
 
-class Contribution(models.Model):
+class Contribution(PublicAuthor):
     """Anything a participant proposes or comments, from any channel."""
 
     plan = models.ForeignKey(
@@ -169,10 +182,6 @@ class Contribution(models.Model):
         on_delete=models.PROTECT,
         related_name="contributions",
     )
-    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
-    author_email = models.EmailField(_("author's e-mail"), blank=True)
-    author_organization = models.CharField(_("author's organisation"), max_length=300, blank=True)
-    show_author = models.BooleanField(_("the author agreed to publish their name"), default=False)
     theme = models.ForeignKey(
         Theme,
         verbose_name=_("theme"),
@@ -216,10 +225,6 @@ class Contribution(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cocreation:contribution", args=[self.pk])
-
-    @property
-    def public_author(self) -> str:
-        return consented_author(self)
 
 
 class Outcome(models.TextChoices):
@@ -595,7 +600,7 @@ class PostStatus(models.TextChoices):
     HIDDEN = "hidden", _("hidden by moderation")
 
 
-class DiscussionPost(models.Model):
+class DiscussionPost(PublicAuthor):
     """A message in the public discussion of a draft commitment during a virtual
     consultation. Official answers are marked and signed by their institution; a
     participant's opening message also enters the plan as a contribution, so it gets a
@@ -616,10 +621,6 @@ class DiscussionPost(models.Model):
         related_name="replies",
     )
     text = models.TextField(_("message"))
-    author_name = models.CharField(_("author's name"), max_length=200, blank=True)
-    author_email = models.EmailField(_("author's e-mail"), blank=True)
-    author_organization = models.CharField(_("author's organisation"), max_length=300, blank=True)
-    show_author = models.BooleanField(_("the author agreed to publish their name"), default=False)
     consent_text = models.TextField(_("consent given"), blank=True)
     official = models.BooleanField(_("official answer"), default=False)
     official_organization = models.ForeignKey(
@@ -685,4 +686,4 @@ class DiscussionPost(models.Model):
     def public_author(self) -> str:
         if self.official and self.official_organization_id:
             return self.official_organization.name
-        return consented_author(self)
+        return super().public_author

@@ -10,9 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.cocreation.ical import calendar_bytes
@@ -46,7 +45,7 @@ from traza.core.services import (
     trace_language,
 )
 from traza.core.uploads import check_upload
-from traza.notifications.services import enqueue
+from traza.notifications.services import enqueue_rendered
 from traza.plans.models import (
     ActionPlan,
     Commitment,
@@ -171,22 +170,17 @@ def _notify_author(response: Response) -> None:
     contribution = response.contribution
     if not contribution.author_email or response.outcome == Outcome.PENDING:
         return
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Reasoned response to your contribution %(number)s") % {
-            "number": contribution.pk
-        }
-        body = render_to_string(
-            "cocreation/email/response.txt",
-            {
-                "response": response,
-                "contribution": contribution,
-                "url": f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}",
-            },
-        )
-    enqueue(
+    enqueue_rendered(
         contribution.author_email,
-        subject,
-        body,
+        lambda: (
+            _("Reasoned response to your contribution %(number)s") % {"number": contribution.pk}
+        ),
+        "cocreation/email/response.txt",
+        {
+            "response": response,
+            "contribution": contribution,
+            "url": f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}",
+        },
         purpose="response_published",
         about=response,
     )
@@ -254,29 +248,32 @@ def registration_open(event: Event, now: dt.datetime | None = None) -> bool:
 
 def _registration_mail(registration: Registration, purpose: str) -> None:
     event = registration.event
-    with translation.override(settings.LANGUAGE_CODE):
+
+    def subject() -> str:
         if registration.status == RegistrationStatus.CONFIRMED:
-            subject = _("Registration confirmed: %(event)s") % {"event": event.title}
-        else:
-            subject = _("You are on the waiting list: %(event)s") % {"event": event.title}
-        body = render_to_string(
-            "cocreation/email/registration.txt",
-            {
-                "registration": registration,
-                "event": event,
-                "event_url": f"{settings.TRAZA_BASE_URL}{event.get_absolute_url()}",
-                "cancel_url": f"{settings.TRAZA_BASE_URL}"
-                + reverse("cocreation:cancel-registration", args=[registration.cancel_token]),
-            },
-        )
-    ics = calendar_bytes([event], event.title, settings.TRAZA_BASE_URL)
-    enqueue(
+            return _("Registration confirmed: %(event)s") % {"event": event.title}
+        return _("You are on the waiting list: %(event)s") % {"event": event.title}
+
+    enqueue_rendered(
         registration.email,
         subject,
-        body,
+        "cocreation/email/registration.txt",
+        {
+            "registration": registration,
+            "event": event,
+            "event_url": f"{settings.TRAZA_BASE_URL}{event.get_absolute_url()}",
+            "cancel_url": f"{settings.TRAZA_BASE_URL}"
+            + reverse("cocreation:cancel-registration", args=[registration.cancel_token]),
+        },
         purpose=purpose,
         about=registration,
-        attachments=[("evento.ics", ics, "text/calendar")],
+        attachments=[
+            (
+                "evento.ics",
+                calendar_bytes([event], event.title, settings.TRAZA_BASE_URL),
+                "text/calendar",
+            )
+        ],
     )
 
 
@@ -600,16 +597,15 @@ def moderate_post(
     if status == PostStatus.PUBLISHED:
         _as_contribution(post)
     elif post.author_email:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Your message in the discussion of “%(commitment)s” was hidden") % {
-                "commitment": post.commitment.title[:120]
-            }
-            body = render_to_string(
-                "cocreation/email/post_hidden.txt",
-                {
-                    "post": post,
-                    "url": f"{settings.TRAZA_BASE_URL}{post.get_absolute_url()}",
-                },
-            )
-        enqueue(post.author_email, subject, body, purpose="post_hidden", about=post)
+        enqueue_rendered(
+            post.author_email,
+            lambda: (
+                _("Your message in the discussion of “%(commitment)s” was hidden")
+                % {"commitment": post.commitment.title[:120]}
+            ),
+            "cocreation/email/post_hidden.txt",
+            {"post": post, "url": f"{settings.TRAZA_BASE_URL}{post.get_absolute_url()}"},
+            purpose="post_hidden",
+            about=post,
+        )
     return post

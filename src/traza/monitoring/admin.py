@@ -3,15 +3,26 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from traza.core.admin_base import ReadOnlyAdmin
+from traza.core.admin_base import ReadOnlyAdmin, TracedAdmin
 from traza.monitoring import services
 from traza.monitoring.models import Officer, ProgressReport, Review
 
 
 @admin.register(Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(TracedAdmin):
+    service = services.save_officer
     list_display = ("user", "organization")
     autocomplete_fields = ("organization",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("monitoring.delete_officer")
+
+    def delete_model(self, request, obj):
+        services.remove_officer(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for officer in queryset:
+            services.remove_officer(request.user, officer)
 
 
 class ReviewForm(forms.ModelForm):

@@ -8,16 +8,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traza.core.services import record, require_perm, trace_language
+from traza.core.services import record, require_perm, save_traced, trace_language
 from traza.core.uploads import check_upload
 from traza.monitoring.models import Officer, ProgressEvidence, ProgressReport, Review
 from traza.monitoring.queries import due_milestones
 from traza.notifications.models import OutboxMessage
-from traza.notifications.services import enqueue
+from traza.notifications.services import enqueue_rendered
 from traza.plans.models import Milestone
 
 TRACED = ["status", "percent", "fact_date", "review"]
@@ -39,14 +38,19 @@ def reporting_organization(actor: Any, milestone: Milestone):
     return lead
 
 
-def _trace(actor, report: ProgressReport, action: str, summary: str, reason: str = "") -> None:
+def _trace(
+    actor, report: ProgressReport, action: str, summary: str, reason: str = "", evidence=None
+) -> None:
+    changes = {k: [None, getattr(report, k)] for k in TRACED}
+    if evidence:
+        changes["evidence"] = [None, evidence]
     record(
         actor,
         action,
         report,
         summary=summary,
         reason=reason,
-        changes={k: [None, getattr(report, k)] for k in TRACED},
+        changes=changes,
         scope=report.milestone.commitment,
     )
 
@@ -96,7 +100,13 @@ def submit_progress(
             "commitment": milestone.commitment,
             "percent": report.percent,
         }
-    _trace(actor, report, "create", summary)
+    _trace(
+        actor,
+        report,
+        "create",
+        summary,
+        evidence=list(report.evidence.values("title", "sha256", "url")),
+    )
     return report
 
 
@@ -122,19 +132,23 @@ def review_progress(
     _trace(actor, report, "status", summary, comment)
     submitter = report.submitted_by
     if submitter is not None and submitter.email:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Your progress report on “%(commitment)s” was %(review)s") % {
-                "commitment": report.milestone.commitment.title[:120],
-                "review": report.get_review_display(),
-            }
-            body = render_to_string(
-                "monitoring/email/reviewed.txt",
-                {
-                    "report": report,
-                    "url": f"{settings.TRAZA_BASE_URL}{report.milestone.commitment.get_absolute_url()}",
-                },
-            )
-        enqueue(submitter.email, subject, body, purpose="progress_reviewed", about=report)
+        enqueue_rendered(
+            submitter.email,
+            lambda: (
+                _("Your progress report on “%(commitment)s” was %(review)s")
+                % {
+                    "commitment": report.milestone.commitment.title[:120],
+                    "review": report.get_review_display(),
+                }
+            ),
+            "monitoring/email/reviewed.txt",
+            {
+                "report": report,
+                "url": f"{settings.TRAZA_BASE_URL}{report.milestone.commitment.get_absolute_url()}",
+            },
+            purpose="progress_reviewed",
+            about=report,
+        )
     return report
 
 
@@ -166,18 +180,50 @@ def send_due_reminders(today=None) -> int:
             ).exists()
             if already:
                 continue
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = _("Milestone due on %(date)s: %(commitment)s") % {
-                    "date": milestone.ends_on.isoformat(),
-                    "commitment": milestone.commitment.title[:120],
-                }
-                body = render_to_string(
-                    "monitoring/email/due.txt",
-                    {
-                        "milestone": milestone,
-                        "url": f"{settings.TRAZA_BASE_URL}{milestone.commitment.get_absolute_url()}",
-                    },
-                )
-            enqueue(email, subject, body, purpose=purpose, about=milestone)
+            enqueue_rendered(
+                email,
+                lambda m=milestone: (
+                    _("Milestone due on %(date)s: %(commitment)s")
+                    % {"date": m.ends_on.isoformat(), "commitment": m.commitment.title[:120]}
+                ),
+                "monitoring/email/due.txt",
+                {
+                    "milestone": milestone,
+                    "url": f"{settings.TRAZA_BASE_URL}{milestone.commitment.get_absolute_url()}",
+                },
+                purpose=purpose,
+                about=milestone,
+            )
             sent += 1
     return sent
+
+
+@transaction.atomic
+def save_officer(
+    actor: Any, officer: Officer | None, values: dict[str, Any], reason: str = ""
+) -> Officer:
+    """Link an account to the organisation it reports for."""
+    officer = officer or Officer()
+    organization = values.get("organization") or officer.organization
+    return save_traced(actor, officer, values, reason=reason, scope=organization)[0]
+
+
+@transaction.atomic
+def remove_officer(actor: Any, officer: Officer, reason: str = "") -> None:
+    """Officials rotate: the link ends, the trace keeps who reported what."""
+    require_perm(actor, "monitoring.delete_officer", officer)
+    with trace_language():
+        summary = _("%(user)s no longer reports for %(organization)s") % {
+            "user": officer.user.get_username(),
+            "organization": officer.organization.name,
+        }
+    record(
+        actor,
+        "delete",
+        officer,
+        summary=summary,
+        reason=reason,
+        changes={},
+        scope=officer.organization,
+    )
+    officer.delete()

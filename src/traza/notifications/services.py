@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,8 @@ import django
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
 from traza.notifications.models import DeliveryAttempt, MessageStatus, OutboxMessage
 
@@ -158,3 +160,21 @@ def requeue(message: OutboxMessage) -> None:
     OutboxMessage.objects.filter(
         pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.UNCERTAIN]
     ).update(status=MessageStatus.QUEUED, next_attempt_at=timezone.now())
+
+
+def enqueue_rendered(
+    to: str,
+    subject: Callable[[], str],
+    template: str,
+    context: dict[str, Any],
+    *,
+    purpose: str,
+    about: models.Model | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> OutboxMessage:
+    """Write a message whose subject and body are composed in the site's language, whatever
+    language the request that caused it was in. ``subject`` is called inside that language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text = subject()
+        body = render_to_string(template, context)
+    return enqueue(to, subject_text, body, purpose=purpose, about=about, attachments=attachments)
