@@ -467,10 +467,6 @@ def convert(source: dict) -> dict:
                         "ends_on": m.get("end"),
                         "deliverable": "",
                         "verification_means": "",
-                        "indicator": "",
-                        "indicator_level": "",
-                        "baseline": "",
-                        "target": "",
                     }
                     for m in item["milestones"]
                 ],
@@ -505,7 +501,21 @@ def convert(source: dict) -> dict:
             "reported_commitment_count": entry["commitments"],
             "notes": notes,
             "commitments": [],
+            "reported_figures": fulfilment_figure(ordinal),
         }
+
+    def fulfilment_figure(ordinal: str) -> list[dict]:
+        """Seed 004's chart 'Nivel de cumplimiento de los PAGA' (source: SGP)."""
+        if ordinal not in compliance:
+            return []
+        return [
+            figure(
+                "nivel-de-cumplimiento",
+                "fulfilment_percent",
+                compliance[ordinal],
+                "SGP-PCM, documento de política de gobierno abierto (2021), gráfico «Nivel de cumplimiento de los PAGA»",
+            )
+        ]
 
     first, last = (int(y) for y in plan["period"].split("-"))
     plan_three = {
@@ -537,7 +547,8 @@ def convert(source: dict) -> dict:
         },
         "events": events_2017(source["participation"]),
         "contributions": contributions_2017(source["participation"]),
-        "reported_figures": reported_figures_2017(source["participation"]),
+        "reported_figures": reported_figures_2017(source["participation"])
+        + fulfilment_figure("III PAGA"),
         "ratings": ratings_2017(source["commitments"]),
         "recommendation_followups": followups(source),
     }

@@ -142,7 +142,9 @@ def test_a_bad_file_names_file_path_and_problem_and_writes_nothing(db, tmp_path,
 def test_a_late_problem_rolls_back_everything(tmp_path):
     # valid for the schema, but the acronym breaks the model's length only at write time
     data = _broken(lambda d: d["plans"][2]["commitments"][17].update(title="x" * 400))
-    data["plans"][2]["commitments"][17]["milestones"][0]["baseline"] = "b" * 300
+    data["plans"][2]["commitments"][17]["milestones"][0]["indicators"] = [
+        {"key": "k", "name": "n" * 500, "level": "output", "baseline": "b" * 300}
+    ]
     call_command("import", str(_write(tmp_path, data)))
     assert Commitment.objects.count() == 18  # the valid extremes import
     call_command("flush", interactive=False, verbosity=0)

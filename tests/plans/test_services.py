@@ -57,10 +57,10 @@ def test_status_change_is_traced_as_status(commitment, editor):
 def test_milestone_change_versions_its_commitment(commitment, editor):
     milestone = commitment.milestones.get()
     services.save_milestone(
-        editor, milestone, {"indicator": "Datasets published", "indicator_level": "output"}
+        editor, milestone, {"deliverable": "Datasets published", "verification_means": "Portal"}
     )
     latest = commitment.versions.order_by("-number").first()
-    assert latest.snapshot["milestones"][0]["indicator_level"] == "output"
+    assert latest.snapshot["milestones"][0]["deliverable"] == "Datasets published"
     event = TraceEvent.objects.order_by("-id").first()
     assert event.object_type == "plans.milestone"
     assert event.scope == f"plans.commitment:{commitment.pk}"

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections import Counter
 from contextlib import contextmanager
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -32,6 +33,8 @@ from traza.cocreation.models import (
     ReportedFigure,
     Timeline,
 )
+from traza.monitoring import services as monitoring_services
+from traza.monitoring.models import Indicator, Measurement, Review
 from traza.plans import services
 from traza.plans.models import (
     ActionPlan,
@@ -85,11 +88,20 @@ MILESTONE_EXPORT_FIELDS = [
     "ends_on",
     "deliverable",
     "verification_means",
-    "indicator",
-    "indicator_level",
-    "baseline",
-    "target",
 ]
+INDICATOR_FIELDS = [
+    "key",
+    "name",
+    "level",
+    "unit",
+    "baseline",
+    "baseline_value",
+    "baseline_date",
+    "target",
+    "target_value",
+    "target_date",
+]
+MEASUREMENT_FIELDS = ["measured_on", "value", "note", "source"]
 EVENT_FIELDS = [
     "key",
     "kind",
@@ -148,6 +160,9 @@ DATE_FIELDS = {
     "ends_on",
     "published_on",
     "assessed_on",
+    "baseline_date",
+    "target_date",
+    "measured_on",
 }
 
 
@@ -601,19 +616,61 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
                 for f in [
                     "deliverable",
                     "verification_means",
-                    "indicator",
-                    "indicator_level",
-                    "baseline",
-                    "target",
                 ]
             },
         )
         milestone = Milestone.objects.filter(commitment=commitment, number=m_item["number"]).first()
         if milestone is None:
             m_values |= {"commitment": commitment, "number": m_item["number"]}
-        services.save_milestone(actor, milestone, m_values, step=VersionStep.IMPORT, reason=reason)
+        milestone = services.save_milestone(
+            actor, milestone, m_values, step=VersionStep.IMPORT, reason=reason
+        )
+        _import_indicators(
+            actor, m_item.get("indicators", []), {"milestone": milestone}, reason, stats
+        )
+    _import_indicators(actor, item.get("indicators", []), {"commitment": commitment}, reason, stats)
     if before != services.commitment_snapshot(commitment):
         stats["commitment"] += 1
+
+
+def _decimal(number: float | int) -> Decimal:
+    """A JSON number as the database stores it (four decimal places), so that importing the
+    same file again finds nothing changed."""
+    return Decimal(str(number)).quantize(Decimal("0.0001"))
+
+
+def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> None:
+    for item in items:
+        values = _pick(
+            item,
+            INDICATOR_FIELDS[1:],
+            {"unit": "", "baseline": "", "target": ""}
+            | dict.fromkeys(
+                ["baseline_value", "baseline_date", "target_value", "target_date"], None
+            ),
+        )
+        for name in ("baseline_value", "target_value"):
+            if values[name] is not None:
+                values[name] = _decimal(values[name])
+        indicator = Indicator.objects.filter(key=item["key"], **owner).first()
+        if indicator is None:
+            values |= owner | {"key": item["key"]}
+        before = None if indicator is None else _snapshot(indicator, values)
+        indicator = monitoring_services.save_indicator(actor, indicator, values, reason)
+        if before != _snapshot(indicator, values):
+            stats["indicator"] += 1
+        for m_item in item.get("measurements", []):
+            m_values = _pick(m_item, MEASUREMENT_FIELDS, {"note": "", "source": ""})
+            m_values["value"] = _decimal(m_values["value"])
+            stored = Measurement.objects.filter(
+                indicator=indicator, measured_on=m_values["measured_on"], report__isnull=True
+            ).first()
+            if stored is None:
+                m_values["indicator"] = indicator
+            before = None if stored is None else _snapshot(stored, m_values)
+            saved = monitoring_services.save_measurement(actor, stored, m_values, reason)
+            if before != _snapshot(saved, m_values):
+                stats["measurement"] += 1
 
 
 def _import_event(actor, plan, item, organization, theme, reason, stats) -> None:
@@ -663,6 +720,8 @@ def _value(value: Any) -> Any:
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value.normalize())
     return value
 
 
@@ -675,7 +734,11 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
     commitments = (
         Commitment.objects.filter(plan__in=plans)
         .select_related("lead_organization", "theme", "origin_event")
-        .prefetch_related("supporting_organizations", "milestones")
+        .prefetch_related(
+            "supporting_organizations",
+            "milestones__indicators__measurements__report",
+            "indicators__measurements__report",
+        )
         .order_by("plan_id", "number")
     )
     events_by_plan: dict[int, list[Event]] = {}
@@ -842,10 +905,30 @@ def _export_commitment(c: Commitment) -> dict[str, Any]:
         "theme": c.theme.slug if c.theme_id else None,
         "ogp_values": [v.value for v in c.values],
         "milestones": [
-            {f: _value(getattr(m, f)) for f in MILESTONE_EXPORT_FIELDS}
+            {
+                **{f: _value(getattr(m, f)) for f in MILESTONE_EXPORT_FIELDS},
+                "indicators": _export_indicators(m),
+            }
             for m in sorted(c.milestones.all(), key=lambda m: m.number)
         ],
+        "indicators": _export_indicators(c),
     }
+
+
+def _export_indicators(owner: Commitment | Milestone) -> list[dict[str, Any]]:
+    """Indicators with their public measurements (those of a report still under review or
+    returned stay out)."""
+    return [
+        {
+            **{f: _value(getattr(i, f)) for f in INDICATOR_FIELDS},
+            "measurements": [
+                {f: _value(getattr(m, f)) for f in MEASUREMENT_FIELDS}
+                for m in sorted(i.measurements.all(), key=lambda m: (m.measured_on, m.pk))
+                if m.report_id is None or m.report.review == Review.ACCEPTED
+            ],
+        }
+        for i in sorted(owner.indicators.all(), key=lambda i: i.key)
+    ]
 
 
 def dumps(data: dict[str, Any]) -> str:

@@ -208,3 +208,21 @@ class OfficialAnswerForm(forms.Form):
     text = forms.CharField(
         label=_("Official answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+
+class SelfAssessmentCommentForm(ContributionForm):
+    """A public comment on a self-assessment report; same consent and spam checks."""
+
+    text = forms.CharField(
+        label=_("Your comment"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What is missing, wrong or well done in this report, and why?"),
+    )
+
+    commitment = None
+    theme = None
+    field_order = [n for n in ContributionForm.field_order if n not in ("commitment", "theme")]
+
+    def __init__(self, *args, **kwargs):
+        HumanCheckForm.__init__(self, *args, **kwargs)

@@ -198,6 +198,14 @@ class Contribution(PublicAuthor):
         on_delete=models.PROTECT,
         related_name="contributions",
     )
+    self_assessment = models.ForeignKey(
+        "monitoring.SelfAssessment",
+        verbose_name=_("comment on the self-assessment report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="comments",
+    )
     text = models.TextField(_("contribution"))
     received_at = models.DateTimeField(_("received"), db_index=True)
     key = models.SlugField(
@@ -225,6 +233,12 @@ class Contribution(PublicAuthor):
 
     def get_absolute_url(self) -> str:
         return reverse("cocreation:contribution", args=[self.pk])
+
+    def clean(self) -> None:
+        for name in ("event", "commitment", "self_assessment"):
+            related = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if related is not None and related.plan_id != self.plan_id:
+                raise ValidationError({name: _("It belongs to another action plan.")})
 
 
 class Outcome(models.TextChoices):
@@ -511,6 +525,7 @@ class Measure(models.TextChoices):
         "consultation_contributions",
         _("contributions to the virtual consultation"),
     )
+    FULFILMENT_PERCENT = "fulfilment_percent", _("fulfilment: share of milestones complete (%)")
 
 
 # The stages of the proposals funnel, in order; the first two add up.

@@ -93,7 +93,14 @@ def save_tally(
 # --- contributions and reasoned responses --------------------------------------------------
 
 # Personal data never enters the trace; only these fields of a contribution do.
-CONTRIBUTION_TRACED_FIELDS = ["channel", "event", "theme", "commitment", "show_author"]
+CONTRIBUTION_TRACED_FIELDS = [
+    "channel",
+    "event",
+    "theme",
+    "commitment",
+    "self_assessment",
+    "show_author",
+]
 
 
 def consultation_open(plan: ActionPlan, now: dt.datetime | None = None) -> bool:
@@ -140,6 +147,11 @@ def submit_contribution(plan: ActionPlan, values: dict[str, Any]) -> Contributio
     contribution = Contribution(
         plan=plan, channel=Channel.WEB_FORM, received_at=timezone.now(), **values
     )
+    return record_public_contribution(contribution)
+
+
+def record_public_contribution(contribution: Contribution) -> Contribution:
+    """Validate, save and trace a contribution that arrived through a public form."""
     contribution.full_clean()
     contribution.save()
     _record_contribution(None, contribution, "")

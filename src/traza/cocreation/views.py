@@ -30,6 +30,7 @@ from traza.cocreation.models import (
     Registration,
     RegistrationStatus,
 )
+from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
 
 
@@ -212,16 +213,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence, pk=pk)
     if not evidence.file or (evidence.is_private and not request.user.is_staff):
         raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=evidence.content_type
-        not in {"application/pdf", "image/jpeg", "image/png", "image/webp"},
-        filename=evidence.file.name.rsplit("/", 1)[-1],
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Digest"] = f"sha-256={evidence.sha256}"
-    return response
+    return serve_checked_file(evidence)
 
 
 def faq(request: HttpRequest) -> HttpResponse:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -80,3 +82,21 @@ def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
         digest.update(chunk)
     upload.seek(0)
     return digest.hexdigest(), upload.size, content_type
+
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
+
+
+def serve_checked_file(evidence: Any) -> FileResponse:
+    """Serve a file checked by :func:`check_upload` (``file``, ``content_type``, ``sha256``):
+    the stored type, never sniffed by the browser, with its checksum; only PDF and images
+    inline."""
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=evidence.content_type not in INLINE_TYPES,
+        filename=evidence.file.name.rsplit("/", 1)[-1],
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Digest"] = f"sha-256={evidence.sha256}"
+    return response

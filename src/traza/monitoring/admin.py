@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from traza.core.admin_base import ReadOnlyAdmin, TracedAdmin
 from traza.monitoring import services
-from traza.monitoring.models import Officer, ProgressReport, Review
+from traza.monitoring.models import (
+    CompletionOverride,
+    Indicator,
+    Measurement,
+    Officer,
+    ProgressReport,
+    Review,
+    SelfAssessment,
+)
 
 
 @admin.register(Officer)
@@ -94,3 +102,57 @@ class ProgressReportAdmin(ReadOnlyAdmin):
                 continue
             done += 1
         self.message_user(request, _("%(n)d reports accepted.") % {"n": done}, messages.SUCCESS)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(TracedAdmin):
+    service = services.save_indicator
+    list_display = ("name", "level", "commitment", "milestone", "baseline", "target")
+    list_filter = ("level", "commitment__plan")
+    search_fields = ("name",)
+    autocomplete_fields = ("commitment", "milestone")
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(TracedAdmin):
+    service = services.save_measurement
+    list_display = ("indicator", "measured_on", "value", "report")
+    list_filter = ("indicator__level",)
+    autocomplete_fields = ("indicator",)
+    exclude = ("report",)
+
+
+@admin.register(CompletionOverride)
+class CompletionOverrideAdmin(TracedAdmin):
+    list_display = ("commitment", "level", "decided_on")
+    autocomplete_fields = ("commitment",)
+    fields = ("commitment", "level", "reason", "decided_on")
+
+    def get_fields(self, request, obj=None):
+        return self.fields  # the reason field is the change reason
+
+    def call_service(self, actor, stored, form, values):
+        return services.override_completion(
+            actor, values["commitment"], values["level"], values["reason"], values["decided_on"]
+        )
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(TracedAdmin):
+    """Generating (or regenerating) writes the report from the data of the day."""
+
+    list_display = ("plan", "kind", "generated_at", "comments_open_on", "comments_close_on")
+    fields = ("plan", "kind", "introduction", "comments_open_on", "comments_close_on")
+
+    def get_fields(self, request, obj=None):
+        return self.fields
+
+    def call_service(self, actor, stored, form, values):
+        return services.generate_self_assessment(
+            actor,
+            values["plan"],
+            values["kind"],
+            introduction=values.get("introduction", ""),
+            opens_on=values["comments_open_on"],
+            closes_on=values["comments_close_on"],
+        )

@@ -1,7 +1,8 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from traza.monitoring.models import MilestoneStatus
+from traza.monitoring.models import Indicator, MilestoneStatus
 from traza.plans.models import Commitment, Milestone
 
 
@@ -26,10 +27,27 @@ class ProgressForm(forms.Form):
     evidence_title = forms.CharField(
         label=_("Title of the evidence"), max_length=300, required=False
     )
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator measured (optional)"),
+        queryset=Indicator.objects.none(),
+        required=False,
+    )
+    measured_value = forms.DecimalField(
+        label=_("Value measured"), required=False, max_digits=16, decimal_places=4
+    )
+    measured_on = forms.DateField(
+        label=_("Measured on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, commitment: Commitment, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = commitment.milestones.order_by("number")
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            Q(commitment=commitment) | Q(milestone__commitment=commitment)
+        )
+        if not self.fields["indicator"].queryset.exists():
+            for name in ("indicator", "measured_value", "measured_on"):
+                del self.fields[name]
 
     def clean(self):
         data = super().clean()
@@ -37,7 +55,17 @@ class ProgressForm(forms.Form):
             "evidence_title"
         ):
             self.add_error("evidence_title", _("Give the evidence a title."))
+        if data.get("indicator"):
+            for name in ("measured_value", "measured_on"):
+                if data.get(name) is None:
+                    self.add_error(name, _("Give the value and the date of the measurement."))
         return data
+
+    def measurements(self) -> list[tuple]:
+        data = self.cleaned_data
+        if not data.get("indicator"):
+            return []
+        return [(data["indicator"], data["measured_value"], data["measured_on"])]
 
     def report_values(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("status", "percent", "narrative", "fact_date")}

@@ -1,30 +1,42 @@
-"""Reads of monitoring: public progress, delays and the suggested completion."""
+"""Reads of monitoring: public progress, indicators, delays, the completion of commitments,
+fulfilment levels for dashboards, the public timeline and the self-assessment content."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from traza.monitoring.models import MilestoneStatus, ProgressReport, Review
-from traza.plans.models import Commitment, Milestone
+from traza.assessment.rules import percent as whole_percent
+from traza.monitoring.models import (
+    Completion,
+    CompletionOverride,
+    Indicator,
+    Measurement,
+    MilestoneStatus,
+    ProgressReport,
+    Review,
+)
+from traza.plans.models import ADOPTED_STATUSES, ActionPlan, Commitment, Milestone
+
+PUBLIC_MEASUREMENT = Q(report__isnull=True) | Q(report__review=Review.ACCEPTED)
 
 
 @dataclass
-class MilestoneProgress:
-    milestone: object
-    latest: ProgressReport | None
-    history: list[ProgressReport]
+class MilestoneState:
+    """A milestone and the status and percentage of its latest accepted report."""
 
-    @property
-    def percent(self) -> int:
-        return self.latest.percent if self.latest else 0
+    milestone: Milestone
+    status: str | None
+    percent: int
 
     @property
     def complete(self) -> bool:
-        return bool(self.latest and self.latest.status == MilestoneStatus.COMPLETE)
+        return self.status == MilestoneStatus.COMPLETE
 
     @property
     def delayed(self) -> bool:
@@ -33,46 +45,428 @@ class MilestoneProgress:
         return bool(end and end < timezone.localdate() and not self.complete)
 
 
-def suggested_completion(items: list[MilestoneProgress]) -> str:
+@dataclass
+class MilestoneProgress(MilestoneState):
+    latest: ProgressReport | None = None
+    history: list[ProgressReport] = field(default_factory=list)
+
+
+def suggested_completion(items: Iterable[MilestoneState]) -> str:
     """The documented rule (docs/user/monitoring.md): no milestone → ""; every milestone
     complete → complete; no accepted progress at all → not_started; mean progress of the
     milestones at least 50 % → substantial; otherwise limited."""
+    items = list(items)
     if not items:
         return ""
     if all(item.complete for item in items):
-        return "complete"
-    if all(item.latest is None or item.percent == 0 for item in items):
-        return "not_started"
+        return Completion.COMPLETE
+    if all(item.percent == 0 for item in items):
+        return Completion.NOT_STARTED
     mean = sum(item.percent for item in items) / len(items)
-    return "substantial" if mean >= 50 else "limited"
+    return Completion.SUBSTANTIAL if mean >= 50 else Completion.LIMITED
+
+
+@dataclass
+class CompletionReading:
+    suggested: str
+    override: CompletionOverride | None
+
+    @property
+    def level(self) -> str:
+        return self.override.level if self.override else self.suggested
+
+    @property
+    def label(self) -> str:
+        return Completion(self.level).label if self.level else ""
+
+    @property
+    def suggested_label(self) -> str:
+        return Completion(self.suggested).label if self.suggested else ""
+
+
+def _accepted() -> Prefetch:
+    accepted = (
+        ProgressReport.objects.filter(review=Review.ACCEPTED)
+        .select_related("organization")
+        .prefetch_related("evidence")
+    )
+    return Prefetch("progress_reports", queryset=accepted, to_attr="accepted")
 
 
 def commitment_progress(commitment: Commitment) -> list[MilestoneProgress]:
-    """Each milestone with its accepted reports, newest first (two queries)."""
-    accepted = ProgressReport.objects.filter(review=Review.ACCEPTED).prefetch_related("evidence")
-    milestones = commitment.milestones.prefetch_related(
-        Prefetch("progress_reports", queryset=accepted, to_attr="accepted")
+    """Each milestone with its accepted reports, newest first."""
+    milestones = commitment.milestones.prefetch_related(_accepted())
+    items = []
+    for m in milestones:
+        latest = m.accepted[0] if m.accepted else None
+        items.append(
+            MilestoneProgress(
+                m,
+                latest.status if latest else None,
+                latest.percent if latest else 0,
+                latest,
+                m.accepted,
+            )
+        )
+    return items
+
+
+def commitment_completion(commitment: Commitment, items: list[MilestoneState]) -> CompletionReading:
+    """The suggestion from the milestones and the override, if any (select_related
+    ``completion_override`` on the commitment to save the query)."""
+    try:
+        override = commitment.completion_override
+    except CompletionOverride.DoesNotExist:
+        override = None
+    return CompletionReading(suggested_completion(items), override)
+
+
+def commitment_indicators(commitment: Commitment) -> list[Indicator]:
+    """The indicators of the commitment and of its milestones with their public measurements."""
+    public = Measurement.objects.filter(PUBLIC_MEASUREMENT).order_by("measured_on", "id")
+    return list(
+        Indicator.objects.filter(Q(commitment=commitment) | Q(milestone__commitment=commitment))
+        .select_related("milestone")
+        .prefetch_related(Prefetch("measurements", queryset=public, to_attr="public"))
+        .order_by("milestone__number", "id")
     )
-    return [
-        MilestoneProgress(m, m.accepted[0] if m.accepted else None, m.accepted) for m in milestones
+
+
+def milestone_states(milestones) -> list[MilestoneState]:
+    """Milestones with the status and percentage of their latest accepted report (one query)."""
+    latest = ProgressReport.objects.filter(
+        milestone=OuterRef("pk"), review=Review.ACCEPTED
+    ).order_by("-fact_date", "-id")
+    rows = milestones.annotate(
+        latest_status=Subquery(latest.values("status")[:1]),
+        latest_percent=Subquery(latest.values("percent")[:1]),
+    )
+    return [MilestoneState(m, m.latest_status, m.latest_percent or 0) for m in rows]
+
+
+@dataclass
+class Fulfilment:
+    """The share of milestones complete (seed 004's "nivel de cumplimiento")."""
+
+    label: str
+    url: str = ""
+    milestones: int = 0
+    complete: int = 0
+    delayed: int = 0
+    commitments: dict = field(default_factory=dict)
+
+    @property
+    def percent(self) -> int | None:
+        return whole_percent(self.complete, self.milestones) if self.milestones else None
+
+    def add(self, state: MilestoneState) -> None:
+        self.milestones += 1
+        self.complete += state.complete
+        self.delayed += state.delayed
+
+
+def _group(states: list[MilestoneState], key: Callable) -> list[Fulfilment]:
+    groups: dict = {}
+    for state in states:
+        label, url = key(state.milestone.commitment)
+        groups.setdefault(label, Fulfilment(label, url)).add(state)
+    return sorted(groups.values(), key=lambda g: g.label)
+
+
+@dataclass
+class CommitmentRow:
+    commitment: Commitment
+    states: list[MilestoneState]
+    completion: CompletionReading
+
+    @property
+    def fulfilment(self) -> Fulfilment:
+        result = Fulfilment(str(self.commitment))
+        for state in self.states:
+            result.add(state)
+        return result
+
+
+@dataclass
+class Dashboard:
+    title: str
+    total: Fulfilment
+    rows: list[CommitmentRow]
+    by_institution: list[Fulfilment]
+    by_theme: list[Fulfilment]
+    by_plan: list[Fulfilment]
+    delayed: list[MilestoneState]
+    reported: list = field(default_factory=list)
+
+    @property
+    def completion_counts(self) -> list[tuple[str, str, int]]:
+        counts = {level: 0 for level in Completion.values}
+        for row in self.rows:
+            if row.completion.level:
+                counts[row.completion.level] += 1
+        return [(level, Completion(level).label, n) for level, n in counts.items()]
+
+
+def dashboard(commitments, title: str) -> Dashboard:
+    """Fulfilment and completion over a set of adopted commitments (three queries)."""
+    commitments = list(
+        commitments.filter(status__in=ADOPTED_STATUSES).select_related(
+            "plan", "theme", "lead_organization"
+        )
+    )
+    by_pk = {c.pk: c for c in commitments}
+    states = milestone_states(
+        Milestone.objects.filter(commitment__in=commitments).order_by("commitment", "number")
+    )
+    overrides = {
+        o.commitment_id: o for o in CompletionOverride.objects.filter(commitment__in=commitments)
+    }
+    per_commitment: dict[int, list[MilestoneState]] = {c.pk: [] for c in commitments}
+    total = Fulfilment(title)
+    for state in states:
+        state.milestone.commitment = by_pk[state.milestone.commitment_id]
+        per_commitment[state.milestone.commitment_id].append(state)
+        total.add(state)
+    rows = [
+        CommitmentRow(
+            c,
+            per_commitment[c.pk],
+            CompletionReading(suggested_completion(per_commitment[c.pk]), overrides.get(c.pk)),
+        )
+        for c in commitments
     ]
+    return Dashboard(
+        title=title,
+        total=total,
+        rows=rows,
+        by_institution=_group(
+            states,
+            lambda c: (
+                (c.lead_organization.name, _url("monitoring:institution", c.lead_organization.slug))
+                if c.lead_organization_id
+                else (_("No lead institution"), "")
+            ),
+        ),
+        by_theme=_group(
+            states,
+            lambda c: (
+                (c.theme.name, _url("monitoring:theme", c.theme.slug))
+                if c.theme_id
+                else (_("No theme"), "")
+            ),
+        ),
+        by_plan=_group(
+            states, lambda c: (str(c.plan), _url("monitoring:plan_dashboard", c.plan_id))
+        ),
+        delayed=[s for s in states if s.delayed],
+    )
+
+
+def _url(name: str, arg) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=[arg])
+
+
+def plan_dashboard(plan: ActionPlan) -> Dashboard:
+    from traza.cocreation.models import Measure
+
+    board = dashboard(Commitment.objects.filter(plan=plan), str(plan))
+    board.reported = list(plan.reported_figures.filter(measure=Measure.FULFILMENT_PERCENT))
+    return board
 
 
 def due_milestones(today, days: int) -> list:
     """Milestones ending between today and ``days`` ahead whose latest accepted report is not
-    complete (three queries)."""
-    accepted = ProgressReport.objects.filter(review=Review.ACCEPTED).order_by("-fact_date", "-id")
-    candidates = (
-        Milestone.objects.filter(
-            ends_on__gte=today,
-            ends_on__lte=today + dt.timedelta(days=days),
-            commitment__lead_organization__isnull=False,
+    complete (two queries)."""
+    candidates = Milestone.objects.filter(
+        ends_on__gte=today,
+        ends_on__lte=today + dt.timedelta(days=days),
+        commitment__lead_organization__isnull=False,
+    ).select_related("commitment")
+    return [state.milestone for state in milestone_states(candidates) if not state.complete]
+
+
+@dataclass
+class TimelineEntry:
+    date: dt.date
+    kind: str
+    text: str
+    url: str = ""
+    planned: bool = False
+
+
+def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
+    """What happened to the commitment, oldest first: where it was proposed, each version,
+    the milestones' planned dates, accepted progress, measurements, IRM ratings, responses
+    that changed it and completion overrides."""
+    from traza.assessment.models import Rating
+    from traza.cocreation.models import Response
+
+    entries: list[TimelineEntry] = []
+    if commitment.origin_event_id:
+        event = commitment.origin_event
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(event.starts_at),
+                _("Proposed"),
+                event.title,
+                event.get_absolute_url(),
+            )
         )
-        .select_related("commitment")
-        .prefetch_related(Prefetch("progress_reports", queryset=accepted, to_attr="accepted"))
+    for version in commitment.versions.all():
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(version.created_at),
+                _("Version %(number)s") % {"number": version.number},
+                " · ".join(p for p in (version.get_step_display(), version.reason) if p),
+            )
+        )
+    progress = commitment_progress(commitment)
+    for item in progress:
+        m = item.milestone
+        if m.starts_on:
+            entries.append(
+                TimelineEntry(
+                    m.starts_on, _("Milestone %(n)s starts") % {"n": m.number}, m.text, planned=True
+                )
+            )
+        if m.ends_on:
+            entries.append(
+                TimelineEntry(
+                    m.ends_on, _("Milestone %(n)s due") % {"n": m.number}, m.text, planned=True
+                )
+            )
+        for report in item.history:
+            entries.append(
+                TimelineEntry(
+                    report.fact_date,
+                    _("Progress on milestone %(n)s: %(percent)s %%")
+                    % {"n": m.number, "percent": report.percent},
+                    report.narrative,
+                )
+            )
+    for indicator in commitment_indicators(commitment):
+        for measurement in indicator.public:
+            entries.append(
+                TimelineEntry(
+                    measurement.measured_on,
+                    _("Measured"),
+                    f"{indicator.name}: {measurement.value.normalize():f} {indicator.unit}".strip(),
+                )
+            )
+    for rating in Rating.objects.filter(commitment=commitment, assessed_on__isnull=False):
+        entries.append(
+            TimelineEntry(
+                rating.assessed_on,
+                _("IRM assessment"),
+                f"{rating.get_methodology_display()} · {rating.get_stage_display()}",
+            )
+        )
+    responses = (
+        Response.objects.filter(changed_versions__commitment=commitment, published_at__isnull=False)
+        .select_related("contribution")
+        .distinct()
     )
-    return [
-        m
-        for m in candidates
-        if not (m.accepted and m.accepted[0].status == MilestoneStatus.COMPLETE)
-    ]
+    for response in responses:
+        entries.append(
+            TimelineEntry(
+                response.decided_on,
+                _("Reasoned response"),
+                response.get_outcome_display(),
+                response.contribution.get_absolute_url(),
+            )
+        )
+    override = CompletionOverride.objects.filter(commitment=commitment).first()
+    if override:
+        entries.append(
+            TimelineEntry(
+                override.decided_on,
+                _("Completion set to %(level)s") % {"level": override.get_level_display()},
+                override.reason,
+            )
+        )
+    return sorted(entries, key=lambda e: (e.date, e.planned))
+
+
+def self_assessment_content(plan: ActionPlan) -> dict:
+    """The self-assessment as data: fulfilment, completion and, per commitment, its
+    milestones' accepted progress with evidence and its indicators' latest measurement.
+    Codes, not labels: the report page shows them in the reader's language."""
+    from traza.assessment.models import RecommendationFollowUp
+
+    board = plan_dashboard(plan)
+    commitments = []
+    for row in board.rows:
+        c = row.commitment
+        progress = {item.milestone.pk: item for item in commitment_progress(c)}
+        commitments.append(
+            {
+                "number": c.number,
+                "title": c.title,
+                "url": c.get_absolute_url(),
+                "lead_organization": c.lead_organization.name if c.lead_organization_id else "",
+                "theme": c.theme.name if c.theme_id else "",
+                "completion": row.completion.level,
+                "suggested_completion": row.completion.suggested,
+                "override_reason": row.completion.override.reason
+                if row.completion.override
+                else "",
+                "milestones": [
+                    {
+                        "number": item.milestone.number,
+                        "text": item.milestone.text,
+                        "ends_on": item.milestone.ends_on.isoformat()
+                        if item.milestone.ends_on
+                        else None,
+                        "status": item.status or "",
+                        "percent": item.percent,
+                        "delayed": item.delayed,
+                        "narrative": item.latest.narrative if item.latest else "",
+                        "fact_date": item.latest.fact_date.isoformat() if item.latest else None,
+                        "evidence": [
+                            {"title": e.title, "url": e.url, "sha256": e.sha256}
+                            for e in (item.latest.evidence.all() if item.latest else [])
+                        ],
+                    }
+                    for item in progress.values()
+                ],
+                "indicators": [
+                    {
+                        "name": i.name,
+                        "level": i.level,
+                        "unit": i.unit,
+                        "baseline": i.baseline,
+                        "target": i.target,
+                        "latest": (
+                            {
+                                "measured_on": i.public[-1].measured_on.isoformat(),
+                                "value": f"{i.public[-1].value.normalize():f}",
+                            }
+                            if i.public
+                            else None
+                        ),
+                    }
+                    for i in commitment_indicators(c)
+                ],
+            }
+        )
+    return {
+        "fulfilment": {
+            "milestones": board.total.milestones,
+            "complete": board.total.complete,
+            "delayed": board.total.delayed,
+            "percent": board.total.percent,
+        },
+        "completion": {level: n for level, _label, n in board.completion_counts},
+        "commitments": commitments,
+        "recommendations": [
+            {
+                "number": f.number,
+                "recommendation": f.recommendation,
+                "addressed": f.addressed,
+                "integrated": f.integrated,
+            }
+            for f in RecommendationFollowUp.objects.filter(plan=plan).order_by("number")
+        ],
+    }

@@ -3,6 +3,7 @@ the secretariat accepts or returns the report. Permission, rules and trace in on
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -13,11 +14,20 @@ from django.utils.translation import gettext as _
 
 from traza.core.services import record, require_perm, save_traced, trace_language
 from traza.core.uploads import check_upload
-from traza.monitoring.models import Officer, ProgressEvidence, ProgressReport, Review
+from traza.monitoring.models import (
+    CompletionOverride,
+    Indicator,
+    Measurement,
+    Officer,
+    ProgressEvidence,
+    ProgressReport,
+    Review,
+    SelfAssessment,
+)
 from traza.monitoring.queries import due_milestones
 from traza.notifications.models import OutboxMessage
 from traza.notifications.services import enqueue_rendered
-from traza.plans.models import Milestone
+from traza.plans.models import ActionPlan, Commitment, Milestone
 
 TRACED = ["status", "percent", "fact_date", "review"]
 
@@ -39,11 +49,19 @@ def reporting_organization(actor: Any, milestone: Milestone):
 
 
 def _trace(
-    actor, report: ProgressReport, action: str, summary: str, reason: str = "", evidence=None
+    actor,
+    report: ProgressReport,
+    action: str,
+    summary: str,
+    reason: str = "",
+    evidence=None,
+    measurements=None,
 ) -> None:
     changes = {k: [None, getattr(report, k)] for k in TRACED}
     if evidence:
         changes["evidence"] = [None, evidence]
+    if measurements:
+        changes["measurements"] = [None, measurements]
     record(
         actor,
         action,
@@ -63,6 +81,7 @@ def submit_progress(
     *,
     files: list[tuple[str, Any]] = (),
     links: list[tuple[str, str]] = (),
+    measurements: list[tuple[Indicator, Any, Any]] = (),
 ) -> ProgressReport:
     """A progress report with its evidence; it waits for the secretariat's review."""
     require_perm(actor, "monitoring.add_progressreport")
@@ -92,6 +111,14 @@ def submit_progress(
         evidence = ProgressEvidence(report=report, title=title, url=url)
         evidence.full_clean()
         evidence.save()
+    for indicator, value, measured_on in measurements:
+        if indicator.owner_commitment.pk != milestone.commitment_id:
+            raise ValidationError(_("The indicator belongs to another commitment."))
+        measurement = Measurement(
+            indicator=indicator, value=value, measured_on=measured_on, report=report
+        )
+        measurement.full_clean()
+        measurement.save()
     with trace_language():
         summary = _(
             "Progress reported on milestone %(number)s of “%(commitment)s”: %(percent)s %%"
@@ -106,6 +133,9 @@ def submit_progress(
         "create",
         summary,
         evidence=list(report.evidence.values("title", "sha256", "url")),
+        measurements=[
+            [m.indicator.name, m.measured_on, m.value] for m in report.measurements.all()
+        ],
     )
     return report
 
@@ -227,3 +257,99 @@ def remove_officer(actor: Any, officer: Officer, reason: str = "") -> None:
         scope=officer.organization,
     )
     officer.delete()
+
+
+@transaction.atomic
+def save_indicator(
+    actor: Any, indicator: Indicator | None, values: dict[str, Any], reason: str = ""
+) -> Indicator:
+    """Create or change an indicator of a commitment or milestone (the secretariat)."""
+    indicator = indicator or Indicator()
+    for name in ("commitment", "milestone"):
+        if name in values:
+            setattr(indicator, name, values[name])
+    scope = (
+        indicator.owner_commitment if (indicator.commitment_id or indicator.milestone_id) else None
+    )
+    return save_traced(actor, indicator, values, reason=reason, scope=scope)[0]
+
+
+@transaction.atomic
+def save_measurement(
+    actor: Any, measurement: Measurement | None, values: dict[str, Any], reason: str = ""
+) -> Measurement:
+    """A measurement entered by the secretariat (public at once)."""
+    measurement = measurement or Measurement()
+    indicator = values.get("indicator") or measurement.indicator
+    return save_traced(actor, measurement, values, reason=reason, scope=indicator.owner_commitment)[
+        0
+    ]
+
+
+@transaction.atomic
+def override_completion(
+    actor: Any, commitment: Commitment, level: str, reason: str, decided_on=None
+) -> CompletionOverride:
+    """Set the commitment's completion by hand, with the reason; the suggestion stays beside it."""
+    stored = CompletionOverride.objects.filter(commitment=commitment).first()
+    values = {
+        "commitment": commitment,
+        "level": level,
+        "reason": (reason or "").strip(),
+        "decided_on": decided_on or timezone.localdate(),
+    }
+    return save_traced(
+        actor, stored or CompletionOverride(), values, reason=values["reason"], scope=commitment
+    )[0]
+
+
+def comment_days() -> int:
+    return getattr(settings, "TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", 14)
+
+
+@transaction.atomic
+def generate_self_assessment(
+    actor: Any,
+    plan: ActionPlan,
+    kind: str,
+    *,
+    introduction: str = "",
+    opens_on=None,
+    closes_on=None,
+) -> SelfAssessment:
+    """Write the self-assessment report from the accepted data as it stands, and open it to
+    public comment (``TRAZA_SELF_ASSESSMENT_COMMENT_DAYS``, two weeks by default, at least).
+    Generating it again replaces the content and keeps the comments already received."""
+    from traza.monitoring.queries import self_assessment_content
+
+    opens_on = opens_on or timezone.localdate()
+    closes_on = closes_on or opens_on + dt.timedelta(days=comment_days() - 1)
+    stored = SelfAssessment.objects.filter(plan=plan, kind=kind).first()
+    values = {
+        "plan": plan,
+        "kind": kind,
+        "generated_at": timezone.now(),
+        "content": self_assessment_content(plan),
+        "introduction": introduction,
+        "comments_open_on": opens_on,
+        "comments_close_on": closes_on,
+    }
+    return save_traced(actor, stored or SelfAssessment(), values, scope=plan)[0]
+
+
+@transaction.atomic
+def submit_self_assessment_comment(report: SelfAssessment, values: dict[str, Any]):
+    """A public comment on the report: a contribution that will get a reasoned response."""
+    from traza.cocreation.models import Channel, Contribution
+    from traza.cocreation.services import record_public_contribution
+
+    if not report.open_for_comments():
+        raise ValidationError(_("This report is not open for comments now."))
+    contribution = Contribution(
+        plan=report.plan,
+        self_assessment=report,
+        channel=Channel.WEB_FORM,
+        received_at=timezone.now(),
+        **values,
+    )
+    return record_public_contribution(contribution)

@@ -69,9 +69,9 @@ class CommitmentAdmin(TracedAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(TracedAdmin):
-    list_display = ("commitment", "number", "text", "starts_on", "ends_on", "indicator_level")
-    list_filter = ("commitment__plan", "indicator_level")
-    search_fields = ("text", "deliverable", "indicator")
+    list_display = ("commitment", "number", "text", "starts_on", "ends_on")
+    list_filter = ("commitment__plan",)
+    search_fields = ("text", "deliverable")
     list_select_related = ("commitment",)
     autocomplete_fields = ("commitment",)
 

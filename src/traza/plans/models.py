@@ -335,12 +335,6 @@ class Milestone(models.Model):
     ends_on = models.DateField(_("end"), null=True, blank=True)
     deliverable = models.TextField(_("deliverable"), blank=True)
     verification_means = models.TextField(_("means of verification"), blank=True)
-    indicator = models.TextField(_("indicator"), blank=True)
-    indicator_level = models.CharField(
-        _("indicator level"), max_length=10, choices=IndicatorLevel.choices, blank=True
-    )
-    baseline = models.CharField(_("baseline"), max_length=300, blank=True)
-    target = models.CharField(_("target"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["commitment", "number"]
@@ -372,10 +366,6 @@ MILESTONE_FIELDS = [
     "ends_on",
     "deliverable",
     "verification_means",
-    "indicator",
-    "indicator_level",
-    "baseline",
-    "target",
 ]
 
 

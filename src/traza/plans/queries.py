@@ -245,7 +245,7 @@ def commitment_origin(commitment: Commitment) -> list:
 def commitment_page(commitment_id: int) -> CommitmentPage:
     commitment = get_object_or_404(
         Commitment.objects.select_related(
-            "plan__member", "theme", "lead_organization", "origin_event"
+            "plan__member", "theme", "lead_organization", "origin_event", "completion_override"
         )
         .prefetch_related("supporting_organizations")
         .annotate(
