@@ -1,10 +1,11 @@
 """The versioned open-data API, under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from django.db.models import QuerySet
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from traza.assessment import queries as assessment_queries
+from traza.monitoring import queries as monitoring_queries
 from traza.plans.models import ActionPlan, Commitment
 from traza.plans.queries import number_of_commitments, plans_with_counts
 
@@ -123,6 +124,31 @@ class RatingOut(Schema):
     derived: DerivedOut | None
 
 
+class CompletionOut(Schema):
+    level: str = Field(
+        description="not_started, limited, substantial or complete; '' without milestones"
+    )
+    suggested: str = Field(description="computed from the milestones' accepted progress")
+    override_reason: str | None = Field(description="why the secretariat set the level by hand")
+    milestones: int
+    milestones_complete: int
+
+
+class MeasurementOut(Schema):
+    measured_on: str
+    value: float
+
+
+class IndicatorOut(Schema):
+    name: str
+    level: str
+    milestone: int | None = Field(description="the milestone's number, or null for the commitment")
+    unit: str
+    baseline: str
+    target: str
+    measurements: list[MeasurementOut]
+
+
 class CommitmentOut(Schema):
     id: int
     plan: int
@@ -134,6 +160,8 @@ class CommitmentOut(Schema):
     ogp_values: list[str]
     url: str
     ratings: list[RatingOut]
+    completion: CompletionOut
+    indicators: list[IndicatorOut]
 
 
 RELEVANCE = [
@@ -148,17 +176,19 @@ RELEVANCE = [
     "/commitments/{commitment_id}",
     response={200: CommitmentOut, 404: ErrorOut},
     tags=["plans", "assessment"],
-    summary="A commitment with its IRM ratings",
+    summary="A commitment with its IRM ratings, completion and indicators",
 )
 def commitment_detail(request, commitment_id: int):
     """A commitment, its IRM ratings by report and the flags derived from them."""
     commitment = (
-        Commitment.objects.select_related("theme", "lead_organization")
+        Commitment.objects.select_related("theme", "lead_organization", "completion_override")
         .filter(pk=commitment_id)
         .first()
     )
     if commitment is None:
         return 404, {"detail": "Commitment not found"}
+    progress = monitoring_queries.commitment_progress(commitment)
+    completion = monitoring_queries.commitment_completion(commitment, progress)
     ratings = []
     for rating, derived in assessment_queries.commitment_ratings(commitment):
         ratings.append(
@@ -200,4 +230,26 @@ def commitment_detail(request, commitment_id: int):
         "ogp_values": [v.value for v in commitment.values],
         "url": request.build_absolute_uri(commitment.get_absolute_url()),
         "ratings": ratings,
+        "completion": {
+            "level": completion.level,
+            "suggested": completion.suggested,
+            "override_reason": completion.override.reason if completion.override else None,
+            "milestones": len(progress),
+            "milestones_complete": sum(item.complete for item in progress),
+        },
+        "indicators": [
+            {
+                "name": i.name,
+                "level": i.level,
+                "milestone": i.milestone.number if i.milestone_id else None,
+                "unit": i.unit,
+                "baseline": i.baseline,
+                "target": i.target,
+                "measurements": [
+                    {"measured_on": m.measured_on.isoformat(), "value": float(m.value)}
+                    for m in i.public
+                ],
+            }
+            for i in monitoring_queries.commitment_indicators(commitment)
+        ],
     }
