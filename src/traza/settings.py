@@ -182,6 +182,8 @@ TRAZA_DISCUSSION_PREMODERATION = os.environ.get("TRAZA_DISCUSSION_PREMODERATION"
 TRAZA_REMINDER_DAYS = int(
     os.environ.get("TRAZA_REMINDER_DAYS", "14")
 )  # days before a milestone is due
+# OGP asks that the self-assessment be open to public comment for at least two weeks (seed 002).
+TRAZA_SELF_ASSESSMENT_COMMENT_DAYS = int(os.environ.get("TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", "14"))
 TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs

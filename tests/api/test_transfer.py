@@ -176,3 +176,11 @@ def test_the_traza_console_command_exits_non_zero_on_a_bad_file(tmp_path):
     assert result.returncode != 0
     assert str(bad) in result.stderr
     assert "$:" in result.stderr
+
+
+def test_the_documented_example_imports(db):
+    example = Path(__file__).resolve().parents[2] / "docs" / "data" / "example-import.json"
+    call_command("import", str(example), verbosity=0)
+    from traza.monitoring.models import Measurement
+
+    assert Measurement.objects.get().indicator.name == "Estaciones que publican a diario"

@@ -85,3 +85,23 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
         assert DiscussionPost.objects.get().text == "Propongo metas por región."
     finally:
         context.close()
+
+
+def test_the_dashboard_draws_its_charts_on_the_server(live_server, browser):
+    """JavaScript off: the charts are SVG images with a name, each followed by its table."""
+    call_command("load_demo", verbosity=0)
+    plan = ActionPlan.objects.get(number=3)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/planes/{plan.pk}/")
+        page.get_by_role("link", name="Tablero de implementación").click()
+        chart = page.get_by_role("img", name="Cumplimiento por institución responsable")
+        assert chart.is_visible() and chart.bounding_box()["width"] > 300
+        assert page.get_by_text("67 %", exact=False).first.is_visible()  # reported by the SGP
+        page.get_by_role("link", name="Ministerio de Educación", exact=False).first.click()
+        assert (
+            page.get_by_role("heading", level=1).inner_text().startswith("Ministerio de Educación")
+        )
+    finally:
+        context.close()

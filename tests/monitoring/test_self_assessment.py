@@ -116,3 +116,41 @@ def test_comments_are_refused_outside_the_period(client, setting):
     assert "está cerrado" in response.content.decode()
     with pytest.raises(ValidationError):
         services.submit_self_assessment_comment(report, {"text": "tarde"})
+
+
+def test_the_secretariat_works_in_the_admin(client, setting, django_user_model):
+    plan, _officer, _secretariat = setting
+    admin = django_user_model.objects.create_superuser("jefa", "jefa@example.org", "x-Strong-1")
+    client.force_login(admin)
+    for model in ("indicator", "measurement", "completionoverride", "selfassessment"):
+        assert client.get(f"/admin/monitoring/{model}/add/").status_code == 200
+    today = timezone.localdate()
+    response = client.post(
+        "/admin/monitoring/selfassessment/add/",
+        {
+            "plan": plan.pk,
+            "kind": "mid_term",
+            "introduction": "Informe de medio término.",
+            "comments_open_on": today.isoformat(),
+            "comments_close_on": (today + dt.timedelta(days=20)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert SelfAssessment.objects.get().content["fulfilment"]["percent"] == 25
+    commitment = plan.commitments.get(number=2)
+    form = {"commitment": commitment.pk, "level": "limited", "decided_on": today.isoformat()}
+    response = client.post("/admin/monitoring/completionoverride/add/", {**form, "reason": ""})
+    assert (
+        response.status_code == 200
+        and not commitment.__class__.objects.filter(completion_override__isnull=False).exists()
+    )
+    response = client.post(
+        "/admin/monitoring/completionoverride/add/", {**form, "reason": "Se reprogramó."}
+    )
+    assert response.status_code == 302
+    assert (
+        client.get(
+            f"/admin/monitoring/selfassessment/{SelfAssessment.objects.get().pk}/change/"
+        ).status_code
+        == 200
+    )

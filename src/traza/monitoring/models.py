@@ -334,7 +334,7 @@ class SelfAssessment(models.Model):
         return self.comments_open_on <= today <= self.comments_close_on
 
     def clean(self) -> None:
-        minimum = getattr(settings, "TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", 14)
+        minimum = settings.TRAZA_SELF_ASSESSMENT_COMMENT_DAYS
         opens, closes = self.comments_open_on, self.comments_close_on
         if opens and closes and (closes - opens).days + 1 < minimum:
             raise ValidationError(

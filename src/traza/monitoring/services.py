@@ -304,7 +304,7 @@ def override_completion(
 
 
 def comment_days() -> int:
-    return getattr(settings, "TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", 14)
+    return settings.TRAZA_SELF_ASSESSMENT_COMMENT_DAYS
 
 
 @transaction.atomic
