@@ -41,6 +41,7 @@ SHOTS = {
     "event-page.png": ("/eventos/{event}/", 1100),
     "contributions.png": ("/planes/{plan}/aportes/", 1200),
     "flow.png": ("/planes/{plan}/flujo/", 1600),
+    "dashboard.png": ("/planes/{plan}/tablero/", 1500),
 }
 
 

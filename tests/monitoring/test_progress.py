@@ -58,10 +58,18 @@ def test_an_accepted_report_becomes_public_with_its_evidence(client, setting):
     assert report.evidence.count() == 2 and len(report.evidence.filter(url="").get().sha256) == 64
     page = client.get(commitment.get_absolute_url()).content.decode()
     assert "Se publicó el primer conjunto" not in page  # not reviewed yet
+    evidence = report.evidence.exclude(file="").get()
+    assert client.get(f"/evidencias-de-avance/{evidence.pk}/").status_code == 404
+    dashboard = f"/planes/{commitment.plan_id}/tablero/"
+    limited_one = '<th scope="row">Limitado</th><td class="num">1</td>'
+    assert limited_one not in client.get(dashboard).content.decode()
 
     services.review_progress(reviewer, report, True)
     page = client.get(commitment.get_absolute_url()).content.decode()
     assert "Se publicó el primer conjunto" in page and "Portal" in page
+    download = client.get(f"/evidencias-de-avance/{evidence.pk}/")
+    assert download.status_code == 200 and download["Digest"] == f"sha-256={evidence.sha256}"
+    assert limited_one in client.get(dashboard).content.decode()  # the dashboard moved
     mail = OutboxMessage.objects.get(purpose="progress_reviewed")
     assert mail.to == "oficial@example.org"
     assert TraceEvent.objects.filter(object_type="monitoring.progressreport").count() == 2
