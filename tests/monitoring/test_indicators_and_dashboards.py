@@ -162,7 +162,7 @@ def test_dashboards_count_the_share_of_milestones_complete(client, setting):
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "25 %" in html
     assert "1 de 4 hitos" in html
-    assert 'width="80"' in html  # the bar: 25 % of 320
+    assert 'width="70"' in html  # the bar: 25 % of 280
     institution = commitment.lead_organization
     html = client.get(reverse("monitoring:institution", args=[institution.slug])).content.decode()
     assert institution.name in html and "25 %" in html and plan.title in html

@@ -32,7 +32,7 @@ def fulfilment_chart(rows, title: str, chart_id: str, group_label: str):
         "title": title,
         "id": chart_id,
         "group_label": group_label,
-        "height": 12 * len(rows) + 4,
+        "height": 20 * len(rows) + 4,
     }
 
 
