@@ -161,7 +161,7 @@ def test_dashboards_count_the_share_of_milestones_complete(client, setting):
     page = client.get(f"/planes/{plan.pk}/tablero/")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "25 %" in html
-    assert "1 de 4 hitos" in html
+    assert "1 de 4 hitos" in html and "Aún no se ha aceptado" not in html
     assert 'width="70"' in html  # the bar: 25 % of 280
     institution = commitment.lead_organization
     html = client.get(reverse("monitoring:institution", args=[institution.slug])).content.decode()
@@ -240,7 +240,7 @@ def test_indicators_and_public_measurements_travel_in_the_import_format(setting)
 
 def test_the_demo_dashboard_shows_the_fulfilment_the_government_reported(client, demo):
     html = client.get(f"/planes/{demo.pk}/tablero/").content.decode()
-    assert "67 %" in html and "SGP-PCM" in html
+    assert "67 %" in html and "SGP-PCM" in html and "Aún no se ha aceptado" in html
     assert (
         "Fulfilment reported by" in client.get(f"/en/plans/{demo.pk}/dashboard/").content.decode()
     )

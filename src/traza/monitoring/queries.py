@@ -199,6 +199,11 @@ class Dashboard:
     reported: list = field(default_factory=list)
 
     @property
+    def has_progress(self) -> bool:
+        """Whether any milestone has an accepted progress report."""
+        return any(state.status for row in self.rows for state in row.states)
+
+    @property
     def completion_counts(self) -> list[tuple[str, str, int]]:
         counts = {level: 0 for level in Completion.values}
         for row in self.rows:
