@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "traza.notifications",
     "traza.cocreation",
     "traza.monitoring",
+    "traza.forum",
     "traza.assessment",
     "traza.api",
 ]
@@ -184,6 +185,23 @@ TRAZA_REMINDER_DAYS = int(
 )  # days before a milestone is due
 # OGP asks that the self-assessment be open to public comment for at least two weeks (seed 002).
 TRAZA_SELF_ASSESSMENT_COMMENT_DAYS = int(os.environ.get("TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", "14"))
+# Product choices of the standards engine (DESIGN.md §2; docs/operations.md). A value outside
+# its sane range stops the site at start-up with a clear message (traza.assessment.checks).
+TRAZA_PARITY_TOLERANCE = int(os.environ.get("TRAZA_PARITY_TOLERANCE", "1"))
+TRAZA_RESPONSE_WAIT_DAYS = int(os.environ.get("TRAZA_RESPONSE_WAIT_DAYS", "30"))
+TRAZA_FORUM_IDLE_DAYS = int(os.environ.get("TRAZA_FORUM_IDLE_DAYS", "90"))
+TRAZA_INVOLVE_RESPONSE_SHARE = int(os.environ.get("TRAZA_INVOLVE_RESPONSE_SHARE", "100"))
+TRAZA_CONTRARY_GRACE_UNTIL = int(os.environ.get("TRAZA_CONTRARY_GRACE_UNTIL", "2019"))
+# The 2017 standards that make a "starred process": seed 000 lost the bold that marked them,
+# so the set is empty until an operator fills it from the IRM's original report (e.g. "1a,4a").
+TRAZA_STARRED_PROCESS_CODES = [
+    c.strip() for c in os.environ.get("TRAZA_STARRED_PROCESS_CODES", "").split(",") if c.strip()
+]
+TRAZA_MINIMUM_REQUIREMENTS = [
+    c.strip()
+    for c in os.environ.get("TRAZA_MINIMUM_REQUIREMENTS", "1.1,2.1,2.2,3.1,4.1,5.1").split(",")
+    if c.strip()
+]
 TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("traza.cocreation.urls")),
     path("", include("traza.monitoring.urls")),
     path("", include("traza.assessment.urls")),
+    path("", include("traza.forum.urls")),
     prefix_default_language=False,
 )
 

@@ -5,6 +5,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from traza.assessment import queries as assessment_queries
+from traza.assessment import standards
 from traza.monitoring import queries as monitoring_queries
 from traza.plans.models import ActionPlan, Commitment
 from traza.plans.queries import number_of_commitments, plans_with_counts
@@ -252,4 +253,112 @@ def commitment_detail(request, commitment_id: int):
             }
             for i in monitoring_queries.commitment_indicators(commitment)
         ],
+    }
+
+
+class EvidenceOut(Schema):
+    label: str
+    url: str | None = Field(description="absolute address of the evidence, when it has one")
+
+
+class OverrideOut(Schema):
+    value: str
+    justification: str
+    decided_on: str
+
+
+class StandardOut(Schema):
+    set: str = Field(
+        description="2017 (participation and co-creation standards) or 2021 (minimum requirements)"
+    )
+    code: str
+    title: str
+    status: str = Field(
+        description="met, in_progress or not_met: the assessor's reading when overridden"
+    )
+    computed_status: str
+    explanation: str
+    evidence: list[EvidenceOut]
+    override: OverrideOut | None
+
+
+class InfluenceOut(Schema):
+    level: str
+    computed_level: str
+    reasons: list[str]
+    override: OverrideOut | None
+
+
+class StandardsOut(Schema):
+    plan: int
+    in_force: str
+    standards: list[StandardOut]
+    influence_development: InfluenceOut
+    influence_implementation: InfluenceOut
+    acted_contrary: bool
+    contrary_rule_version: str
+    contrary_grace_period: bool
+    starred_process: bool | None
+
+
+def _override(override) -> dict | None:
+    if override is None:
+        return None
+    return {
+        "value": override.value,
+        "justification": override.justification,
+        "decided_on": override.decided_on.isoformat(),
+    }
+
+
+def _influence(influence) -> dict:
+    return {
+        "level": influence.final,
+        "computed_level": influence.level,
+        "reasons": [str(r) for r in influence.reasons],
+        "override": _override(influence.override),
+    }
+
+
+@api.get(
+    "/plans/{plan_id}/standards",
+    response={200: StandardsOut, 404: ErrorOut},
+    tags=["assessment"],
+    summary="OGP standards, public influence and process verdict, computed from the data",
+)
+def plan_standards(request, plan_id: int):
+    """Every standard of both sets with its status, explanation, evidence links and any
+    assessor's override; the level of public influence and the contrary verdict."""
+    plan = ActionPlan.objects.select_related("member").filter(pk=plan_id).first()
+    if plan is None:
+        return 404, {"detail": "Plan not found"}
+    health = standards.process_health(plan)
+    return {
+        "plan": plan.pk,
+        "in_force": health.in_force,
+        "standards": [
+            {
+                "set": set_name,
+                "code": v.code,
+                "title": str(v.title),
+                "status": v.final,
+                "computed_status": v.computed,
+                "explanation": str(v.explanation),
+                "evidence": [
+                    {
+                        "label": str(e.label),
+                        "url": request.build_absolute_uri(e.url) if e.url else None,
+                    }
+                    for e in v.evidence
+                ],
+                "override": _override(v.override),
+            }
+            for set_name, v in health.all_verdicts
+        ],
+        "influence_development": _influence(health.development),
+        "influence_implementation": _influence(health.implementation),
+        "acted_contrary": health.contrary.final,
+        "contrary_rule_version": health.contrary.rule_version,
+        "contrary_grace_period": health.contrary.grace,
+        "starred_process": health.starred_process,
     }

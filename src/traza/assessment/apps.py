@@ -6,3 +6,6 @@ class AssessmentConfig(AppConfig):
     name = "traza.assessment"
     verbose_name = _("IRM assessment")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from traza.assessment import checks  # noqa: F401  (registers the settings checks)

@@ -247,3 +247,61 @@ class RecommendationFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.recommendation[:80]}"
+
+
+class ProcessOverride(models.Model):
+    """An assessor's reading of a standard, of the level of public influence or of the
+    "acted contrary to process" verdict, when the computed one is wrong; always justified,
+    shown beside the computed value."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="process_overrides",
+    )
+    subject = models.CharField(
+        _("what is overridden"),
+        max_length=40,
+        help_text=_(
+            "A standard (2017:1a … 2017:5a, 2021:1.1 … 2021:5.1), influence:development, "
+            "influence:implementation or contrary."
+        ),
+    )
+    value = models.CharField(_("value"), max_length=20)
+    justification = models.TextField(_("justification"))
+    decided_on = models.DateField(_("decided on"))
+
+    class Meta:
+        ordering = ["plan", "subject"]
+        verbose_name = _("assessor's override")
+        verbose_name_plural = _("assessor's overrides")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "subject"], name="process_override_once")
+        ]
+        permissions = [
+            ("receive_process_warnings", _("Receives warnings when a requirement is at risk")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.value}"
+
+    def clean(self) -> None:
+        from traza.assessment.standards import allowed_override_values
+
+        if not (self.justification or "").strip():
+            raise ValidationError(
+                {"justification": _("An override needs a written justification.")}
+            )
+        allowed = allowed_override_values(self.subject)
+        if allowed is None:
+            raise ValidationError(
+                {
+                    "subject": _("Unknown standard or verdict: %(subject)s")
+                    % {"subject": self.subject}
+                }
+            )
+        if self.value not in allowed:
+            raise ValidationError(
+                {"value": _("Choose one of: %(values)s") % {"values": ", ".join(allowed)}}
+            )

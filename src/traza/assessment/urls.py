@@ -7,4 +7,5 @@ app_name = "assessment"
 
 urlpatterns = [
     path(_("plans/<int:pk>/assessment/"), views.plan_assessment, name="plan"),
+    path(_("plans/<int:pk>/process/"), views.process_health, name="process"),
 ]

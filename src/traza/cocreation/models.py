@@ -162,6 +162,7 @@ class Channel(models.TextChoices):
     WEB_FORM = "web_form", _("web form")
     LETTER = "letter", _("letter")
     FORUM_MEMBER = "forum_member", _("forum member")
+    FORUM_INPUT = "forum_input", _("input to the multi-stakeholder forum")
 
 
 class Contribution(PublicAuthor):

@@ -29,7 +29,7 @@ class TracedAdmin(admin.ModelAdmin):
     form = ReasonForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     service = None  # set by subclasses
-    m2m_fields: tuple[str, ...] = ()
+    m2m_fields: tuple[str, ...] = ()  # many-to-many fields the service sets (traced)
 
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != "change_reason"]
@@ -52,8 +52,9 @@ class TracedAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def call_service(self, actor, stored, form, values):
+        related = {name: form.cleaned_data.get(name) for name in self.m2m_fields}
         return type(self).service(
-            actor, stored, values, reason=form.cleaned_data.get("change_reason", "")
+            actor, stored, values, reason=form.cleaned_data.get("change_reason", ""), **related
         )
 
     def save_related(self, request, form, formsets, change):

@@ -1,10 +1,18 @@
 from django.core.management.base import BaseCommand
 
+from traza.assessment.services import send_process_warnings
 from traza.monitoring.services import send_due_reminders
 
 
 class Command(BaseCommand):
-    help = "Write reminders to officers whose milestones are due soon (run it daily)."
+    help = (
+        "Write the daily e-mails: reminders to officers whose milestones are due soon, and "
+        "warnings to the secretariat about requirements at risk (run it daily)."
+    )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"{send_due_reminders()} reminder(s) written to the outbox.")
+        reminders = send_due_reminders()
+        warnings = send_process_warnings()
+        self.stdout.write(
+            f"{reminders} reminder(s) and {warnings} warning digest(s) written to the outbox."
+        )
