@@ -42,6 +42,7 @@ SHOTS = {
     "contributions.png": ("/planes/{plan}/aportes/", 1200),
     "flow.png": ("/planes/{plan}/flujo/", 1600),
     "dashboard.png": ("/planes/{plan}/tablero/", 1500),
+    "process.png": ("/planes/{plan}/proceso/", 1700),
 }
 
 

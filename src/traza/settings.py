@@ -13,6 +13,18 @@ import dj_database_url
 import django
 from django.utils.translation import gettext_lazy as _
 
+
+def env_int(name: str, default: str) -> int:
+    """A whole-number setting from the environment; a bad value stops start-up, naming it."""
+    raw = os.environ.get(name, default)
+    try:
+        return int(raw)
+    except ValueError:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("TRAZA_VAR_DIR", PROJECT_DIR / "var"))
@@ -144,7 +156,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 _EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 _EMAIL_OPTIONS = {
     "host": os.environ.get("EMAIL_HOST", "localhost"),
-    "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "port": env_int("EMAIL_PORT", "25"),
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": env_bool("EMAIL_USE_TLS", False),
@@ -173,25 +185,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-TRAZA_NOTICE_DAYS = int(
-    os.environ.get("TRAZA_NOTICE_DAYS", "14")
-)  # product choice, not an OGP rule
+TRAZA_NOTICE_DAYS = env_int("TRAZA_NOTICE_DAYS", "14")  # product choice, not an OGP rule
 # Star rule of the IRM's 2017-2020 reports ("2017": transformative impact) or the looser
 # 2014 one ("2014": moderate or transformative). OGP-RULES.md §1.1.
 TRAZA_STAR_RULE = os.environ.get("TRAZA_STAR_RULE", "2017")
 TRAZA_DISCUSSION_PREMODERATION = os.environ.get("TRAZA_DISCUSSION_PREMODERATION", "1") != "0"
-TRAZA_REMINDER_DAYS = int(
-    os.environ.get("TRAZA_REMINDER_DAYS", "14")
-)  # days before a milestone is due
+TRAZA_REMINDER_DAYS = env_int("TRAZA_REMINDER_DAYS", "14")  # days before a milestone is due
 # OGP asks that the self-assessment be open to public comment for at least two weeks (seed 002).
-TRAZA_SELF_ASSESSMENT_COMMENT_DAYS = int(os.environ.get("TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", "14"))
+TRAZA_SELF_ASSESSMENT_COMMENT_DAYS = env_int("TRAZA_SELF_ASSESSMENT_COMMENT_DAYS", "14")
 # Product choices of the standards engine (DESIGN.md §2; docs/operations.md). A value outside
 # its sane range stops the site at start-up with a clear message (traza.assessment.checks).
-TRAZA_PARITY_TOLERANCE = int(os.environ.get("TRAZA_PARITY_TOLERANCE", "1"))
-TRAZA_RESPONSE_WAIT_DAYS = int(os.environ.get("TRAZA_RESPONSE_WAIT_DAYS", "30"))
-TRAZA_FORUM_IDLE_DAYS = int(os.environ.get("TRAZA_FORUM_IDLE_DAYS", "90"))
-TRAZA_INVOLVE_RESPONSE_SHARE = int(os.environ.get("TRAZA_INVOLVE_RESPONSE_SHARE", "100"))
-TRAZA_CONTRARY_GRACE_UNTIL = int(os.environ.get("TRAZA_CONTRARY_GRACE_UNTIL", "2019"))
+TRAZA_PARITY_TOLERANCE = env_int("TRAZA_PARITY_TOLERANCE", "1")
+TRAZA_RESPONSE_WAIT_DAYS = env_int("TRAZA_RESPONSE_WAIT_DAYS", "30")
+TRAZA_FORUM_IDLE_DAYS = env_int("TRAZA_FORUM_IDLE_DAYS", "90")
+TRAZA_INVOLVE_RESPONSE_SHARE = env_int("TRAZA_INVOLVE_RESPONSE_SHARE", "100")
+TRAZA_CONTRARY_GRACE_UNTIL = env_int("TRAZA_CONTRARY_GRACE_UNTIL", "2019")
 # The 2017 standards that make a "starred process": seed 000 lost the bold that marked them,
 # so the set is empty until an operator fills it from the IRM's original report (e.g. "1a,4a").
 TRAZA_STARRED_PROCESS_CODES = [
@@ -202,12 +210,12 @@ TRAZA_MINIMUM_REQUIREMENTS = [
     for c in os.environ.get("TRAZA_MINIMUM_REQUIREMENTS", "1.1,2.1,2.2,3.1,4.1,5.1").split(",")
     if c.strip()
 ]
-TRAZA_MAX_UPLOAD_MB = int(os.environ.get("TRAZA_MAX_UPLOAD_MB", "25"))
+TRAZA_MAX_UPLOAD_MB = env_int("TRAZA_MAX_UPLOAD_MB", "25")
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs
-TRAZA_MAIL_MAX_ATTEMPTS = int(os.environ.get("TRAZA_MAIL_MAX_ATTEMPTS", "8"))
-TRAZA_MAIL_RETRY_BASE_SECONDS = int(os.environ.get("TRAZA_MAIL_RETRY_BASE_SECONDS", "60"))
-TRAZA_MAIL_LEASE_SECONDS = int(os.environ.get("TRAZA_MAIL_LEASE_SECONDS", "600"))
+TRAZA_MAIL_MAX_ATTEMPTS = env_int("TRAZA_MAIL_MAX_ATTEMPTS", "8")
+TRAZA_MAIL_RETRY_BASE_SECONDS = env_int("TRAZA_MAIL_RETRY_BASE_SECONDS", "60")
+TRAZA_MAIL_LEASE_SECONDS = env_int("TRAZA_MAIL_LEASE_SECONDS", "600")
 # The public address of the site, for links in e-mails.
 TRAZA_BASE_URL = os.environ.get("TRAZA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")

@@ -386,3 +386,18 @@ def test_warnings_reach_the_secretariat_once_a_day(plan, editor, django_user_mod
     assert send_process_warnings() == 0  # not twice the same day
     mail = OutboxMessage.objects.get(to="sgp@example.org")
     assert "Foro dormido" in mail.body and f"/planes/{plan.pk}/proceso/" in mail.body
+
+
+def test_the_process_page_runs_a_fixed_number_of_queries(client, plan):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/planes/{plan.pk}/proceso/").status_code == 200
+        return len(queries)
+
+    forum = quarterly_forum(plan)
+    many = count()
+    Session.objects.filter(forum=forum, held_on__year__gte=2025).delete()
+    assert count() == many <= 30  # ten sessions or three: the same queries

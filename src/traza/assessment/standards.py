@@ -175,7 +175,10 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
         )
     )
     sessions = list(
-        Session.objects.filter(forum__in=forums).prefetch_related("decisions").order_by("held_on")
+        Session.objects.filter(forum__in=forums)
+        .select_related("forum")
+        .prefetch_related("decisions")
+        .order_by("held_on")
     )
     return ProcessData(
         plan=plan,
