@@ -338,6 +338,7 @@ def test_the_peru_demo_shows_the_2017_process_as_the_seeds_describe_it(client, d
         by_code["1a"]["status"] == by_code["4e"]["status"] == by_code["3.1"]["status"] == "not_met"
     )
     assert by_code["3.1"]["evidence"][0]["url"].startswith("http://testserver/planes/")
+    assert by_code["1a"]["evidence"][0]["url"] == "http://testserver/foro/"  # where it would be
     assert data["influence_development"]["level"] == "consult"
     assert data["acted_contrary"] is False and data["contrary_grace_period"] is True
     assert client.get("/api/v1/plans/999999/standards").status_code == 404

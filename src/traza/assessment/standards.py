@@ -229,7 +229,10 @@ def _forum_evidence(data: ProcessData) -> list[Evidence]:
 
 
 def _no_forum(code: str, title) -> Verdict:
-    return Verdict(code, title, NOT_MET, _("No multi-stakeholder forum existed during this plan."))
+    registry = Evidence(_("Forums recorded"), reverse("forum:list"))
+    return Verdict(
+        code, title, NOT_MET, _("No multi-stakeholder forum existed during this plan."), [registry]
+    )
 
 
 def _widest_gap(data: ProcessData) -> tuple[int, list]:
@@ -586,6 +589,8 @@ def _repository(data: ProcessData, code: str, title) -> Verdict:
         Evidence(e.title, e.url or reverse("monitoring:evidence", args=[e.pk]))
         for e in data.implementation_evidence[:2]
     ]
+    if not evidence:  # where the evidence would be
+        evidence = [_plan_link(data, "cocreation:calendar", _("Co-creation calendar"))]
     return Verdict(code, title, status, text, evidence)
 
 
