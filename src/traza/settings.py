@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "traza.cocreation",
     "traza.monitoring",
     "traza.forum",
+    "traza.repository",
     "traza.assessment",
     "traza.api",
 ]

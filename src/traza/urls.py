@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("traza.monitoring.urls")),
     path("", include("traza.assessment.urls")),
     path("", include("traza.forum.urls")),
+    path("", include("traza.repository.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,283 @@
+"""One search over everything public: commitments, milestones, contributions and their
+reasoned responses, events and documents (with the text of their files).
+
+PostgreSQL: a generated tsvector (configuration ``traza_es``: Spanish stemming after
+``unaccent``) with a GIN index, ranked by ``ts_rank`` (keywords A, title B, body C),
+snippets by ``ts_headline``.
+SQLite: an FTS5 table (``unicode61 remove_diacritics 2``), ranked by ``bm25``, snippets by
+``snippet()``. Both fold accents: "participacion" finds "participación"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from traza.repository.models import SearchEntry
+
+KINDS = ["commitment", "milestone", "contribution", "response", "event", "document"]
+MAX_QUERY = 200
+PAGE_SIZE = 20
+START, STOP = "\x02", "\x03"
+# Commitments are what people look for: the same match counts double on a commitment. The
+# keywords (the commitment's OGP values as the IRM read them, theme, lead institution) weigh
+# most, then the title, then the body: "participación ciudadana" finds first the commitments
+# relevant to civic participation, not those that only use the words.
+BOOST = "(CASE e.kind WHEN 'commitment' THEN 2.0 ELSE 1.0 END)"
+
+
+def _labels(values) -> str:
+    """The labels in every language of the site, so either language finds them."""
+    words = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            words += [str(v) for v in values]
+    return " ".join(words)
+
+
+def entry_values(instance) -> dict | None:
+    """What the search keeps of ``instance``, or None when it is not public."""
+    from traza.cocreation.models import Contribution, Event, Response
+    from traza.plans.models import Commitment, Milestone
+    from traza.repository.models import Document, DocumentKind
+
+    if isinstance(instance, Commitment):
+        values = [v.label for v in instance.values]
+        return {
+            "plan_id": instance.plan_id,
+            "theme_id": instance.theme_id,
+            "title": f"{instance.number}. {instance.title}",
+            "keywords": " ".join(
+                p
+                for p in (
+                    _labels(values),
+                    instance.theme.name if instance.theme_id else "",
+                    instance.lead_organization.name if instance.lead_organization_id else "",
+                )
+                if p
+            ),
+            "body": " ".join(
+                getattr(instance, f)
+                for f in (
+                    "summary",
+                    "problem",
+                    "status_quo",
+                    "change_sought",
+                    "contribution",
+                    "origin",
+                )
+            ),
+            "url": instance.get_absolute_url(),
+        }
+    if isinstance(instance, Milestone):
+        commitment = instance.commitment
+        return {
+            "plan_id": commitment.plan_id,
+            "theme_id": commitment.theme_id,
+            "title": f"{commitment.number}.{instance.number} {instance.text[:400]}",
+            "keywords": "",
+            "body": " ".join((instance.text, instance.deliverable, instance.verification_means)),
+            "url": commitment.get_absolute_url(),
+        }
+    if isinstance(instance, Contribution):
+        with translation.override(settings.LANGUAGE_CODE):
+            title = str(instance)
+        return {
+            "plan_id": instance.plan_id,
+            "theme_id": instance.theme_id,
+            "title": title,
+            "keywords": "",
+            "body": instance.text,  # never the author: names are public only with consent
+            "url": instance.get_absolute_url(),
+        }
+    if isinstance(instance, Response):
+        if instance.published_at is None:
+            return None
+        contribution = instance.contribution
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("Reasoned response to contribution %(number)s") % {"number": contribution.pk}
+        return {
+            "plan_id": contribution.plan_id,
+            "theme_id": contribution.theme_id,
+            "title": title,
+            "keywords": "",
+            "body": instance.text,
+            "url": contribution.get_absolute_url(),
+        }
+    if isinstance(instance, Event):
+        return {
+            "plan_id": instance.plan_id,
+            "theme_id": None,
+            "title": instance.title,
+            "keywords": " ".join((instance.region, instance.place)),
+            "body": instance.description,
+            "url": instance.get_absolute_url(),
+        }
+    if isinstance(instance, Document):
+        latest = instance.versions.order_by("-number").first()
+        return {
+            "plan_id": instance.plan_id,
+            "theme_id": instance.commitment.theme_id if instance.commitment_id else None,
+            "title": instance.title,
+            "keywords": _labels([DocumentKind(instance.kind).label]),
+            "body": " ".join((instance.description, latest.text if latest else "")),
+            "url": instance.get_absolute_url(),
+        }
+    return None
+
+
+def kind_of(instance) -> str:
+    return type(instance)._meta.model_name
+
+
+def index(instance) -> None:
+    """Add, refresh or remove ``instance`` in the search."""
+    kind = kind_of(instance)
+    values = entry_values(instance)
+    if values is None:
+        SearchEntry.objects.filter(kind=kind, object_id=instance.pk).delete()
+        return
+    SearchEntry.objects.update_or_create(kind=kind, object_id=instance.pk, defaults=values)
+
+
+def unindex(instance) -> None:
+    SearchEntry.objects.filter(kind=kind_of(instance), object_id=instance.pk).delete()
+
+
+def reindex_all() -> int:
+    """Rebuild the whole index (``traza reindex``)."""
+    from traza.cocreation.models import Contribution, Event, Response
+    from traza.plans.models import Commitment, Milestone
+    from traza.repository.models import Document
+
+    SearchEntry.objects.all().delete()
+    count = 0
+    querysets = [
+        Commitment.objects.select_related("theme", "lead_organization"),
+        Milestone.objects.select_related("commitment"),
+        Contribution.objects.all(),
+        Response.objects.select_related("contribution"),
+        Event.objects.all(),
+        Document.objects.select_related("commitment"),
+    ]
+    for queryset in querysets:
+        for instance in queryset.iterator(chunk_size=500):
+            values = entry_values(instance)
+            if values is not None:
+                SearchEntry.objects.create(kind=kind_of(instance), object_id=instance.pk, **values)
+                count += 1
+    return count
+
+
+@dataclass
+class Hit:
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    plan_id: int | None
+
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
+
+def kind_label(kind: str) -> str:
+    from django.utils.translation import gettext_lazy
+
+    labels = {
+        "commitment": gettext_lazy("Commitment"),
+        "milestone": gettext_lazy("Milestone"),
+        "contribution": gettext_lazy("Contribution"),
+        "response": gettext_lazy("Reasoned response"),
+        "event": gettext_lazy("Event"),
+        "document": gettext_lazy("Document"),
+    }
+    return str(labels.get(kind, kind))
+
+
+class QueryTooLong(ValueError):
+    pass
+
+
+def _highlight(text: str) -> SafeString:
+    """Escape the user's text, then mark the matches (the markers are control characters)."""
+    return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
+
+
+def _filters(kind: str, plan: int | None, theme: int | None) -> tuple[str, list]:
+    sql, params = "", []
+    if kind:
+        sql += " AND e.kind = %s"
+        params.append(kind)
+    if plan:
+        sql += " AND e.plan_id = %s"
+        params.append(plan)
+    if theme:
+        sql += " AND e.theme_id = %s"
+        params.append(theme)
+    return sql, params
+
+
+def _fts5_query(q: str) -> str:
+    tokens = re.findall(r"\w+", q)
+    return " ".join(f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in tokens)
+
+
+def search(
+    q: str, *, kind: str = "", plan: int | None = None, theme: int | None = None, page: int = 1
+) -> tuple[int, list[Hit]]:
+    """The total number of matches and one page of hits, best first."""
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY:
+        raise QueryTooLong(q)
+    if not re.search(r"\w", q):
+        return 0, []
+    where, params = _filters(kind if kind in KINDS else "", plan, theme)
+    offset = (max(page, 1) - 1) * PAGE_SIZE
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            base = (
+                "FROM repository_searchentry e, websearch_to_tsquery('traza_es', %s) query "
+                "WHERE e.vector @@ query" + where
+            )
+            cursor.execute("SELECT count(*) " + base, [q, *params])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT e.kind, e.title, e.url, e.plan_id, ts_headline('traza_es', "
+                "e.title || ' · ' || e.body, query, 'StartSel=\x02, StopSel=\x03, "
+                "MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter= … ') "
+                + base
+                + " ORDER BY ts_rank('{0.05, 0.15, 0.4, 1.0}', e.vector, query, 1) * "
+                + BOOST
+                + " DESC, e.id LIMIT %s OFFSET %s",
+                [q, *params, PAGE_SIZE, offset],
+            )
+        else:
+            match = _fts5_query(q)
+            if not match:
+                return 0, []
+            base = (
+                "FROM repository_searchfts JOIN repository_searchentry e "
+                "ON e.id = repository_searchfts.rowid "
+                "WHERE repository_searchfts MATCH %s" + where
+            )
+            cursor.execute("SELECT count(*) " + base, [match, *params])
+            total = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT e.kind, e.title, e.url, e.plan_id, "
+                "snippet(repository_searchfts, 2, char(2), char(3), ' … ', 24) "
+                + base
+                + " ORDER BY bm25(repository_searchfts, 10.0, 50.0, 1.0) * "
+                + BOOST
+                + ", e.id LIMIT %s OFFSET %s",
+                [match, *params, PAGE_SIZE, offset],
+            )
+        rows = cursor.fetchall()
+    return total, [Hit(k, t, u, _highlight(s), p) for k, t, u, p, s in rows]

@@ -1,0 +1,28 @@
+"""Keep the search index current: every public object indexed on save, removed on delete.
+The index is derived data (``traza reindex`` rebuilds it), so signals are the right place."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from traza.cocreation.models import Contribution, Event, Response
+from traza.plans.models import Commitment, Milestone
+from traza.repository import search
+from traza.repository.models import Document, DocumentVersion
+
+INDEXED = (Commitment, Milestone, Contribution, Response, Event, Document)
+
+
+@receiver(post_save)
+def index_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if sender in INDEXED:
+        search.index(instance)
+    elif sender is DocumentVersion:
+        search.index(instance.document)
+
+
+@receiver(post_delete)
+def unindex_deleted(sender, instance, **kwargs):
+    if sender in INDEXED:
+        search.unindex(instance)

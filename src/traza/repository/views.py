@@ -1,0 +1,116 @@
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from traza.core.uploads import serve_checked_file
+from traza.plans.models import ActionPlan, Theme
+from traza.repository import queries, search
+from traza.repository.models import Document, DocumentKind, DocumentVersion
+
+
+def _as_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _row_url(source: str, pk: int) -> str:
+    if source == "document":
+        return reverse("repository:document", args=[pk])
+    if source == "event_evidence":
+        return reverse("cocreation:evidence", args=[pk])
+    return reverse("monitoring:evidence", args=[pk])
+
+
+def document_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in DocumentKind.values else ""
+    language = request.GET.get("language", "")
+    language = language if language in dict(Document._meta.get_field("language").choices) else ""
+    plan = _as_int(request.GET.get("plan"))
+    page = Paginator(queries.listing(kind, plan, language), 30).get_page(request.GET.get("page"))
+    plans = {p.pk: p for p in ActionPlan.objects.select_related("member")}
+    rows = [
+        {
+            "source": source,
+            "title": title,
+            "kind": DocumentKind(kind_value).label
+            if kind_value in DocumentKind.values
+            else kind_value,
+            "day": day,
+            "plan": plans.get(plan_ref),
+            "language": lang,
+            "url": link or _row_url(source, pk),
+        }
+        for source, pk, title, kind_value, day, plan_ref, lang, link in page.object_list
+    ]
+    chosen = {"kind": kind, "plan": plan or "", "language": language}
+    return render(
+        request,
+        "repository/document_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "kinds": DocumentKind.choices,
+            "plans": plans.values(),
+            "languages": Document._meta.get_field("language").choices,
+            "chosen": chosen,
+            "query": urlencode({k: v for k, v in chosen.items() if v}),
+            "updated": {
+                p: queries.last_updated(plans[p]) for p in ([plan] if plan in plans else [])
+            },
+        },
+    )
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(
+        Document.objects.select_related("plan", "event", "commitment"), pk=pk
+    )
+    return render(
+        request,
+        "repository/document_detail.html",
+        {"document": document, "versions": document.versions.order_by("-number")},
+    )
+
+
+def version_file(request: HttpRequest, pk: int) -> FileResponse:
+    version = get_object_or_404(DocumentVersion, pk=pk)
+    if not version.file:
+        raise Http404
+    return serve_checked_file(version)
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    kind = request.GET.get("type", "")
+    kind = kind if kind in search.KINDS else ""
+    plan, theme = _as_int(request.GET.get("plan")), _as_int(request.GET.get("theme"))
+    page_number = _as_int(request.GET.get("page")) or 1
+    status, error, total, hits = 200, "", 0, []
+    try:
+        total, hits = search.search(q, kind=kind, plan=plan, theme=theme, page=page_number)
+    except search.QueryTooLong:
+        status = 400
+        error = _("The search is too long: use at most %(n)d characters.") % {"n": search.MAX_QUERY}
+    pages = max(1, -(-total // search.PAGE_SIZE))
+    chosen = {"q": q[: search.MAX_QUERY], "type": kind, "plan": plan or "", "theme": theme or ""}
+    return render(
+        request,
+        "repository/search.html",
+        {
+            "q": chosen["q"],
+            "hits": hits,
+            "total": total,
+            "error": error,
+            "chosen": chosen,
+            "kinds": [(k, search.kind_label(k)) for k in search.KINDS],
+            "plans": ActionPlan.objects.select_related("member"),
+            "themes": Theme.objects.all(),
+            "page_number": page_number,
+            "pages": pages,
+            "query": urlencode({k: v for k, v in chosen.items() if v}),
+        },
+        status=status,
+    )
