@@ -211,6 +211,8 @@ TRAZA_MINIMUM_REQUIREMENTS = [
     for c in os.environ.get("TRAZA_MINIMUM_REQUIREMENTS", "1.1,2.1,2.2,3.1,4.1,5.1").split(",")
     if c.strip()
 ]
+# Licence of the open data (an SPDX identifier: CC-BY-4.0, CC0-1.0 or ODC-BY-1.0).
+TRAZA_DATA_LICENSE = os.environ.get("TRAZA_DATA_LICENSE", "CC-BY-4.0")
 TRAZA_MAX_UPLOAD_MB = env_int("TRAZA_MAX_UPLOAD_MB", "25")
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from traza.api import downloads
 from traza.api.urls import api
 
 admin.site.site_header = _("Traza — secretariat")
@@ -11,6 +12,8 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("data/datapackage.json", downloads.datapackage, name="datapackage"),
+    path("data/<slug:name>.<str:fmt>", downloads.download, name="download"),
 ]
 
 # Spanish (the default) lives at /, English at /en/.
@@ -22,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("traza.assessment.urls")),
     path("", include("traza.forum.urls")),
     path("", include("traza.repository.urls")),
+    path(_("open-data/"), downloads.data_page, name="open_data"),
     prefix_default_language=False,
 )
 

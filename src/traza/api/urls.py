@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from ninja import Field, NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from traza.api import lists
 from traza.assessment import queries as assessment_queries
 from traza.assessment import standards
 from traza.monitoring import queries as monitoring_queries
@@ -362,3 +363,6 @@ def plan_standards(request, plan_id: int):
         "contrary_grace_period": health.contrary.grace,
         "starred_process": health.starred_process,
     }
+
+
+lists.register(api, ErrorOut)

@@ -30,6 +30,7 @@ from traza.cocreation.models import (
     Registration,
     RegistrationStatus,
 )
+from traza.core.tabular import safe_cell
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
 
@@ -238,15 +239,6 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The reasoned-response report: every contribution with its response (public data only)."""
     plan = get_object_or_404(ActionPlan, pk=pk)
@@ -277,7 +269,7 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         r = getattr(c, "response", None)
         writer.writerow(
-            _cell(v)
+            safe_cell(v)
             for v in [
                 c.pk,
                 c.received_at.date().isoformat(),
