@@ -8,7 +8,7 @@ import datetime as dt
 import inspect
 from typing import Any
 
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from pydantic import create_model
 
 from traza.api.opendata import DATASETS, Dataset, json_value
@@ -42,17 +42,20 @@ def _endpoint(dataset: Dataset):
     def endpoint(request, **params: Any):
         unknown = sorted(set(request.GET) - allowed)
         if unknown:
-            return 400, {
-                "detail": f"Unknown filters: {', '.join(unknown)}. "
-                f"This list accepts: {', '.join(sorted(allowed))}."
-            }
+            return Status(
+                400,
+                {
+                    "detail": f"Unknown filters: {', '.join(unknown)}. "
+                    f"This list accepts: {', '.join(sorted(allowed))}."
+                },
+            )
         limit, offset = params.pop("limit"), params.pop("offset")
         filters = {k: v for k, v in params.items() if v is not None}
         items = [
             {k: json_value(v) for k, v in row.items()}
             for row in dataset.page(filters, offset, limit)
         ]
-        return 200, {"count": dataset.count(filters), "items": items}
+        return Status(200, {"count": dataset.count(filters), "items": items})
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),

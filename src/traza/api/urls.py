@@ -1,7 +1,7 @@
 """The versioned open-data API, under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
 from django.db.models import QuerySet
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from traza.api import lists
@@ -39,8 +39,17 @@ class PlanOut(Schema):
         return number_of_commitments(obj)
 
 
+class BoundedPagination(LimitOffsetPagination):
+    """limit 1-500, offset 0-10,000,000: a larger offset is a 422, not a database overflow
+    (the fuzzer found it)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 @api.get("/plans/", response=list[PlanOut], tags=["plans"], summary="Action plans")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def list_plans(request) -> QuerySet:
     """Every action plan with its member, period, stage and number of commitments."""
     return plans_with_counts().order_by("member__name", "number")
@@ -81,7 +90,7 @@ def plan_summary(request, plan_id: int):
     Figures that need an end-of-term or implementation report are null until one exists."""
     plan = ActionPlan.objects.filter(pk=plan_id).first()
     if plan is None:
-        return 404, {"detail": "Plan not found"}
+        return Status(404, {"detail": "Plan not found"})
     s = assessment_queries.plan_summary(plan)
     return {
         "plan": plan.pk,
@@ -188,7 +197,7 @@ def commitment_detail(request, commitment_id: int):
         .first()
     )
     if commitment is None:
-        return 404, {"detail": "Commitment not found"}
+        return Status(404, {"detail": "Commitment not found"})
     progress = monitoring_queries.commitment_progress(commitment)
     completion = monitoring_queries.commitment_completion(commitment, progress)
     ratings = []
@@ -332,7 +341,7 @@ def plan_standards(request, plan_id: int):
     assessor's override; the level of public influence and the contrary verdict."""
     plan = ActionPlan.objects.select_related("member").filter(pk=plan_id).first()
     if plan is None:
-        return 404, {"detail": "Plan not found"}
+        return Status(404, {"detail": "Plan not found"})
     health = standards.process_health(plan)
     return {
         "plan": plan.pk,

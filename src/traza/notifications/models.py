@@ -60,3 +60,50 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} {self.attempted_at:%Y-%m-%d %H:%M} {'ok' if self.succeeded else 'error'}"
+
+
+class FollowTarget(models.TextChoices):
+    PLAN = "plan", _("action plan")
+    COMMITMENT = "commitment", _("commitment")
+    EVENT = "event", _("event")
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("as soon as something happens")
+    WEEKLY = "weekly", _("a weekly digest")
+
+
+class Subscription(models.Model):
+    """Someone who follows a plan, commitment or event by e-mail. Active only after they
+    confirm from the e-mail (double opt-in); one click on any message's link ends it. The
+    address is never published."""
+
+    email = models.EmailField(_("e-mail"))
+    target = models.CharField(_("follows"), max_length=12, choices=FollowTarget.choices)
+    target_id = models.PositiveBigIntegerField()
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.IMMEDIATE
+    )
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    consent_text = models.TextField(_("consent given"))
+    created_at = models.DateTimeField(_("created"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        indexes = [models.Index(fields=["target", "target_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "target", "target_id"], name="subscription_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_display()} {self.target_id}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None

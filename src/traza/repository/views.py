@@ -1,13 +1,16 @@
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, Theme
-from traza.repository import queries, search
+from traza.repository import following, queries, search
+from traza.repository.forms import FOLLOW_CONSENT, FollowForm
 from traza.repository.models import Document, DocumentKind, DocumentVersion
 
 
@@ -114,3 +117,52 @@ def search_page(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def follow(request: HttpRequest, target: str, pk: int) -> HttpResponse:
+    """Follow a plan, commitment or event by e-mail (the confirmation comes by e-mail)."""
+    try:
+        obj = following.target_object(target, pk)
+    except ValidationError:
+        raise Http404 from None
+    form = FollowForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            following.follow(
+                {
+                    "email": form.cleaned_data["email"],
+                    "target": target,
+                    "target_id": obj.pk,
+                    "frequency": form.cleaned_data["frequency"],
+                    "consent_text": str(FOLLOW_CONSENT),
+                }
+            )
+            return render(request, "repository/follow_sent.html", {"object": obj})
+        status = 400
+    return render(request, "repository/follow.html", {"object": obj, "form": form}, status=status)
+
+
+def follow_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        subscription = following.confirm(token)
+    except ValidationError as error:
+        return render(
+            request, "repository/follow_done.html", {"error": error.messages[0]}, status=404
+        )
+    obj = following.target_object(subscription.target, subscription.target_id)
+    return render(request, "repository/follow_done.html", {"object": obj, "confirmed": True})
+
+
+@csrf_exempt  # RFC 8058 one-click unsubscribe: mail clients POST without a form
+def unfollow(request: HttpRequest, token: str) -> HttpResponse:
+    subscription = following.unfollow(token)
+    if subscription is None:
+        return render(
+            request,
+            "repository/follow_done.html",
+            {"error": _("This link is not valid any more.")},
+            status=404,
+        )
+    obj = following.target_object(subscription.target, subscription.target_id)
+    return render(request, "repository/follow_done.html", {"object": obj, "unsubscribed": True})

@@ -1,0 +1,136 @@
+"""Following a plan, commitment or event by e-mail: double opt-in, one-click unsubscribe,
+immediate messages or a weekly digest, all through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from traza.notifications.models import FollowTarget, Frequency, Subscription
+from traza.notifications.services import enqueue_rendered
+from traza.repository.updates import updates
+
+
+def target_object(target: str, target_id: int):
+    from traza.cocreation.models import Event
+    from traza.plans.models import ActionPlan, Commitment
+
+    model = {"plan": ActionPlan, "commitment": Commitment, "event": Event}.get(target)
+    if model is None:
+        raise ValidationError(_("You can follow a plan, a commitment or an event."))
+    found = model.objects.filter(pk=target_id).first()
+    if found is None:
+        raise ValidationError(_("There is nothing to follow there."))
+    return found
+
+
+def _url(name: str, token: str) -> str:
+    return f"{settings.TRAZA_BASE_URL}{reverse(name, args=[token])}"
+
+
+@transaction.atomic
+def follow(values: dict[str, Any]) -> Subscription:
+    """Record the wish and send the confirmation; nothing is sent until it is confirmed.
+    Asking again re-sends the confirmation (and re-opens an ended subscription)."""
+    obj = target_object(values["target"], values["target_id"])
+    subscription = Subscription.objects.filter(
+        email__iexact=values["email"], target=values["target"], target_id=obj.pk
+    ).first() or Subscription(
+        email=values["email"],
+        target=values["target"],
+        target_id=obj.pk,
+        token=secrets.token_urlsafe(32),
+        created_at=timezone.now(),
+    )
+    subscription.frequency = values.get("frequency") or Frequency.IMMEDIATE
+    subscription.consent_text = values["consent_text"]
+    subscription.unsubscribed_at = None
+    subscription.full_clean()
+    subscription.save()
+    if subscription.confirmed_at is None:
+        enqueue_rendered(
+            subscription.email,
+            lambda: _("Confirm that you want to follow “%(title)s”") % {"title": str(obj)[:120]},
+            "repository/email/confirm.txt",
+            {
+                "object": obj,
+                "confirm": _url("repository:follow_confirm", subscription.token),
+                "unsubscribe": _url("repository:unfollow", subscription.token),
+            },
+            purpose="follow_confirm",
+            about=subscription,
+        )
+    return subscription
+
+
+@transaction.atomic
+def confirm(token: str) -> Subscription:
+    subscription = Subscription.objects.select_for_update().filter(token=token).first()
+    if subscription is None or subscription.unsubscribed_at:
+        raise ValidationError(_("This link is not valid any more."))
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.last_sent_at = subscription.confirmed_at
+        subscription.save(update_fields=["confirmed_at", "last_sent_at"])
+    return subscription
+
+
+@transaction.atomic
+def unfollow(token: str) -> Subscription | None:
+    subscription = Subscription.objects.select_for_update().filter(token=token).first()
+    if subscription is not None and subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription
+
+
+def send_updates(now: dt.datetime | None = None) -> int:
+    """One message per active subscription with what happened since the last one: at once
+    for "immediate", at most once a week for "weekly". Run it every few minutes."""
+    now = now or timezone.now()
+    sent = 0
+    week = dt.timedelta(days=7)
+    for subscription in Subscription.objects.filter(
+        confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    ).order_by("id"):
+        since = subscription.last_sent_at or subscription.confirmed_at
+        if subscription.frequency == Frequency.WEEKLY and now - since < week:
+            continue
+        with transaction.atomic():
+            locked = Subscription.objects.select_for_update().get(pk=subscription.pk)
+            if locked.last_sent_at != subscription.last_sent_at:
+                continue  # another run sent it
+            items = [
+                u for u in updates(locked.target, locked.target_id, since=since) if u.at <= now
+            ]
+            if not items:
+                continue
+            obj = target_object(locked.target, locked.target_id)
+            enqueue_rendered(
+                locked.email,
+                lambda o=obj: _("News of “%(title)s”") % {"title": str(o)[:120]},
+                "repository/email/updates.txt",
+                {
+                    "object": obj,
+                    "items": items,
+                    "base": settings.TRAZA_BASE_URL,
+                    "unsubscribe": _url("repository:unfollow", locked.token),
+                },
+                purpose="follow_updates",
+                about=locked,
+            )
+            locked.last_sent_at = now
+            locked.save(update_fields=["last_sent_at"])
+            sent += 1
+    return sent
+
+
+FOLLOWABLE = FollowTarget.values

@@ -1,0 +1,27 @@
+"""The API fuzzed from its own OpenAPI document (schemathesis): whatever the input, no
+server error. The database holds the Peru demo, so the lists have rows to page through."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def demo_loaded(demo):
+    return demo
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_no_input_makes_the_api_fail(case, demo_loaded):
+    response = case.call()
+    assert response.status_code < 500, (case.path, case.query, response.text[:300])
+    case.validate_response(response, checks=[not_a_server_error])
