@@ -1,10 +1,14 @@
 """The versioned open-data API, under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from traza.api import lists
+from traza.api import lists, transfer
+from traza.api.auth import TokenAuth
 from traza.assessment import queries as assessment_queries
 from traza.assessment import standards
 from traza.monitoring import queries as monitoring_queries
@@ -375,3 +379,43 @@ def plan_standards(request, plan_id: int):
 
 
 lists.register(api, ErrorOut)
+
+
+class ImportOut(Schema):
+    changed: dict[str, int] = Field(description="objects created or changed, by type")
+
+
+class ProblemsOut(Schema):
+    detail: str
+    problems: list[list[str]] = Field(description="[JSON path, message] for each problem")
+
+
+@api.post(
+    "/import",
+    auth=TokenAuth(),
+    response={200: ImportOut, 400: ProblemsOut, 401: ErrorOut, 403: ErrorOut},
+    tags=["write (staff integrations)"],
+    summary="Import a file in Traza's format (token-authenticated)",
+)
+def import_endpoint(request):
+    """Import a document in Traza's JSON import format (docs/data/import-format.md), with the
+    rights of the token's account; all or nothing. Send ``Authorization: Bearer <token>``."""
+    try:
+        data = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return Status(400, {"detail": "The body is not JSON.", "problems": []})
+    try:
+        changed = transfer.import_data(request.auth, data, "api")
+    except transfer.ImportProblem as problem:
+        return Status(
+            400,
+            {
+                "detail": "The document cannot be imported.",
+                "problems": [list(p) for p in problem.problems],
+            },
+        )
+    except PermissionDenied as error:
+        return Status(403, {"detail": str(error) or "This account cannot import."})
+    except ValidationError as error:
+        return Status(400, {"detail": "; ".join(error.messages), "problems": []})
+    return Status(200, {"changed": dict(changed)})

@@ -1,0 +1,19 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from traza.api.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "Create an API token for an account (shown once) for a staff integration."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("name", help="what the integration is")
+
+    def handle(self, *args, **options):
+        user = get_user_model().objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"No account named {options['username']!r}.")
+        _token, key = ApiToken.issue(user, options["name"])
+        self.stdout.write(key)
