@@ -3,7 +3,9 @@ server error. The database holds the Peru demo, so the lists have rows to page t
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -12,7 +14,13 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 @pytest.fixture
 def demo_loaded(demo):
-    return demo
+    """The WSGI app closes the database connection after each request; Django's test client
+    stops that, and so must the fuzzer, or PostgreSQL loses the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield demo
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -90,3 +90,14 @@ def test_lists_filter_paginate_and_refuse_unknown_filters(client, demo):
     assert "/static/ninja/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     html = client.get("/datos-abiertos/").content.decode()
     assert "/data/contributions.xlsx" in html and "Creative Commons" in html
+
+
+def test_the_data_dictionary_in_docs_matches_the_datasets():
+    from pathlib import Path
+
+    from traza.api.downloads import dictionary_markdown
+
+    documented = Path(__file__).resolve().parents[2] / "docs" / "data" / "dictionary.md"
+    assert documented.read_text(encoding="utf-8") == dictionary_markdown(), (
+        "run: .venv/bin/traza data-dictionary > docs/data/dictionary.md"
+    )

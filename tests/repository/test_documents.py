@@ -81,3 +81,21 @@ def test_evidence_attached_elsewhere_appears_without_copies(client, demo, editor
     assert "Acta firmada de la mesa" in html and "https://example.gob.pe/acta" in html
     assert not Document.objects.exists()
     assert client.get("/documentos/?kind=action_plan").content.decode().count("Acta firmada") == 0
+
+
+def test_the_repository_feeds_standards_5a_and_2_2(client, make_plan):
+    from traza.assessment.standards import process_health
+
+    plan = make_plan(n=1, m=1)
+
+    def status(code):
+        return {v.code: v for _set, v in process_health(plan).all_verdicts}[code]
+
+    assert status("5a").final == "not_met"
+    publish(plan)
+    verdict = status("2.2")
+    assert verdict.final == "met" and "Última actualización" in verdict.explanation
+    assert any(
+        e.url == publish.__globals__["Document"].objects.get().get_absolute_url()
+        for e in verdict.evidence
+    )

@@ -196,3 +196,29 @@ def data_page(request: HttpRequest):
             "formats": ["csv", "json", "xlsx"],
         },
     )
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary (docs/data/dictionary.md), written from the dataset definitions."""
+    lines = [
+        "# Open data dictionary",
+        "",
+        "Written by `traza data-dictionary` from the same definitions as the API lists, the",
+        "downloads and the data package; a test keeps this file equal to them.",
+        "",
+        "Every dataset is listed at `/api/v1/<name>/` (underscores become hyphens; JSON with",
+        "`limit` and `offset` and the filters below; `plans` has its own `/api/v1/plans/`) and",
+        "downloaded at `/data/<name>.csv`, `.json` and `.xlsx`; `/data/datapackage.json` describes all",
+        f"(licence by default: {settings.TRAZA_DATA_LICENSE}, setting `TRAZA_DATA_LICENSE`).",
+        "In CSV, text that starts with `=`, `+`, `-` or `@` is prefixed with `'` so that no",
+        "spreadsheet runs it as a formula; dates are ISO 8601, times in UTC.",
+        "",
+    ]
+    for dataset in DATASETS.values():
+        lines += [f"## `{dataset.name}` — {dataset.title}", "", dataset.description, ""]
+        if dataset.filters:
+            lines += ["Filters: " + ", ".join(f"`{f}`" for f in dataset.filters) + ".", ""]
+        lines += ["| column | type | meaning |", "|---|---|---|"]
+        lines += [f"| `{c.name}` | {c.type} | {c.description} |" for c in dataset.columns]
+        lines.append("")
+    return "\n".join(lines)

@@ -102,6 +102,8 @@ class ProcessData:
     faq_entries: int
     cocreation_evidence: list
     implementation_evidence: list
+    documents: list
+    repository_updated: dt.datetime | None
     forums: list
     memberships: list
     sessions: list
@@ -161,6 +163,8 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
     )
     from traza.forum.models import Decision, Forum, ForumRules, Membership, Session
     from traza.monitoring.models import ProgressEvidence, ProgressReport, Review
+    from traza.repository.models import Document
+    from traza.repository.queries import last_updated
 
     today = today or timezone.localdate()
     contributions = Contribution.objects.filter(plan=plan)
@@ -205,6 +209,8 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
             .select_related("report")
             .order_by("-report__reviewed_at")[:5]
         ),
+        documents=list(Document.objects.filter(plan=plan).order_by("-document_date")[:5]),
+        repository_updated=last_updated(plan),
         forums=forums,
         memberships=list(
             Membership.objects.filter(forum__in=forums).select_related("organization")
@@ -573,25 +579,32 @@ def rule_4e(data: ProcessData) -> Verdict:
 
 
 def _repository(data: ProcessData, code: str, title) -> Verdict:
+    """Documents of the process and evidence of co-creation and, once it started, of
+    implementation, in the public repository; the date it was last updated."""
     implementing = data.implementation_window is not None
-    parts = [bool(data.cocreation_evidence)] + (
-        [bool(data.implementation_evidence)] if implementing else []
-    )
-    text = _("Public evidence of co-creation: %(co)s; of implementation: %(impl)s.") % {
-        "co": _("yes") if data.cocreation_evidence else _("no"),
+    co_creation = bool(data.cocreation_evidence or data.documents)
+    parts = [co_creation] + ([bool(data.implementation_evidence)] if implementing else [])
+    text = _(
+        "Public documents and evidence of co-creation: %(co)s; of implementation: %(impl)s."
+    ) % {
+        "co": _("yes") if co_creation else _("no"),
         "impl": (_("yes") if data.implementation_evidence else _("no"))
         if implementing
         else _("not started"),
     }
+    if data.repository_updated:
+        text += " " + _("Last updated on %(date)s.") % {
+            "date": timezone.localdate(data.repository_updated).isoformat()
+        }
     status = MET if all(parts) else IN_PROGRESS if any(parts) else NOT_MET
-    evidence = [Evidence(e.title, e.get_absolute_url()) for e in data.cocreation_evidence[:2]]
+    evidence = [Evidence(d.title, d.get_absolute_url()) for d in data.documents[:2]]
+    evidence += [Evidence(e.title, e.get_absolute_url()) for e in data.cocreation_evidence[:2]]
     evidence += [
         Evidence(e.title, e.url or reverse("monitoring:evidence", args=[e.pk]))
         for e in data.implementation_evidence[:2]
     ]
-    if not evidence:  # where the evidence would be
-        evidence = [_plan_link(data, "cocreation:calendar", _("Co-creation calendar"))]
-    return Verdict(code, title, status, text, evidence)
+    repository = Evidence(_("Documents"), reverse("repository:documents") + f"?plan={data.plan.pk}")
+    return Verdict(code, title, status, text, [*evidence, repository])
 
 
 def rule_5a(data: ProcessData) -> Verdict:
