@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from traza.api import downloads
 from traza.api.urls import api
+from traza.core.views import healthz
 
 admin.site.site_header = _("Traza — secretariat")
 admin.site.site_title = _("Traza")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("data/datapackage.json", downloads.datapackage, name="datapackage"),
     path("data/<slug:name>.<str:fmt>", downloads.download, name="download"),
