@@ -1,0 +1,123 @@
+"""Backup and restore of the whole instance: the database (Django's JSON serialization with
+timestamps to the microsecond, so the trace's hashes still verify) and every stored
+file, with a manifest of SHA-256 checksums. Restoring needs an empty, migrated database."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+# Rebuilt by migrations (content types, permissions) or derived (sessions, the search index).
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "repository.searchentry"]
+
+
+class RestoreError(Exception):
+    pass
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def backup(target: Path) -> dict:
+    """Write ``target`` (a .tar.gz) and return its manifest."""
+    media = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        dump = Path(tmp) / "data.trazajson"
+        call_command(
+            "dumpdata",
+            format="trazajson",
+            natural_foreign=True,
+            exclude=EXCLUDED,
+            output=str(dump),
+            verbosity=0,
+        )
+        files = sorted(p for p in media.rglob("*") if p.is_file() and "healthz" not in p.parts)
+        manifest = {
+            "format": "traza-backup",
+            "version": 1,
+            "created_at": timezone.now().isoformat(),
+            "data_sha256": _digest(dump.read_bytes()),
+            "files": {str(p.relative_to(media)): _digest(p.read_bytes()) for p in files},
+        }
+        with tarfile.open(target, "w:gz") as archive:
+            archive.add(dump, arcname="data.trazajson")
+            for path in files:
+                archive.add(path, arcname=f"media/{path.relative_to(media)}")
+            raw = json.dumps(manifest, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(raw)
+            archive.addfile(info, io.BytesIO(raw))
+    return manifest
+
+
+def restore(source: Path) -> dict:
+    """Load a backup into this (empty, migrated) instance; every checksum is checked first."""
+    from traza.core.models import TraceEvent
+    from traza.plans.models import ActionPlan
+
+    if TraceEvent.objects.exists() or ActionPlan.objects.exists():
+        raise RestoreError(_("The database is not empty: restore into an empty instance."))
+    try:
+        archive = tarfile.open(source, "r:gz")  # noqa: SIM115 (closed below)
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise RestoreError(_("This is not a Traza backup: %(error)s") % {"error": error}) from None
+    with archive:
+        return _restore(archive)
+
+
+def _restore(archive: tarfile.TarFile) -> dict:
+    from traza.core.services import verify_trace
+    from traza.repository.search import reindex_all
+
+    media = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            manifest = json.loads(archive.extractfile("manifest.json").read())
+            data = archive.extractfile("data.trazajson").read()
+        except (KeyError, AttributeError, ValueError, tarfile.TarError, EOFError) as error:
+            raise RestoreError(
+                _("This is not a Traza backup: %(error)s") % {"error": error}
+            ) from None
+        if _digest(data) != manifest["data_sha256"]:
+            raise RestoreError(_("The database dump does not match its checksum."))
+        staged = Path(tmp) / "media"
+        for name, expected in manifest["files"].items():
+            target = (staged / name).resolve()
+            if staged.resolve() not in target.parents:
+                raise RestoreError(_("The backup names a file outside the media folder."))
+            member = archive.extractfile(f"media/{name}")
+            content = member.read() if member else b""
+            if _digest(content) != expected:
+                raise RestoreError(
+                    _("The file %(name)s does not match its checksum.") % {"name": name}
+                )
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        dump = Path(tmp) / "data.trazajson"
+        dump.write_bytes(data)
+        with transaction.atomic():
+            call_command("loaddata", str(dump), verbosity=0)
+        for path in staged.rglob("*"):
+            if path.is_file():
+                destination = media / path.relative_to(staged)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, destination)
+        reindex_all()
+    problem = verify_trace()
+    if problem is not None:
+        raise RestoreError(
+            _("The restored trace does not verify: %(problem)s") % {"problem": problem}
+        )
+    return manifest
