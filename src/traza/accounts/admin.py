@@ -35,3 +35,19 @@ class TrazaUserAdmin(UserAdmin):
                 summary=summary,
                 changes={"fields": changed},
             )
+
+    def user_change_password(self, request, id, form_url=""):
+        """A password set in the admin is traced too (the fact, never the value)."""
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = User.objects.get(pk=id)
+                with trace_language():
+                    summary = _("Changed account “%(user)s”: %(fields)s") % {
+                        "user": user.get_username(),
+                        "fields": "password",
+                    }
+                record(
+                    request.user, "update", user, summary=summary, changes={"fields": ["password"]}
+                )
+        return response

@@ -264,3 +264,21 @@ def commitment_page(commitment_id: int) -> CommitmentPage:
         trace=trace,
         origin=commitment_origin(commitment),
     )
+
+
+def plan_trace(plan: ActionPlan):
+    """Every trace event about the plan, its commitments, events and contributions, oldest
+    first, streamed (the trace is append-only and can be long)."""
+    from traza.cocreation.models import Contribution, Event
+
+    keys = [object_key(plan)]
+    keys += [f"plans.commitment:{pk}" for pk in plan.commitments.values_list("pk", flat=True)]
+    keys += [
+        f"cocreation.event:{pk}"
+        for pk in Event.objects.filter(plan=plan).values_list("pk", flat=True)
+    ]
+    keys += [
+        f"cocreation.contribution:{pk}"
+        for pk in Contribution.objects.filter(plan=plan).values_list("pk", flat=True)
+    ]
+    return TraceEvent.objects.filter(scope__in=keys).order_by("id").iterator(chunk_size=2000)
