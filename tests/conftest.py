@@ -107,3 +107,10 @@ def site_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def staff_second_factor_off(settings):
+    """Tests sign staff in with force_login; the second factor has its own tests
+    (tests/accounts/test_accounts.py), which switch it back on."""
+    settings.TRAZA_REQUIRE_STAFF_2FA = False

@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "traza.core",
     "traza.accounts",
     "traza.plans",
@@ -88,8 +91,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "traza.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "traza.urls"
@@ -130,7 +136,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Exact JSON for backups (traza.core.backup): timestamps to the microsecond.
 SERIALIZATION_MODULES = {"trazajson": "traza.core.fullserializer"}
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "plans:home"
+LOGOUT_REDIRECT_URL = "plans:home"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before Argon2
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # throttles and locks out repeated failures
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lock-out: after 5 failures for the same account from the same address, 15 minutes.
+AXES_FAILURE_LIMIT = env_int("TRAZA_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = env_int("TRAZA_LOGIN_COOLOFF_MINUTES", "15") / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Staff (the admin) must confirm each session with a TOTP code.
+TRAZA_REQUIRE_STAFF_2FA = env_bool("TRAZA_REQUIRE_STAFF_2FA", True)
+OTP_TOTP_ISSUER = "Traza"
+# How long a link to verify an e-mail address stays valid.
+TRAZA_EMAIL_LINK_DAYS = 3
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

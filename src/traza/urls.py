@@ -22,6 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("traza.plans.urls")),
+    path("", include("traza.accounts.urls")),
     path("", include("traza.cocreation.urls")),
     path("", include("traza.monitoring.urls")),
     path("", include("traza.assessment.urls")),

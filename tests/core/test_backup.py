@@ -50,7 +50,7 @@ def test_backup_restore_round_trips_database_and_files(tmp_path, settings):
     assert restored.sha256 == version.sha256
     assert hashlib.sha256(restored.file.read()).hexdigest() == version.sha256
     assert verify_trace() is None
-    with pytest.raises(CommandError, match="vacía|empty"):
+    with pytest.raises(CommandError, match=r"vacía|empty"):
         call_command("restore", str(archive), verbosity=0)
 
 

@@ -13,6 +13,14 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The name shown publicly beside this person's contributions, if any."),
     )
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consented_at = models.DateTimeField(_("consent date"), null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        help_text=_("The person asked for erasure: their data was replaced by a pseudonym."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Rebuilt by migrations (content types, permissions) or derived (sessions, the search index).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "repository.searchentry"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "repository.searchentry", "axes"]
 
 
 class RestoreError(Exception):

@@ -1,0 +1,88 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from traza.cocreation.forms import HumanCheckForm
+from traza.notifications.services import enqueue
+
+ACCOUNT_CONSENT = _(
+    "I agree that Traza keeps my e-mail address and name to run my account (Ley 29733). "
+    "My e-mail is never published; my name only where I choose to show it. I can download "
+    "my data or ask for its erasure at any time."
+)
+
+
+class SignUpForm(HumanCheckForm):
+    email = forms.EmailField(label=_("E-mail"))
+    display_name = forms.CharField(
+        label=_("Public name (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("Shown beside what you publish, only when you choose to show your name."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password_again = forms.CharField(
+        label=_("Password, again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    consent = forms.BooleanField(
+        label=ACCOUNT_CONSENT,
+        error_messages={"required": _("We need your consent to open an account.")},
+    )
+    field_order = ["email", "display_name", "password", "password_again", "consent"]
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password and password != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        elif password:
+            try:
+                password_validation.validate_password(password)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Password-reset e-mails go through the outbox like every other message."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+        enqueue(to_email, subject, body, purpose="password_reset", about=context.get("user"))
+
+
+class OTPForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not code.isdigit():
+            raise forms.ValidationError(_("The code is six digits."))
+        return code

@@ -1,0 +1,113 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from traza.accounts import services
+from traza.accounts.forms import ACCOUNT_CONSENT, OTPForm, OutboxPasswordResetForm, SignUpForm
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    """Where to go after a step: only this site, never an open redirect."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.sign_up(
+            {
+                "email": form.cleaned_data["email"],
+                "display_name": form.cleaned_data["display_name"],
+                "password": form.cleaned_data["password"],
+                "consent_text": str(ACCOUNT_CONSENT),
+            }
+        )
+        return render(request, "accounts/signup_sent.html")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        services.verify_email(token)
+    except ValidationError as error:
+        return render(request, "accounts/verified.html", {"error": error.messages[0]}, status=400)
+    return render(request, "accounts/verified.html", {})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = OutboxPasswordResetForm
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/reset.txt"
+    subject_template_name = "accounts/reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed. You can sign in."))
+        return super().form_valid(form)
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Set up (first time) or enter the TOTP code that staff need for the admin."""
+    user = request.user
+    if not user.is_staff:
+        raise PermissionDenied
+    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True)
+    setup = not confirmed.exists()
+    device = None
+    if setup:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        device = device or TOTPDevice.objects.create(user=user, name="Traza", confirmed=False)
+    form = OTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        matched = (device if setup and device.verify_token(code) else None) or next(
+            (d for d in confirmed if d.verify_token(code)), None
+        )
+        if matched is not None:
+            if not matched.confirmed:
+                matched.confirmed = True
+                matched.save(update_fields=["confirmed"])
+            otp_login(request, matched)
+            return redirect(_next(request, reverse("admin:index")))
+        form.add_error("code", _("The code is not right. Check your phone's clock and try again."))
+    context = {"form": form, "setup": setup, "next": _next(request, "")}
+    if setup:
+        context["qr"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))
+        context["secret"] = _base32(device.bin_key)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/otp.html", context, status=status)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    return base64.b32encode(key).decode().rstrip("=")
