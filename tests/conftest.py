@@ -114,3 +114,10 @@ def staff_second_factor_off(settings):
     """Tests sign staff in with force_login; the second factor has its own tests
     (tests/accounts/test_accounts.py), which switch it back on."""
     settings.TRAZA_REQUIRE_STAFF_2FA = False
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_off(settings):
+    """The suite sends many requests from one address; the limits have their own test
+    (tests/core/test_security.py), which switches them back on."""
+    settings.TRAZA_RATE_LIMITS = False

@@ -1,0 +1,46 @@
+"""Rate limits on public writes and on the open-data API, per client address, counted in
+the shared cache (use Redis or Memcached when several application servers run)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+
+
+def _client_ip(group: str, request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.TRAZA_RATE_LIMITS:
+            limited = self._limited(request)
+            if limited is not None:
+                return limited
+        return self.get_response(request)
+
+    def _limited(self, request: HttpRequest) -> HttpResponse | None:
+        path = request.path
+        if path.startswith(("/api/", "/data/")):
+            group, rate = "api", settings.TRAZA_API_RATE
+        elif request.method == "POST" and "/admin/" not in path:
+            group, rate = "forms", settings.TRAZA_FORM_RATE
+        else:
+            return None
+        if not is_ratelimited(request, group=group, key=_client_ip, rate=rate, increment=True):
+            return None
+        message = _("Too many requests from your address. Please wait a minute and try again.")
+        if group == "api":
+            response = JsonResponse({"detail": message}, status=429)
+        else:
+            response = HttpResponse(
+                render_to_string("429.html", {"message": message}, request=request), status=429
+            )
+        response["Retry-After"] = "60"
+        return response
