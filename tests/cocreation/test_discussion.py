@@ -56,7 +56,9 @@ def message(**overrides):
 def moderator(django_user_model):
     user = django_user_model.objects.create_user("mod", "mod@example.org", "x-Strong-pass-1")
     user.user_permissions.set(
-        Permission.objects.filter(codename__in=["moderate_discussion", "answer_officially"])
+        Permission.objects.filter(
+            codename__in=["moderate_discussion", "answer_officially", "report_for_any_organization"]
+        )
     )
     return django_user_model.objects.get(pk=user.pk)
 

@@ -6,3 +6,11 @@ class AccountsConfig(AppConfig):
     name = "traza.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from traza.accounts.roles import ensure_roles
+
+        # after every app's permissions exist: run once the last app has migrated
+        post_migrate.connect(ensure_roles, dispatch_uid="traza-roles")

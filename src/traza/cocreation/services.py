@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from traza.cocreation.models import (
     Timeline,
 )
 from traza.core.services import (
+    account_of,
     field_values,
     record,
     require_perm,
@@ -557,6 +558,17 @@ def post_official_answer(
 ) -> DiscussionPost:
     """An answer on behalf of an institution, published at once and marked as official."""
     require_perm(actor, "cocreation.answer_officially", commitment)
+    from traza.monitoring.models import Officer
+
+    speaks_for_any = actor.has_perm("monitoring.report_for_any_organization")
+    if (
+        not speaks_for_any
+        and not Officer.objects.filter(user=actor, organization=organization).exists()
+    ):
+        raise PermissionDenied(
+            _("Only officers of %(organization)s answer on its behalf.")
+            % {"organization": organization.name}
+        )
     if parent is not None and parent.status != PostStatus.PUBLISHED:
         raise ValidationError(_("You can only reply to a published message."))
     post = DiscussionPost(
@@ -565,7 +577,7 @@ def post_official_answer(
         text=text,
         official=True,
         official_organization=organization,
-        author_account=actor,
+        author_account=account_of(actor),
         status=PostStatus.PUBLISHED,
         created_at=timezone.now(),
     )

@@ -50,6 +50,11 @@ def actor_label(actor: Any) -> str:
     return actor.get_username()
 
 
+def account_of(actor: Any):
+    """The account behind an actor, or None for the system (command-line jobs)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
 def require_perm(actor: Any, perm: str, obj: Any = None) -> None:
     """Refuse the write unless ``actor`` holds ``perm`` (on ``obj`` when given)."""
     if actor is None or not getattr(actor, "is_active", False):

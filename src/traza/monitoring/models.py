@@ -69,6 +69,7 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

@@ -12,7 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traza.core.services import record, require_perm, save_traced, trace_language
+from traza.core.services import (
+    account_of,
+    record,
+    require_perm,
+    save_traced,
+    trace_language,
+)
 from traza.core.uploads import check_upload
 from traza.monitoring.models import (
     CompletionOverride,
@@ -89,7 +95,7 @@ def submit_progress(
     report = ProgressReport(
         milestone=milestone,
         organization=organization,
-        submitted_by=actor,
+        submitted_by=account_of(actor),
         submitted_at=timezone.now(),
         **values,
     )
