@@ -17,8 +17,12 @@ PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_backup_restore_round_trips_database_and_files(tmp_path, settings):
+def test_backup_restore_round_trips_database_and_files(tmp_path, settings, django_user_model):
     from pathlib import Path
+
+    from django.contrib.auth.models import Group
+
+    from traza.plans import services as plan_services
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     call_command("load_demo", verbosity=0)
@@ -35,6 +39,10 @@ def test_backup_restore_round_trips_database_and_files(tmp_path, settings):
         },
         SimpleUploadedFile("plan.pdf", PDF),
     )
+    officer = django_user_model.objects.create_user("sgp", "sgp@example.org", "x-Strong-1")
+    officer.groups.add(Group.objects.get(name="secretariat"))
+    officer = django_user_model.objects.get(pk=officer.pk)
+    plan_services.save_theme(officer, None, {"slug": "nuevo", "name": "Nuevo eje"})
     before = dumps(export_data())
     version = DocumentVersion.objects.get()
     archive = tmp_path / "traza.tar.gz"
@@ -50,6 +58,12 @@ def test_backup_restore_round_trips_database_and_files(tmp_path, settings):
     assert restored.sha256 == version.sha256
     assert hashlib.sha256(restored.file.read()).hexdigest() == version.sha256
     assert verify_trace() is None
+    restored_user = django_user_model.objects.get(username="sgp")
+    assert restored_user.check_password("x-Strong-1")
+    assert list(restored_user.groups.values_list("name", flat=True)) == ["secretariat"]
+    from traza.core.models import TraceEvent
+
+    assert TraceEvent.objects.filter(actor=restored_user).count() == 1
     with pytest.raises(CommandError, match=r"vacía|empty"):
         call_command("restore", str(archive), verbosity=0)
 

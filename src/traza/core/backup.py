@@ -39,6 +39,7 @@ def backup(target: Path) -> dict:
             "dumpdata",
             format="trazajson",
             natural_foreign=True,
+            natural_primary=True,  # groups exist already (roles): matched by name
             exclude=EXCLUDED,
             output=str(dump),
             verbosity=0,
