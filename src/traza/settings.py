@@ -149,6 +149,7 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # throttles and locks out repeated failures
     "django.contrib.auth.backends.ModelBackend",
+    "traza.accounts.backends.EmailBackend",
 ]
 # Login lock-out: after 5 failures for the same account from the same address, 15 minutes.
 AXES_FAILURE_LIMIT = env_int("TRAZA_LOGIN_FAILURE_LIMIT", "5")
@@ -160,6 +161,8 @@ AXES_VERBOSE = False
 # Staff (the admin) must confirm each session with a TOTP code.
 TRAZA_REQUIRE_STAFF_2FA = env_bool("TRAZA_REQUIRE_STAFF_2FA", True)
 OTP_TOTP_ISSUER = "Traza"
+# Registrations and attendance lists lose their personal data this long after the event.
+TRAZA_REGISTRATION_RETENTION_DAYS = env_int("TRAZA_REGISTRATION_RETENTION_DAYS", "365")
 # How long a link to verify an e-mail address stays valid.
 TRAZA_EMAIL_LINK_DAYS = 3
 

@@ -44,6 +44,7 @@ def test_sign_up_verify_and_sign_in(client, db):
     user = get_user_model().objects.get()
     assert not user.is_active and user.password.startswith("argon2")
     assert user.email == "nueva@example.org" and "Ley 29733" in user.consent_text
+    assert user.username.startswith("p-") and "@" not in user.username  # the trace shows it
     login = {"username": "nueva@example.org", "password": "Una-Clave-Larga-2026"}
     assert client.post("/cuenta/ingresar/", login).status_code == 200  # not active yet
     mail = OutboxMessage.objects.get(purpose="verify_email")

@@ -86,3 +86,17 @@ class OTPForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The code is six digits."))
         return code
+
+
+class MyDataForm(HumanCheckForm):
+    email = forms.EmailField(label=_("Your e-mail"))
+    field_order = ["email"]
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand: my name and e-mail are removed from everything I sent; what I wrote stays, without my name."
+        ),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )

@@ -3,6 +3,7 @@ second factor of staff. Answers never tell whether an address has an account."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -42,7 +43,7 @@ def sign_up(values: dict[str, Any]):
         )
         return None
     user = User(
-        username=email,
+        username=f"p-{secrets.token_hex(4)}",  # neutral: it is what the trace shows
         email=email,
         display_name=values.get("display_name", ""),
         is_active=False,

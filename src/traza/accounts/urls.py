@@ -23,4 +23,6 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(_("account/second-factor/"), views.second_factor, name="otp"),
+    path(_("privacy/"), views.privacy, name="privacy"),
+    path(_("privacy/my-data/<str:token>/"), views.my_data, name="my_data"),
 ]

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from traza.accounts import privacy as privacy_services
 from traza.accounts import services
-from traza.accounts.forms import ACCOUNT_CONSENT, OTPForm, OutboxPasswordResetForm, SignUpForm
+from traza.accounts.forms import (
+    ACCOUNT_CONSENT,
+    EraseForm,
+    MyDataForm,
+    OTPForm,
+    OutboxPasswordResetForm,
+    SignUpForm,
+)
 
 
 def _next(request: HttpRequest, default: str) -> str:
@@ -111,3 +119,34 @@ def _base32(key: bytes) -> str:
     import base64
 
     return base64.b32encode(key).decode().rstrip("=")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """What is public about each person, and the way to see, download or erase one's data."""
+    form = MyDataForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy_services.request_link(form.cleaned_data["email"])
+        return render(request, "accounts/my_data_sent.html")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/privacy.html", {"form": form}, status=status)
+
+
+def my_data(request: HttpRequest, token: str) -> HttpResponse:
+    email = privacy_services.email_from(token)
+    if email is None:
+        return render(request, "accounts/my_data.html", {"expired": True}, status=400)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(
+            privacy_services.personal_data(email),
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+        response["Content-Disposition"] = 'attachment; filename="mis-datos-traza.json"'
+        return response
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        counts = privacy_services.erase(email)
+        return render(request, "accounts/my_data.html", {"erased": counts})
+    data = privacy_services.personal_data(email)
+    counts = {kind: len(rows) for kind, rows in data.items()}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/my_data.html", {"counts": counts, "form": form}, status=status)

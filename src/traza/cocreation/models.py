@@ -209,6 +209,8 @@ class Contribution(PublicAuthor):
     )
     text = models.TextField(_("contribution"))
     received_at = models.DateTimeField(_("received"), db_index=True)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consented_at = models.DateTimeField(_("consent date"), null=True, blank=True)
     key = models.SlugField(
         _("key"),
         max_length=120,

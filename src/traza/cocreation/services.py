@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traza.cocreation.ical import calendar_bytes
@@ -152,7 +152,13 @@ def submit_contribution(plan: ActionPlan, values: dict[str, Any]) -> Contributio
 
 
 def record_public_contribution(contribution: Contribution) -> Contribution:
-    """Validate, save and trace a contribution that arrived through a public form."""
+    """Validate, save and trace a contribution that arrived through a public form, with the
+    consent its author gave."""
+    from traza.cocreation.forms import PERSONAL_DATA_CONSENT
+
+    with translation.override(settings.LANGUAGE_CODE):
+        contribution.consent_text = str(PERSONAL_DATA_CONSENT)
+    contribution.consented_at = timezone.now()
     contribution.full_clean()
     contribution.save()
     _record_contribution(None, contribution, "")
