@@ -34,6 +34,7 @@ def test_filters_pagination_and_bad_queries(client, demo):
     for q in ['"', "AND OR NOT", "*", "a:b", "(((", "NEAR(x y)", "-salud"]:
         assert client.get("/buscar/", {"q": q}).status_code == 200
     assert client.get("/buscar/?q=salud&page=999").status_code == 200
+    assert client.get("/buscar/?q=salud&page=²&plan=³").status_code == 200  # found by hypothesis
 
 
 def test_user_text_in_snippets_is_escaped(client, make_plan, editor):

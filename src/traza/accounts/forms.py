@@ -83,7 +83,7 @@ class OTPForm(forms.Form):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
-        if not code.isdigit():
+        if not (code.isascii() and code.isdigit()):
             raise forms.ValidationError(_("The code is six digits."))
         return code
 

@@ -149,7 +149,7 @@ def _date(row: dict, column: str, end: bool = False) -> dt.date | None:
             return dt.date(first.year, 12, 31)
         following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return following - dt.timedelta(days=1)
-    if value.isdigit() and 20000 < int(value) < 80000:  # a spreadsheet's serial day number
+    if value.isascii() and value.isdigit() and 20000 < int(value) < 80000:  # a spreadsheet's serial day number
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
     raise RowProblem(column, _("a date was expected, not %r") % value)
 
@@ -180,7 +180,7 @@ def _commitment_number(plan: ActionPlan, ogp_id: str, raw: str) -> int:
     if stored is not None:
         return stored.number
     taken = set(Commitment.objects.filter(plan=plan).values_list("number", flat=True))
-    if raw.isdigit() and 0 < int(raw) < 32767 and int(raw) not in taken:
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 32767 and int(raw) not in taken:
         return int(raw)
     return max(taken, default=0) + 1
 

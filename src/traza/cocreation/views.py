@@ -292,7 +292,7 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _as_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _reply_target(page: queries.DiscussionPage, parent_id: int | None) -> DiscussionPost | None:

@@ -15,7 +15,7 @@ from traza.repository.models import Document, DocumentKind, DocumentVersion
 
 
 def _as_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _row_url(source: str, pk: int) -> str:
