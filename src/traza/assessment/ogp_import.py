@@ -149,7 +149,9 @@ def _date(row: dict, column: str, end: bool = False) -> dt.date | None:
             return dt.date(first.year, 12, 31)
         following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return following - dt.timedelta(days=1)
-    if value.isascii() and value.isdigit() and 20000 < int(value) < 80000:  # a spreadsheet's serial day number
+    if (
+        value.isascii() and value.isdigit() and 20000 < int(value) < 80000
+    ):  # a spreadsheet's serial day number
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
     raise RowProblem(column, _("a date was expected, not %r") % value)
 

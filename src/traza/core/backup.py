@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +32,6 @@ def _digest(data: bytes) -> str:
 
 def backup(target: Path) -> dict:
     """Write ``target`` (a .tar.gz) and return its manifest."""
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "data.trazajson"
         call_command(
@@ -44,23 +43,40 @@ def backup(target: Path) -> dict:
             output=str(dump),
             verbosity=0,
         )
-        files = sorted(p for p in media.rglob("*") if p.is_file() and "healthz" not in p.parts)
+        names = sorted(n for n in stored_files() if not n.startswith("healthz/"))
         manifest = {
             "format": "traza-backup",
             "version": 1,
             "created_at": timezone.now().isoformat(),
             "data_sha256": _digest(dump.read_bytes()),
-            "files": {str(p.relative_to(media)): _digest(p.read_bytes()) for p in files},
+            "files": {},
         }
         with tarfile.open(target, "w:gz") as archive:
             archive.add(dump, arcname="data.trazajson")
-            for path in files:
-                archive.add(path, arcname=f"media/{path.relative_to(media)}")
+            for name in names:
+                with default_storage.open(name, "rb") as handle:
+                    content = handle.read()
+                manifest["files"][name] = _digest(content)
+                info = tarfile.TarInfo(f"media/{name}")
+                info.size = len(content)
+                archive.addfile(info, io.BytesIO(content))
             raw = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(raw)
             archive.addfile(info, io.BytesIO(raw))
     return manifest
+
+
+def stored_files(folder: str = "") -> list[str]:
+    """Every file in the storage (the local folder or an object store), by name."""
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # nothing stored yet
+        return []
+    names = [f"{folder}{name}" for name in files]
+    for directory in directories:
+        names += stored_files(f"{folder}{directory}/")
+    return names
 
 
 def restore(source: Path) -> dict:
@@ -82,7 +98,6 @@ def _restore(archive: tarfile.TarFile) -> dict:
     from traza.core.services import verify_trace
     from traza.repository.search import reindex_all
 
-    media = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         try:
             manifest = json.loads(archive.extractfile("manifest.json").read())
@@ -112,9 +127,15 @@ def _restore(archive: tarfile.TarFile) -> dict:
             call_command("loaddata", str(dump), verbosity=0)
         for path in staged.rglob("*"):
             if path.is_file():
-                destination = media / path.relative_to(staged)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, destination)
+                name = str(path.relative_to(staged))
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                with path.open("rb") as handle:
+                    saved = default_storage.save(name, File(handle))
+                if saved != name:
+                    raise RestoreError(
+                        _("The file %(name)s could not keep its name.") % {"name": name}
+                    )
         reindex_all()
     problem = verify_trace()
     if problem is not None:
