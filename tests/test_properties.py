@@ -2,10 +2,10 @@
 whatever file is fed to the importers, no server error and no half-written record."""
 
 import csv
-import os
 import datetime as dt
 import io
 import json
+import os
 import time
 from pathlib import Path
 
