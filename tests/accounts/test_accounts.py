@@ -1,7 +1,6 @@
 """Sign-up with e-mail verification, Argon2, password reset through the outbox, lock-out
 after repeated failures, TOTP required for staff, no open redirect."""
 
-import re
 import time
 
 import pytest
@@ -10,6 +9,7 @@ from django.core import signing
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.mail import link_path
 from traza.cocreation.forms import SALT
 from traza.notifications.models import OutboxMessage
 
@@ -28,10 +28,6 @@ def signup_form(**overrides):
     return data
 
 
-def path_in(body: str) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
-
-
 def test_sign_up_verify_and_sign_in(client, db):
     assert client.post("/cuenta/registro/", signup_form(password_again="otra")).status_code == 400
     assert (
@@ -48,7 +44,7 @@ def test_sign_up_verify_and_sign_in(client, db):
     login = {"username": "nueva@example.org", "password": "Una-Clave-Larga-2026"}
     assert client.post("/cuenta/ingresar/", login).status_code == 200  # not active yet
     mail = OutboxMessage.objects.get(purpose="verify_email")
-    assert client.get(path_in(mail.body)).status_code == 200
+    assert client.get(link_path(mail.body)).status_code == 200
     assert client.get("/cuenta/verificar/forged/").status_code == 400
     response = client.post("/cuenta/ingresar/", login)
     assert response.status_code == 302
@@ -66,7 +62,7 @@ def test_password_reset_goes_through_the_outbox(client, django_user_model):
     assert client.post("/cuenta/contrasena/", {"email": "nadie@example.org"}).status_code == 302
     mail = OutboxMessage.objects.get(purpose="password_reset")
     assert mail.to == "ana@example.org"
-    link = path_in(mail.body)
+    link = link_path(mail.body)
     form_page = client.get(link, follow=True)
     set_url = form_page.redirect_chain[-1][0]
     done = client.post(

@@ -3,22 +3,19 @@ lose their personal data after the retention period."""
 
 import datetime as dt
 import json
-import re
 import time
 
 from django.core import signing
 from django.utils import timezone
 
 from tests.cocreation.test_contributions import contribute_url, form_data
+from tests.mail import link_path
 from traza.accounts.privacy import apply_retention
 from traza.cocreation.forms import SALT
 from traza.cocreation.models import Contribution, Registration
+from traza.core.models import TraceEvent
 from traza.core.services import verify_trace
 from traza.notifications.models import OutboxMessage
-
-
-def link(body: str) -> str:
-    return re.search(r"https?://[^/\s]+(/\S+)", body).group(1)
 
 
 def ask(client, email):
@@ -39,7 +36,7 @@ def test_a_person_downloads_then_erases_their_data(client, make_plan):
     assert ask(client, "ana@example.org").status_code == 200
     assert ask(client, "nadie@example.org").status_code == 200  # the page never tells
     mail = OutboxMessage.objects.filter(to="ana@example.org", purpose="my_data").get()
-    page = link(mail.body)
+    page = link_path(mail.body)
     data = json.loads(client.get(page + "?format=json").content)
     assert data["contributions"][0]["author_name"] == "Ana Quispe"
     assert client.post(page, {}).status_code == 400  # the box must be ticked
@@ -53,6 +50,8 @@ def test_a_person_downloads_then_erases_their_data(client, make_plan):
     assert contribution.text == "Publicar los contratos de obras en formato abierto."
     assert "Ana Quispe" not in client.get(contribution.get_absolute_url()).content.decode()
     assert verify_trace() is None
+    erased = TraceEvent.objects.get(object_type="cocreation.contribution", action="update")
+    assert erased.changes == {"fields": ["personal data"]} and "Ana" not in erased.summary
     assert client.get("/privacidad/mis-datos/forged/").status_code == 400
 
 
@@ -80,3 +79,5 @@ def test_registrations_lose_their_personal_data_after_the_retention(demo, settin
         and kept.sector == "civil_society"
     )
     assert apply_retention() == 0
+    event = TraceEvent.objects.filter(object_type="cocreation.registration").last()
+    assert event.changes == {"fields": ["personal data"]} and "Eulalia" not in str(event.changes)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from traza.api.models import ApiToken
+from traza.core.models import TraceEvent
 from traza.plans.models import Commitment
 
 BODY = (Path(__file__).resolve().parents[2] / "docs" / "data" / "example-import.json").read_text(
@@ -41,7 +42,16 @@ def test_a_token_imports_and_a_bad_token_is_a_clear_401(client, django_user_mode
     broken["plans"][0]["commitments"][0]["title"] = ""
     problem = post(client, json.dumps(broken), key)
     assert problem.status_code == 400 and problem.json()["problems"][0][0].startswith("$.plans[0]")
-    ApiToken.objects.update(revoked_at="2026-01-01T00:00:00Z")
+    assert TraceEvent.objects.filter(object_type="api.apitoken", action="create").count() == 1
+    admin = django_user_model.objects.create_superuser("jefa", "jefa@example.org", "x-Strong-1")
+    client.force_login(admin)
+    revoked = client.post(
+        "/admin/api/apitoken/",
+        {"action": "revoke", "_selected_action": [ApiToken.objects.get().pk]},
+    )
+    assert revoked.status_code == 302 and ApiToken.objects.get().revoked_at is not None
+    assert TraceEvent.objects.filter(object_type="api.apitoken", action="status").count() == 1
+    client.logout()
     assert post(client, body, key).status_code == 401
 
 

@@ -148,16 +148,27 @@ def erase(email: str) -> dict[str, int]:
     queries = _person_query(email)
     pseudonym = _pseudonym(email)
     blank = {"author_name": "", "author_email": "", "author_organization": "", "show_author": False}
-    counts = {
-        "contributions": queries["contributions"].update(**blank),
-        "discussion_messages": queries["discussion_messages"].update(**blank),
-        "registrations": queries["registrations"].update(
-            name=ERASED_NAME, email=pseudonym, organization="", region="", access_needs=""
-        ),
-        "subscriptions": queries["subscriptions"].update(
-            email=pseudonym, unsubscribed_at=timezone.now()
-        ),
+    changes = {
+        "contributions": blank,
+        "discussion_messages": blank,
+        "registrations": {
+            "name": ERASED_NAME,
+            "email": pseudonym,
+            "organization": "",
+            "region": "",
+            "access_needs": "",
+        },
+        "subscriptions": {"email": pseudonym, "unsubscribed_at": timezone.now()},
     }
+    with trace_language():
+        summary = _("Personal data erased at the person's request")
+    counts = {}
+    for kind, values in changes.items():
+        objects = list(queries[kind].select_for_update())
+        queries[kind].filter(pk__in=[o.pk for o in objects]).update(**values)
+        for obj in objects:
+            _trace_erasure(obj, summary)
+        counts[kind] = len(objects)
     accounts = list(queries["accounts"])
     for user in accounts:
         user.email = ""
@@ -167,12 +178,14 @@ def erase(email: str) -> dict[str, int]:
         user.erased_at = timezone.now()
         user.set_unusable_password()
         user.save()
+        _trace_erasure(user, summary)
     counts["accounts"] = len(accounts)
-    with trace_language():
-        summary = _("Personal data erased at the person's request")
-    for user in accounts:
-        record(None, "update", user, summary=summary, changes={"fields": ["personal data"]})
     return counts
+
+
+def _trace_erasure(obj, summary: str) -> None:
+    """The trace says that personal data went, never what it was."""
+    record(None, "update", obj, summary=summary, changes={"fields": ["personal data"]})
 
 
 @transaction.atomic
@@ -186,8 +199,10 @@ def apply_retention(today: dt.date | None = None) -> int:
     old = Registration.objects.filter(event__ends_at__date__lt=cutoff).exclude(
         Q(name=ERASED_NAME) & Q(email__startswith="suprimido-")
     )
+    with trace_language():
+        summary = _("Personal data removed after the retention period")
     n = 0
-    for registration in old.only("pk", "email"):
+    for registration in old.select_related("event"):
         Registration.objects.filter(pk=registration.pk).update(
             name=ERASED_NAME,
             email=_pseudonym(registration.email),
@@ -195,5 +210,6 @@ def apply_retention(today: dt.date | None = None) -> int:
             region="",
             access_needs="",
         )
+        _trace_erasure(registration, summary)
         n += 1
     return n

@@ -1,9 +1,12 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from traza.api.models import ApiToken
 from traza.core.admin_base import ReadOnlyAdmin
+from traza.core.services import record, trace_language
 
 
 @admin.register(ApiToken)
@@ -18,5 +21,19 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
-        n = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        n = 0
+        with transaction.atomic():
+            for token in queryset.filter(revoked_at__isnull=True).select_for_update():
+                token.revoked_at = timezone.now()
+                token.save(update_fields=["revoked_at"])
+                with trace_language():
+                    summary = gettext("API token revoked: %(token)s") % {"token": token}
+                record(
+                    request.user,
+                    "status",
+                    token,
+                    summary=summary,
+                    changes={"revoked_at": [None, token.revoked_at]},
+                )
+                n += 1
         self.message_user(request, _("%(n)d tokens revoked.") % {"n": n}, messages.SUCCESS)

@@ -37,9 +37,28 @@ class ApiToken(models.Model):
         return f"{self.name} (…{self.hint})"
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
-        """A new token; the returned key is never stored and cannot be shown again."""
+    def issue(cls, user, name: str, actor=None) -> tuple["ApiToken", str]:
+        """A new token, traced; the returned key is never stored and cannot be shown again."""
+        from django.db import transaction
+        from django.utils.translation import gettext
+
+        from traza.core.services import SYSTEM, record, trace_language
+
         key = PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(
-            user=user, name=name, key_hash=token_hash(key), hint=key[-6:]
-        ), key
+        with transaction.atomic():
+            token = cls.objects.create(
+                user=user, name=name, key_hash=token_hash(key), hint=key[-6:]
+            )
+            with trace_language():
+                summary = gettext("API token for %(user)s: %(name)s") % {
+                    "user": user.get_username(),
+                    "name": name,
+                }
+            record(
+                actor or SYSTEM,
+                "create",
+                token,
+                summary=summary,
+                changes={"user": [None, user.get_username()], "name": [None, name]},
+            )
+        return token, key

@@ -45,7 +45,7 @@ from traza.core.services import (
     set_related,
     trace_language,
 )
-from traza.core.uploads import check_upload
+from traza.core.uploads import checked_file
 from traza.notifications.services import enqueue_rendered
 from traza.plans.models import (
     ActionPlan,
@@ -396,7 +396,8 @@ def add_evidence(actor: Any, values: dict[str, Any], upload=None, reason: str = 
     require_perm(actor, "cocreation.add_evidence")
     evidence = Evidence(**values)
     if upload is not None:
-        evidence.sha256, evidence.size, evidence.content_type = check_upload(upload)
+        for name, value in checked_file(upload).items():
+            setattr(evidence, name, value)
         evidence.file = upload
     evidence.full_clean()
     evidence.save()

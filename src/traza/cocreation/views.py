@@ -30,6 +30,7 @@ from traza.cocreation.models import (
     Registration,
     RegistrationStatus,
 )
+from traza.core.params import as_id
 from traza.core.tabular import safe_cell
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
@@ -291,10 +292,6 @@ def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _as_id(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 12 else None
-
-
 def _reply_target(page: queries.DiscussionPage, parent_id: int | None) -> DiscussionPost | None:
     """The thread a reply joins (replies stay one level deep), or None for a new thread."""
     if not parent_id:
@@ -321,7 +318,7 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
             status = 403
         elif chosen.is_valid():
             try:
-                parent = _reply_target(page, _as_id(request.POST.get("parent")))
+                parent = _reply_target(page, as_id(request.POST.get("parent")))
                 if official:
                     post = services.post_official_answer(
                         request.user,
@@ -360,7 +357,7 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
             "is_open": is_open,
             "form": form,
             "answer_form": answer_form,
-            "reply_to": _as_id(request.GET.get("reply")),
+            "reply_to": as_id(request.GET.get("reply")),
         },
         status=status,
     )

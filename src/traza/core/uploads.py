@@ -84,6 +84,12 @@ def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
     return digest.hexdigest(), upload.size, content_type
 
 
+def checked_file(upload: UploadedFile) -> dict[str, Any]:
+    """``check_upload`` as the fields every stored file keeps: sha256, size, content_type."""
+    sha256, size, content_type = check_upload(upload)
+    return {"sha256": sha256, "size": size, "content_type": content_type}
+
+
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp"}
 
 

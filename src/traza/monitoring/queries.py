@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,7 +248,10 @@ def dashboard(commitments, title: str) -> Dashboard:
         by_institution=_group(
             states,
             lambda c: (
-                (c.lead_organization.name, _url("monitoring:institution", c.lead_organization.slug))
+                (
+                    c.lead_organization.name,
+                    reverse("monitoring:institution", args=[c.lead_organization.slug]),
+                )
                 if c.lead_organization_id
                 else (_("No lead institution"), "")
             ),
@@ -255,22 +259,16 @@ def dashboard(commitments, title: str) -> Dashboard:
         by_theme=_group(
             states,
             lambda c: (
-                (c.theme.name, _url("monitoring:theme", c.theme.slug))
+                (c.theme.name, reverse("monitoring:theme", args=[c.theme.slug]))
                 if c.theme_id
                 else (_("No theme"), "")
             ),
         ),
         by_plan=_group(
-            states, lambda c: (str(c.plan), _url("monitoring:plan_dashboard", c.plan_id))
+            states, lambda c: (str(c.plan), reverse("monitoring:plan_dashboard", args=[c.plan_id]))
         ),
         delayed=[s for s in states if s.delayed],
     )
-
-
-def _url(name: str, arg) -> str:
-    from django.urls import reverse
-
-    return reverse(name, args=[arg])
 
 
 def plan_dashboard(plan: ActionPlan) -> Dashboard:

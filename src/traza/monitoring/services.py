@@ -19,7 +19,7 @@ from traza.core.services import (
     save_traced,
     trace_language,
 )
-from traza.core.uploads import check_upload
+from traza.core.uploads import checked_file
 from traza.monitoring.models import (
     CompletionOverride,
     Indicator,
@@ -102,15 +102,7 @@ def submit_progress(
     report.full_clean()
     report.save()
     for title, upload in files:
-        sha256, size, content_type = check_upload(upload)
-        evidence = ProgressEvidence(
-            report=report,
-            title=title,
-            file=upload,
-            sha256=sha256,
-            size=size,
-            content_type=content_type,
-        )
+        evidence = ProgressEvidence(report=report, title=title, file=upload, **checked_file(upload))
         evidence.full_clean()
         evidence.save()
     for title, url in links:

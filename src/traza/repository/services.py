@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.core.services import record, require_perm, save_traced, trace_language
-from traza.core.uploads import check_upload
+from traza.core.uploads import checked_file
 from traza.repository.models import Document, DocumentVersion
 from traza.repository.text import extract_text
 
@@ -31,7 +31,7 @@ def save_document(
 def add_version(actor: Any, document: Document, upload, note: str = "") -> DocumentVersion:
     """A new file for the document; earlier versions stay downloadable."""
     require_perm(actor, "repository.add_documentversion")
-    sha256, size, content_type = check_upload(upload)
+    stored = checked_file(upload)
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
@@ -40,9 +40,7 @@ def add_version(actor: Any, document: Document, upload, note: str = "") -> Docum
         document=document,
         number=number,
         file=upload,
-        sha256=sha256,
-        size=size,
-        content_type=content_type,
+        **stored,
         text=extract_text(data, upload.name),
         note=note,
         uploaded_at=timezone.now(),
@@ -60,11 +58,7 @@ def add_version(actor: Any, document: Document, upload, note: str = "") -> Docum
         version,
         summary=summary,
         reason=note,
-        changes={
-            "sha256": [None, sha256],
-            "size": [None, size],
-            "content_type": [None, content_type],
-        },
+        changes={k: [None, v] for k, v in stored.items()},
         scope=document.plan,
     )
     return version

@@ -7,15 +7,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from traza.core.params import as_id
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, Theme
 from traza.repository import following, queries, search
 from traza.repository.forms import FOLLOW_CONSENT, FollowForm
 from traza.repository.models import Document, DocumentKind, DocumentVersion
-
-
-def _as_int(value: str | None) -> int | None:
-    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _row_url(source: str, pk: int) -> str:
@@ -31,7 +28,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in DocumentKind.values else ""
     language = request.GET.get("language", "")
     language = language if language in dict(Document._meta.get_field("language").choices) else ""
-    plan = _as_int(request.GET.get("plan"))
+    plan = as_id(request.GET.get("plan"))
     page = Paginator(queries.listing(kind, plan, language), 30).get_page(request.GET.get("page"))
     plans = {p.pk: p for p in ActionPlan.objects.select_related("member")}
     rows = [
@@ -89,8 +86,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")
     kind = request.GET.get("type", "")
     kind = kind if kind in search.KINDS else ""
-    plan, theme = _as_int(request.GET.get("plan")), _as_int(request.GET.get("theme"))
-    page_number = _as_int(request.GET.get("page")) or 1
+    plan, theme = as_id(request.GET.get("plan")), as_id(request.GET.get("theme"))
+    page_number = as_id(request.GET.get("page")) or 1
     status, error, total, hits = 200, "", 0, []
     try:
         total, hits = search.search(q, kind=kind, plan=plan, theme=theme, page=page_number)
