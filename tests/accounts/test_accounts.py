@@ -1,6 +1,7 @@
 """Sign-up with e-mail verification, Argon2, password reset through the outbox, lock-out
 after repeated failures, TOTP required for staff, no open redirect."""
 
+import re
 import time
 
 import pytest
@@ -118,3 +119,23 @@ def test_the_second_factor_page_is_for_staff(client, django_user_model, path):
     user = django_user_model.objects.create_user("ana", "ana@example.org", "Buena-Clave-2026")
     client.force_login(user)
     assert client.get(path).status_code == 403
+
+
+def _answer(response) -> tuple:
+    """What a visitor sees of an answer (the anti-forgery token aside, new on every page)."""
+    body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
+    return response.status_code, response.get("Location"), body
+
+
+def test_a_reset_for_an_unknown_address_answers_and_works_like_one_for_an_account(
+    client, django_user_model
+):
+    django_user_model.objects.create_user("ana", "ana@example.org", "Vieja-Clave-2026")
+    known = client.post("/cuenta/contrasena/", {"email": "ana@example.org"})
+    unknown = client.post("/cuenta/contrasena/", {"email": "nadie@example.org"})
+    assert _answer(known) == _answer(unknown)
+    assert known.status_code == 302
+    # the same work: the message is composed (and its token made) for nobody too
+    assert [t.name for t in known.templates] == [t.name for t in unknown.templates]
+    assert "accounts/email/reset.txt" in [t.name for t in unknown.templates]
+    assert OutboxMessage.objects.filter(to="nadie@example.org").count() == 0

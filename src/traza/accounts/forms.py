@@ -1,7 +1,12 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation.forms import HumanCheckForm
@@ -53,7 +58,50 @@ class SignUpForm(HumanCheckForm):
 
 
 class OutboxPasswordResetForm(PasswordResetForm):
-    """Password-reset e-mails go through the outbox like every other message."""
+    """Password-reset e-mails go through the outbox like every other message, written in
+    one transaction. An address without an account gets the same answer after the same
+    work (the token made and the message composed, for nobody), so neither the page nor
+    its timing tells whether the address has an account."""
+
+    def save(self, *args, **kwargs):
+        self._composed = 0
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+        if not self._composed:
+            self._compose_for_nobody(*args, **kwargs)
+
+    def _compose_for_nobody(
+        self,
+        domain_override=None,
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+        use_https=False,
+        token_generator=default_token_generator,
+        from_email=None,
+        request=None,
+        html_email_template_name=None,
+        extra_email_context=None,
+    ):
+        nobody = get_user_model()(pk=0, email=self.cleaned_data["email"])
+        nobody.set_unusable_password()
+        context = {
+            "email": nobody.email,
+            "domain": domain_override or "",
+            "site_name": domain_override or "",
+            "uid": urlsafe_base64_encode(b"0"),
+            "user": nobody,
+            "token": token_generator.make_token(nobody),
+            "protocol": "https" if use_https else "http",
+            **(extra_email_context or {}),
+        }
+        self._compose(subject_template_name, email_template_name, context)
+
+    def _compose(self, subject_template_name, email_template_name, context) -> tuple[str, str]:
+        context = {**context, "base": settings.TRAZA_BASE_URL}  # never the request's Host
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+        return subject, body
 
     def send_mail(
         self,
@@ -64,13 +112,9 @@ class OutboxPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from django.template.loader import render_to_string
-        from django.utils import translation
-
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = "".join(render_to_string(subject_template_name, context).splitlines())
-            body = render_to_string(email_template_name, context)
+        subject, body = self._compose(subject_template_name, email_template_name, context)
         enqueue(to_email, subject, body, purpose="password_reset", about=context.get("user"))
+        self._composed += 1
 
 
 class OTPForm(forms.Form):

@@ -115,6 +115,7 @@ def personal_data(email: str) -> dict[str, list[dict]]:
     }
 
 
+@transaction.atomic
 def request_link(email: str) -> None:
     """E-mail a link (valid 24 hours) to see, download or erase the data of ``email``. Sent
     whether or not Traza holds anything: the page never tells."""
