@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from traza.notifications.models import MessageStatus, OutboxMessage
-from traza.notifications.services import deliver_due, enqueue, requeue
+from traza.notifications.services import claim_next, deliver_due, enqueue, requeue
 
 
 def mail_backend(backend: str, **options):
@@ -113,3 +113,91 @@ def test_worker_command_delivers_once(db, capsys):
         call_command("worker", once=True)
     assert "sent 1" in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying: nothing in the worker catches it."""
+
+
+class MailServer:
+    """A mail connection that takes messages and dies on the ``die_on``-th one."""
+
+    def __init__(self, die_on: int | None = None):
+        self.die_on, self.handed = die_on, []
+
+    def __call__(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        for message in messages:
+            self.handed.append(message.extra_headers["Message-ID"])
+            if len(self.handed) == self.die_on:
+                raise WorkerKilled
+        return len(messages)
+
+
+def test_a_worker_dying_mid_batch_strands_only_the_message_in_flight(db, monkeypatch):
+    with transaction.atomic():
+        messages = [enqueue(f"p{i}@example.org", f"M {i}", "b", purpose="x") for i in range(45)]
+    server = MailServer(die_on=3)
+    monkeypatch.setattr("traza.notifications.services._mail_connection", server)
+    with pytest.raises(WorkerKilled):
+        deliver_due()
+    status = dict(OutboxMessage.objects.values_list("message_id", "status"))
+    assert status[messages[2].message_id] == MessageStatus.SENDING
+    assert sorted(status.values()).count(MessageStatus.QUEUED) == 42
+
+    restarted = MailServer()
+    monkeypatch.setattr("traza.notifications.services._mail_connection", restarted)
+    later = timezone.now() + dt.timedelta(hours=1)  # the dead worker's lease is over
+    report = deliver_due(now=later)
+    assert (report.sent, report.uncertain) == (42, 1)
+    assert messages[2].message_id not in restarted.handed
+    assert sorted(server.handed[:2] + restarted.handed) == sorted(
+        m.message_id for i, m in enumerate(messages) if i != 2
+    )
+    assert OutboxMessage.objects.get(pk=messages[2].pk).status == MessageStatus.UNCERTAIN
+
+
+def test_a_message_sent_after_its_lease_ran_out_is_still_marked_sent(db, monkeypatch):
+    message = queue_one()
+
+    class SlowServer(MailServer):
+        def send_messages(self, messages):
+            # meanwhile another worker decided this one was abandoned
+            deliver_due(limit=0, now=timezone.now() + dt.timedelta(hours=1))
+            assert OutboxMessage.objects.get(pk=message.pk).status == MessageStatus.UNCERTAIN
+            return super().send_messages(messages)
+
+    monkeypatch.setattr("traza.notifications.services._mail_connection", SlowServer())
+    assert deliver_due().sent == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.attempts == 1
+
+
+def test_a_worker_marks_only_the_message_it_claimed(db, monkeypatch):
+    """An uncertain message requeued and claimed by a second worker is that worker's: the
+    first one, finishing late, records its attempt but does not mark the new claim."""
+    message = queue_one()
+    second: list[OutboxMessage] = []
+
+    class SlowServer(MailServer):
+        def send_messages(self, messages):
+            if not second:
+                deliver_due(limit=0, now=timezone.now() + dt.timedelta(hours=1))
+                requeue(OutboxMessage.objects.get(pk=message.pk))
+                second.append(claim_next(timezone.now()))
+            return super().send_messages(messages)
+
+    monkeypatch.setattr("traza.notifications.services._mail_connection", SlowServer())
+    deliver_due()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENDING
+    assert message.claim_token == second[0].claim_token
+    assert list(message.delivery_attempts.values_list("succeeded", flat=True)) == [True]

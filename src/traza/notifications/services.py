@@ -1,15 +1,20 @@
 """Queue and deliver e-mail through the outbox.
 
-Delivery is at most once per message: a message is claimed (committed) before it is handed to
-the mail backend and marked sent right after. If the worker dies between the two, the message
-is left ``uncertain`` for the secretariat to check and requeue, rather than sent twice. A
-backend error puts the message back in the queue with exponential back-off.
+The worker hands each message to the mail server at most once on its own. It claims one
+message at a time (committed, under a claim token and a lease), hands it to the mail backend and
+marks it sent right after; the next message is claimed only then. If the worker dies between
+claim and mark, only that one message is left: once its lease is over it becomes
+``uncertain`` for the secretariat to check and requeue, rather than sent twice, and every
+message never tried stays queued for the next worker. Requeueing an uncertain message may
+deliver it a second time (it may have reached the server before the worker died). A backend
+error puts the message back in the queue with exponential back-off.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import unicodedata
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +24,7 @@ import django
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, models, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -38,6 +44,22 @@ def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 
+SUBJECT_MAX_LENGTH = 200
+
+
+def clean_subject(subject: str) -> str:
+    """A subject safe for a mail header: line breaks, tabs and every other control character
+    or line separator become spaces, runs of spaces one space, and a long subject is cut with
+    "…". (A newline in a header makes Django refuse the whole message.)"""
+    text = "".join(
+        " " if unicodedata.category(char) in {"Cc", "Zl", "Zp"} else char for char in str(subject)
+    )
+    text = " ".join(text.split())
+    if len(text) > SUBJECT_MAX_LENGTH:
+        text = text[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
+    return text
+
+
 def enqueue(
     to: str,
     subject: str,
@@ -47,7 +69,8 @@ def enqueue(
     about: models.Model | None = None,
     attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> OutboxMessage:
-    """Write one message to the outbox. Call it inside the transaction of the change it reports."""
+    """Write one message to the outbox. Call it inside the transaction of the change it reports.
+    The subject is cleaned here (``clean_subject``), whatever its source."""
     if not connection.in_atomic_block:
         raise RuntimeError("enqueue() must run inside the transaction it reports on")
     domain = _setting("TRAZA_MAIL_DOMAIN", "traza.local")
@@ -56,7 +79,7 @@ def enqueue(
         object_type=about._meta.label_lower if about is not None else "",
         object_id=str(about.pk) if about is not None else "",
         to=to,
-        subject=subject[:300],
+        subject=clean_subject(subject),
         body=body,
         attachments=[
             {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mimetype}
@@ -81,18 +104,41 @@ class DeliveryReport:
     uncertain: int = 0
 
 
-def _claim(now: dt.datetime, limit: int) -> list[OutboxMessage]:
-    with transaction.atomic():
-        due = OutboxMessage.objects.filter(
-            status=MessageStatus.QUEUED, next_attempt_at__lte=now
-        ).order_by("next_attempt_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        messages = list(due[:limit])
-        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
-            status=MessageStatus.SENDING, claimed_at=now
-        )
-    return messages
+def _due(now: dt.datetime) -> models.QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(
+        status=MessageStatus.QUEUED, next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "id")
+
+
+def claim_next(now: dt.datetime) -> OutboxMessage | None:
+    """Claim the next due message for this worker alone, and commit the claim before anything
+    is sent. PostgreSQL locks the row with SELECT … FOR UPDATE SKIP LOCKED, so workers never
+    wait for each other; elsewhere (SQLite) an UPDATE that only succeeds while the message is
+    still queued decides which worker got it. The claim carries a fresh token: a worker marks
+    only a message it claimed itself."""
+    token = uuid.uuid4().hex
+    claimed = {"status": MessageStatus.SENDING, "claim_token": token}
+    if connection.features.has_select_for_update_skip_locked:
+        with transaction.atomic():
+            message = _due(now).select_for_update(skip_locked=True).first()
+            if message is None:
+                return None
+            claimed["claimed_at"] = timezone.now()
+            OutboxMessage.objects.filter(pk=message.pk).update(**claimed)
+    else:
+        while True:
+            message = _due(now).first()
+            if message is None:
+                return None
+            claimed["claimed_at"] = timezone.now()
+            won = OutboxMessage.objects.filter(
+                pk=message.pk, status=MessageStatus.QUEUED, next_attempt_at__lte=now
+            ).update(**claimed)
+            if won:
+                break  # else another worker claimed it first: try the next one
+    for field, value in claimed.items():
+        setattr(message, field, value)
+    return message
 
 
 def _email(message: OutboxMessage) -> EmailMessage:
@@ -107,48 +153,59 @@ def _email(message: OutboxMessage) -> EmailMessage:
     return email
 
 
-def deliver_due(limit: int = 100, now: dt.datetime | None = None) -> DeliveryReport:
-    """Send what is due; mark each message sent, or schedule its retry."""
-    now = now or timezone.now()
+def deliver_due(
+    limit: int = 100,
+    now: dt.datetime | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> DeliveryReport:
+    """Send what is due, one message at a time: claim it, send it, mark it sent or schedule
+    its retry, then claim the next. Stops early when ``should_stop()`` is true (checked
+    between messages, never while one is in flight)."""
     report = DeliveryReport()
-    report.uncertain = mark_abandoned(now)
-    max_attempts = _setting("TRAZA_MAIL_MAX_ATTEMPTS", 8)
-    for message in _claim(now, limit):
-        attempt_at = timezone.now()
-        try:
-            with _mail_connection() as mail:
-                mail.send_messages([_email(message)])
-        except Exception as error:  # any backend failure means "try later"
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= max_attempts:
-                message.status = MessageStatus.FAILED
-                report.failed += 1
-            else:
-                message.status = MessageStatus.QUEUED
-                message.next_attempt_at = attempt_at + backoff(message.attempts)
-                report.retried += 1
-            with transaction.atomic():
-                message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-                DeliveryAttempt.objects.create(
-                    message=message,
-                    attempted_at=attempt_at,
-                    succeeded=False,
-                    error=message.last_error,
-                )
-            continue
-        message.attempts += 1
-        message.status = MessageStatus.SENT
-        message.sent_at = timezone.now()
-        with transaction.atomic():
-            message.save(update_fields=["attempts", "status", "sent_at"])
-            DeliveryAttempt.objects.create(message=message, attempted_at=attempt_at, succeeded=True)
-        report.sent += 1
+    report.uncertain = mark_abandoned(now or timezone.now())
+    while report.sent + report.retried + report.failed < limit and not should_stop():
+        message = claim_next(now or timezone.now())
+        if message is None:
+            break
+        outcome = _send(message)
+        setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
 
+def _send(message: OutboxMessage) -> str:
+    """Hand one claimed message to the mail backend and record the outcome."""
+    mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=message.claim_token)
+    attempt_at = timezone.now()
+    try:
+        with _mail_connection() as mail:
+            mail.send_messages([_email(message)])
+    except Exception as error:  # any backend failure means "try later"
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+        attempts = message.attempts + 1
+        if attempts >= _setting("TRAZA_MAIL_MAX_ATTEMPTS", 8):
+            outcome, changes = "failed", {"status": MessageStatus.FAILED}
+        else:
+            outcome = "retried"
+            changes = {
+                "status": MessageStatus.QUEUED,
+                "next_attempt_at": attempt_at + backoff(attempts),
+            }
+        with transaction.atomic():
+            mine.update(attempts=F("attempts") + 1, last_error=error_text, **changes)
+            DeliveryAttempt.objects.create(
+                message=message, attempted_at=attempt_at, succeeded=False, error=error_text
+            )
+        return outcome
+    with transaction.atomic():
+        # Sent, even if its lease ran out meanwhile and it was marked uncertain.
+        mine.update(attempts=F("attempts") + 1, status=MessageStatus.SENT, sent_at=timezone.now())
+        DeliveryAttempt.objects.create(message=message, attempted_at=attempt_at, succeeded=True)
+    return "sent"
+
+
 def mark_abandoned(now: dt.datetime) -> int:
-    """Messages claimed long ago and never marked: the worker died while sending."""
+    """Messages whose claim is older than the lease and never marked: their worker died while
+    sending them. At most one per worker process, since a worker claims one message at a time."""
     lease = dt.timedelta(seconds=_setting("TRAZA_MAIL_LEASE_SECONDS", 600))
     return OutboxMessage.objects.filter(
         status=MessageStatus.SENDING, claimed_at__lt=now - lease
@@ -156,10 +213,11 @@ def mark_abandoned(now: dt.datetime) -> int:
 
 
 def requeue(message: OutboxMessage) -> None:
-    """Put a failed or uncertain message back in the queue (a person decided to resend it)."""
+    """Put a failed or uncertain message back in the queue (a person decided to resend it; an
+    uncertain one may then arrive twice)."""
     OutboxMessage.objects.filter(
         pk=message.pk, status__in=[MessageStatus.FAILED, MessageStatus.UNCERTAIN]
-    ).update(status=MessageStatus.QUEUED, next_attempt_at=timezone.now())
+    ).update(status=MessageStatus.QUEUED, next_attempt_at=timezone.now(), claim_token="")
 
 
 def enqueue_rendered(

@@ -1,8 +1,30 @@
+import signal
+import threading
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
 
 from traza.notifications.services import deliver_due
+
+
+@contextmanager
+def stop_requests():
+    """SIGTERM (a supervisor stopping the worker) or Ctrl-C only asks the worker to stop: it
+    finishes and marks the message in flight, then exits, so a planned stop leaves nothing
+    uncertain. The previous handlers come back afterwards."""
+    stopping: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping  # signals reach the main thread only
+        return
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, lambda received, frame: stopping.append(received))
+    try:
+        yield stopping
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class Command(BaseCommand):
@@ -13,13 +35,16 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
 
     def handle(self, *args, **options):
-        while True:
-            report = deliver_due()
-            if report.sent or report.retried or report.failed or report.uncertain:
-                self.stdout.write(
-                    f"sent {report.sent}, retrying {report.retried}, failed {report.failed}, "
-                    f"uncertain {report.uncertain}"
-                )
-            if options["once"]:
-                return
-            time.sleep(options["interval"])
+        with stop_requests() as stopping:
+            while True:
+                report = deliver_due(should_stop=lambda: bool(stopping))
+                if report.sent or report.retried or report.failed or report.uncertain:
+                    self.stdout.write(
+                        f"sent {report.sent}, retrying {report.retried}, "
+                        f"failed {report.failed}, uncertain {report.uncertain}"
+                    )
+                if options["once"] or stopping:
+                    return
+                deadline = time.monotonic() + options["interval"]
+                while not stopping and time.monotonic() < deadline:
+                    time.sleep(min(0.2, options["interval"]))
