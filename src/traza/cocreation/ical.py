@@ -16,7 +16,7 @@ def calendar_bytes(events: Iterable[Event], name: str, base_url: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Traza//co-creation calendar//ES")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", " ".join(str(name).split()))  # unescaped: one line only
     for event in events:
         item = IcsEvent()
         item.add("uid", f"event-{event.pk}@{getattr(settings, 'TRAZA_MAIL_DOMAIN', 'traza.local')}")
