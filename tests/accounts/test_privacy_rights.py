@@ -2,20 +2,24 @@
 lose their personal data after the retention period."""
 
 import datetime as dt
+import hashlib
 import json
 import time
 
 from django.core import signing
+from django.db import transaction
 from django.utils import timezone
 
 from tests.cocreation.test_contributions import contribute_url, form_data
 from tests.mail import link_path
+from tests.notifications.test_outbox import LOCMEM
 from traza.accounts.privacy import apply_retention
 from traza.cocreation.forms import SALT
-from traza.cocreation.models import Contribution, Registration
+from traza.cocreation.models import Contribution, Registration, Second
 from traza.core.models import TraceEvent
 from traza.core.services import verify_trace
 from traza.notifications.models import OutboxMessage
+from traza.notifications.services import deliver_due, enqueue
 
 
 def ask(client, email):
@@ -68,6 +72,19 @@ def test_registrations_lose_their_personal_data_after_the_retention(demo, settin
         cancel_token="x1",
         attended=True,
     )
+    registration = Registration.objects.get()
+    with transaction.atomic():  # its confirmation, sent, and a message still waiting
+        enqueue(
+            "eulalia@example.org",
+            "Inscripción",
+            "Eulalia, …",
+            purpose="registration",
+            about=registration,
+        )
+        waiting = enqueue(
+            "eulalia@example.org", "Cambio", "Eulalia, …", purpose="x", about=registration
+        )
+    OutboxMessage.objects.exclude(pk=waiting.pk).update(status="sent", sent_at=timezone.now())
     settings.TRAZA_REGISTRATION_RETENTION_DAYS = 365
     assert apply_retention(timezone.localdate(event.ends_at) + dt.timedelta(days=30)) == 0
     assert apply_retention() == 1  # the 2017 event ended long ago
@@ -79,5 +96,93 @@ def test_registrations_lose_their_personal_data_after_the_retention(demo, settin
         and kept.sector == "civil_society"
     )
     assert apply_retention() == 0
+    sent = OutboxMessage.objects.get()  # the waiting one is gone; the sent one keeps its date
+    assert sent.sent_at and sent.to.startswith("suprimido-") and "Eulalia" not in sent.body
     event = TraceEvent.objects.filter(object_type="cocreation.registration").last()
     assert event.changes == {"fields": ["personal data"]} and "Eulalia" not in str(event.changes)
+
+
+def second_form(**overrides):
+    values = {
+        "name": "Ana Quispe",
+        "email": "Ana@Example.org",
+        "organization": "Red Ciudadana",
+        "consent": "on",
+        "website": "",
+        "started": signing.dumps(time.time() - 10, salt=SALT),
+    }
+    values.update(overrides)
+    return values
+
+
+def test_seconds_and_the_outbox_are_in_the_download_and_are_erased(client, make_plan, editor):
+    from traza.cocreation import services as cocreation_services
+    from traza.core.services import SYSTEM
+    from traza.notifications.models import MessageStatus
+    from traza.plans import services as plan_services
+
+    plan = plan_services.set_plan_stage(SYSTEM, make_plan(n=1, m=1), "co_creation")
+    client.post(contribute_url(plan), form_data())  # Ana's contribution
+    client.post(contribute_url(plan), form_data(author_name="Luis", author_email="luis@x.org"))
+    own, luis = Contribution.objects.order_by("pk")
+    assert client.post(luis.get_absolute_url(), second_form()).status_code == 302
+    assert client.post(luis.get_absolute_url(), second_form(name="Eva", email="eva@x.org"))
+    # Ana's reasoned response is sent; a message to her is still queued; a message to
+    # someone else mentions her
+    cocreation_services.publish_response(
+        editor,
+        own,
+        {
+            "outcome": "adopted",
+            "text": "Sí.",
+            "deciding_body": "secretariat",
+            "decided_on": "2026-02-01",
+        },
+    )
+    with LOCMEM:
+        assert deliver_due().sent == 1
+    told_at = client.get(own.get_absolute_url()).context["told_at"]
+    assert told_at is not None
+    with transaction.atomic():
+        enqueue("sgp@example.org", "Pedido", "Ana Quispe (ana@example.org) pidió…", purpose="x")
+    assert ask(client, "ana@example.org").status_code == 200  # queued, to Ana
+
+    page = link_path(OutboxMessage.objects.get(purpose="my_data").body)
+    data = json.loads(client.get(page + "?format=json").content)
+    assert [(s["name"], s["email"], s["organization"]) for s in data["seconds"]] == [
+        ("Ana Quispe", "Ana@Example.org", "Red Ciudadana")
+    ]
+    assert {m["purpose"] for m in data["messages"]} == {"response_published", "my_data"}
+
+    assert client.post(page, {"confirm": "on"}).status_code == 200
+    assert verify_trace() is None
+    second = Second.objects.get(contribution=luis, name="—")
+    assert second.organization == "" and "ana" not in second.email.lower()
+    assert luis.seconds.count() == 2  # the count stays
+    everything = " ".join(
+        f"{m.to} {m.subject} {m.body} {m.last_error}" for m in OutboxMessage.objects.all()
+    )
+    assert "ana@example.org" not in everything.lower() and "Ana Quispe" not in everything
+    # the sent response stays, without her address or the text: the page still says when
+    # she was told; the message still queued to her is gone
+    sent = OutboxMessage.objects.get(purpose="response_published")
+    assert sent.status == MessageStatus.SENT and sent.to.startswith("suprimido-")
+    assert client.get(own.get_absolute_url()).context["told_at"] == told_at
+    assert not OutboxMessage.objects.filter(purpose="my_data").exists()
+    assert OutboxMessage.objects.get(to="sgp@example.org").body.startswith("— (")
+
+
+def test_the_pseudonym_is_a_keyed_hash(settings):
+    from traza.accounts.privacy import _pseudonym
+
+    email = "ana@example.org"
+    unsalted = hashlib.sha256(email.encode()).hexdigest()
+    pseudonym = _pseudonym(email)
+    assert pseudonym.startswith("suprimido-") and pseudonym.endswith("@invalid")
+    assert unsalted[:12] not in pseudonym  # nobody with the database alone can test an address
+    assert _pseudonym(email) == pseudonym  # the same address, the same pseudonym
+    settings.TRAZA_PSEUDONYM_KEY = "another key"
+    assert _pseudonym(email) != pseudonym
+    settings.TRAZA_PSEUDONYM_KEY = ""
+    settings.SECRET_KEY = "another secret key, long enough for Django's checks 0123456789"
+    assert _pseudonym(email) != pseudonym  # derived from SECRET_KEY when no key is set
