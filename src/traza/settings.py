@@ -309,6 +309,11 @@ TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right 
 TRAZA_MAIL_MAX_ATTEMPTS = env_int("TRAZA_MAIL_MAX_ATTEMPTS", "8")
 TRAZA_MAIL_RETRY_BASE_SECONDS = env_int("TRAZA_MAIL_RETRY_BASE_SECONDS", "60")
 TRAZA_MAIL_LEASE_SECONDS = env_int("TRAZA_MAIL_LEASE_SECONDS", "600")
+# /healthz: "degraded" when mail waits longer than this; details only for staff or the bearer
+# of this token (empty: staff only); requests per address (not counted with the token).
+TRAZA_HEALTH_QUEUE_MINUTES = env_int("TRAZA_HEALTH_QUEUE_MINUTES", "15")
+TRAZA_HEALTH_TOKEN = os.environ.get("TRAZA_HEALTH_TOKEN", "")
+TRAZA_HEALTH_RATE = os.environ.get("TRAZA_HEALTH_RATE", "60/m")
 # The public address of the site, for links in e-mails.
 TRAZA_BASE_URL = os.environ.get("TRAZA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")

@@ -236,3 +236,49 @@ def enqueue_rendered(
         subject_text = subject()
         body = render_to_string(template, context)
     return enqueue(to, subject_text, body, purpose=purpose, about=about, attachments=attachments)
+
+
+def outbox_health(now: dt.datetime | None = None) -> tuple[dict[str, int], list[str]]:
+    """The outbox's counts for the health check, and what is wrong with it: messages
+    uncertain (including those still "sending" past their lease: their worker is gone),
+    failed, or queued longer than ``TRAZA_HEALTH_QUEUE_MINUTES``."""
+    now = now or timezone.now()
+    lease = dt.timedelta(seconds=_setting("TRAZA_MAIL_LEASE_SECONDS", 600))
+    counts = dict(
+        OutboxMessage.objects.filter(
+            status__in=[
+                MessageStatus.QUEUED,
+                MessageStatus.SENDING,
+                MessageStatus.FAILED,
+                MessageStatus.UNCERTAIN,
+            ]
+        )
+        .values_list("status")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    stale = OutboxMessage.objects.filter(
+        status=MessageStatus.SENDING, claimed_at__lt=now - lease
+    ).count()
+    oldest = (
+        OutboxMessage.objects.filter(status=MessageStatus.QUEUED)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    waited = int((now - oldest).total_seconds()) if oldest else 0
+    summary = {
+        "queued": counts.get(MessageStatus.QUEUED, 0),
+        "sending": counts.get(MessageStatus.SENDING, 0) - stale,
+        "failed": counts.get(MessageStatus.FAILED, 0),
+        "uncertain": counts.get(MessageStatus.UNCERTAIN, 0) + stale,
+        "oldest_queued_seconds": max(waited, 0),
+    }
+    problems = []
+    if summary["uncertain"]:
+        problems.append("outbox_uncertain")
+    if summary["failed"]:
+        problems.append("outbox_failed")
+    if waited > _setting("TRAZA_HEALTH_QUEUE_MINUTES", 15) * 60:
+        problems.append("outbox_waiting")
+    return summary, problems
