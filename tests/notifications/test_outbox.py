@@ -201,3 +201,20 @@ def test_a_worker_marks_only_the_message_it_claimed(db, monkeypatch):
     assert message.status == MessageStatus.SENDING
     assert message.claim_token == second[0].claim_token
     assert list(message.delivery_attempts.values_list("succeeded", flat=True)) == [True]
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at a real commit
+def test_a_message_erased_while_in_flight_does_not_stop_the_worker(monkeypatch):
+    """An erasure may delete a message while the worker hands it over: the worker carries on."""
+    first, second = queue_one(), queue_one()
+
+    class ErasingServer(MailServer):
+        def send_messages(self, messages):
+            OutboxMessage.objects.filter(pk=first.pk).delete()
+            return super().send_messages(messages)
+
+    server = ErasingServer()
+    monkeypatch.setattr("traza.notifications.services._mail_connection", server)
+    assert deliver_due().sent == 2
+    assert OutboxMessage.objects.get().status == MessageStatus.SENT
+    assert server.handed == [first.message_id, second.message_id]

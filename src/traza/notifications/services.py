@@ -192,15 +192,19 @@ def _send(message: OutboxMessage) -> str:
             }
         with transaction.atomic():
             mine.update(attempts=F("attempts") + 1, last_error=error_text, **changes)
-            DeliveryAttempt.objects.create(
-                message=message, attempted_at=attempt_at, succeeded=False, error=error_text
-            )
+            _record_attempt(message, attempt_at, succeeded=False, error=error_text)
         return outcome
     with transaction.atomic():
         # Sent, even if its lease ran out meanwhile and it was marked uncertain.
         mine.update(attempts=F("attempts") + 1, status=MessageStatus.SENT, sent_at=timezone.now())
-        DeliveryAttempt.objects.create(message=message, attempted_at=attempt_at, succeeded=True)
+        _record_attempt(message, attempt_at, succeeded=True)
     return "sent"
+
+
+def _record_attempt(message: OutboxMessage, at: dt.datetime, **outcome: Any) -> None:
+    """Record an attempt, unless the message was deleted meanwhile (an erasure)."""
+    if OutboxMessage.objects.filter(pk=message.pk).exists():
+        DeliveryAttempt.objects.create(message=message, attempted_at=at, **outcome)
 
 
 def mark_abandoned(now: dt.datetime) -> int:
