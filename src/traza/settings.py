@@ -14,6 +14,8 @@ import django
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.clients import parse_trusted_proxies as _check_trusted_proxies
+
 
 def env_int(name: str, default: str) -> int:
     """A whole-number setting from the environment; a bad value stops start-up, naming it."""
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL, control characters, over-long addresses: a translated 400 before any view runs.
+    "traza.core.middleware.CleanInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +159,13 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("TRAZA_LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = env_int("TRAZA_LOGIN_COOLOFF_MINUTES", "15") / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address behind the reverse proxy: unset (or 0) trusts no X-Forwarded-For; a
+# number N of proxies in front; or the proxies' addresses/networks, comma-separated. Used by
+# the lock-out and the rate limits alike (traza.core.clients, docs/operations.md).
+TRAZA_TRUSTED_PROXIES = os.environ.get("TRAZA_TRUSTED_PROXIES", "").strip()
+_check_trusted_proxies(TRAZA_TRUSTED_PROXIES)  # a bad value stops start-up, naming it
+AXES_CLIENT_IP_CALLABLE = "traza.core.clients.client_ip"
+AXES_USERNAME_CALLABLE = "traza.core.clients.lockout_name"  # cut to the records' 255 characters
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

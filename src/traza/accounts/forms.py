@@ -1,8 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -55,6 +56,23 @@ class SignUpForm(HumanCheckForm):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+
+# The longest name anyone signs in with: an e-mail address (RFC 5321); account names are shorter.
+MAX_LOGIN_NAME = 254
+
+
+class LoginForm(AuthenticationForm):
+    """Sign in with the account name or the e-mail address. A longer name is a form error
+    before any password is checked (it could not be an account, nor fit the lock-out
+    records)."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.max_length = MAX_LOGIN_NAME
+        username.widget.attrs["maxlength"] = MAX_LOGIN_NAME
+        username.validators.append(MaxLengthValidator(MAX_LOGIN_NAME))
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

@@ -17,6 +17,7 @@ from traza.accounts import services
 from traza.accounts.forms import (
     ACCOUNT_CONSENT,
     EraseForm,
+    LoginForm,
     MyDataForm,
     OTPForm,
     OutboxPasswordResetForm,
@@ -58,6 +59,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -1,14 +1,19 @@
 """When the database does not answer, a clear 503 page (rendered without touching the
 database) instead of a 500; the broken connection is dropped, so the next request after the
-database returns simply works."""
+database returns simply works. And input hygiene: control characters and over-long values
+in addresses and forms are a 400 before anything reads them."""
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 DOWN = (OperationalError, InterfaceError)
 
@@ -44,3 +49,66 @@ class DatabaseDownMiddleware:
 def _integrity(exception: Exception) -> bool:
     """A locked SQLite file is contention, not an outage."""
     return "locked" in str(exception).lower()
+
+
+# Input hygiene. NUL cannot be stored in PostgreSQL text (the query fails with a 500) and the
+# other C0 control characters break XML, spreadsheets and terminals; no address or query needs
+# any of them. In form bodies, tab, carriage return and line feed are ordinary text.
+CONTROL_IN_ADDRESS = re.compile("[\x00-\x1f]")
+CONTROL_IN_BODY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Longer than any page address, token, search or filter of Traza.
+MAX_PATH_LENGTH = 2000
+MAX_QUERY_VALUE_LENGTH = 1000
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+class CleanInputMiddleware:
+    """Refuses, before any view or query runs, a request whose path, query string or form
+    values hold a control character, or whose path or query values are over-long: a small
+    translated 400 page (JSON under /api/), never a 500. Lengths of form values stay with
+    the forms, which know their fields."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        problem = self._problem(request)
+        if problem is not None:
+            return bad_request(request, problem)
+        return self.get_response(request)
+
+    def _problem(self, request: HttpRequest) -> str | None:
+        control = _("The address contains a character that is not allowed (a control character).")
+        path = request.path
+        if len(path) > MAX_PATH_LENGTH:
+            return _("The address is too long.")
+        if CONTROL_IN_ADDRESS.search(path):
+            return control
+        for key, values in request.GET.lists():
+            for text in (key, *values):
+                if CONTROL_IN_ADDRESS.search(text):
+                    return control
+                if len(text) > MAX_QUERY_VALUE_LENGTH:
+                    return _(
+                        "A value in the address is too long (at most %(limit)s characters)."
+                    ) % {"limit": MAX_QUERY_VALUE_LENGTH}
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            try:
+                fields = list(request.POST.lists())
+            except MultiPartParserError:
+                return _("The form could not be read.")
+            for key, values in fields:
+                if any(CONTROL_IN_BODY.search(text) for text in (key, *values)):
+                    return _(
+                        "The form contains a character that is not allowed (a control character)."
+                    )
+        return None
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    page = render_to_string(
+        "400.html", {"message": message, "LANGUAGE_CODE": translation.get_language()}
+    )
+    return HttpResponse(page, status=400)

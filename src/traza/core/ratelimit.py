@@ -1,5 +1,6 @@
-"""Rate limits on public writes and on the open-data API, per client address, counted in
-the shared cache (use Redis or Memcached when several application servers run)."""
+"""Rate limits on public writes and on the open-data API, per client address (behind a
+reverse proxy: TRAZA_TRUSTED_PROXIES), counted in the shared cache (use Redis or Memcached
+when several application servers run)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
+from traza.core.clients import client_ip
+
 
 def _client_ip(group: str, request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's own address, also behind the trusted reverse proxies (traza.core.clients):
+    otherwise every citizen would share the proxy's limit."""
+    return client_ip(request)
 
 
 class RateLimitMiddleware:
