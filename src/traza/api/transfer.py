@@ -2,7 +2,9 @@
 
 Import validates the whole file first (JSON Schema, then references, duplicates and dates),
 then writes everything in one transaction through the services, so a bad file writes
-nothing. Import adds and updates; it never deletes. Export is deterministic, so
+nothing. Import adds and updates; it never deletes. A field (or list) left out of an object
+keeps its stored value; a field given as null or "" is emptied. Every text has a length cap
+(the schema's maxLength) and no string may hold a NUL character. Export is deterministic, so
 export → import into an empty database → export gives the same bytes.
 """
 
@@ -166,6 +168,15 @@ DATE_FIELDS = {
 }
 
 
+# The format nests at most about a dozen levels (plans, commitments, milestones, indicators,
+# measurements); anything much deeper is not a Traza file.
+MAX_DEPTH = 32
+# Dates and date-times must fall in these years (the schema's "pattern" says the same).
+YEARS = (1900, 2199)
+MAX_PROBLEMS = 50
+MAX_MESSAGE = 300
+
+
 class ImportProblem(Exception):
     """A file that cannot be imported: ``problems`` lists (JSON path, message)."""
 
@@ -193,31 +204,115 @@ def _json_path(parts: Any) -> str:
     return path
 
 
-def load_file(path: Path | str) -> dict[str, Any]:
-    path = Path(path)
+def _no_constant(name: str) -> Any:
+    raise ValueError(_("%s is not a number JSON allows") % name)
+
+
+def _too_deep(data: Any) -> bool:
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(node, dict):
+            stack.extend((value, depth + 1) for value in node.values())
+        elif isinstance(node, list):
+            stack.extend((value, depth + 1) for value in node)
+    return False
+
+
+def parse(raw: bytes | str, source: str) -> Any:
+    """JSON text (UTF-8, with or without a byte-order mark) as Python data. Anything that is
+    not plain JSON (NaN, Infinity, numbers of thousands of digits, nesting deeper than the
+    format's) is an ImportProblem, never a crash."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            message = _("not UTF-8 text (byte %(position)d cannot be read)") % {
+                "position": error.start + 1
+            }
+            raise ImportProblem(source, [("$", message)]) from None
+    raw = raw.removeprefix("\ufeff")
+    nested = _("nested more than %d levels deep: this is not a Traza file") % MAX_DEPTH
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ImportProblem(str(path), [("$", _("the file does not exist"))]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ImportProblem(str(path), [("$", _("cannot read the file: %s") % error)]) from None
-    try:
-        return json.loads(text)
+        data = json.loads(raw, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         message = _("not valid JSON (line %(line)d, column %(column)d: %(error)s)") % {
             "line": error.lineno,
             "column": error.colno,
             "error": error.msg,
         }
-        raise ImportProblem(str(path), [("$", message)]) from None
+        raise ImportProblem(source, [("$", message)]) from None
+    except RecursionError:
+        raise ImportProblem(source, [("$", nested)]) from None
+    except ValueError as error:  # NaN, Infinity, an integer of more than 4300 digits
+        message = _("not valid JSON: %s") % str(error)[:MAX_MESSAGE]
+        raise ImportProblem(source, [("$", message)]) from None
+    if _too_deep(data):
+        raise ImportProblem(source, [("$", nested)])
+    return data
+
+
+def load_file(path: Path | str) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportProblem(str(path), [("$", _("the file does not exist"))]) from None
+    except OSError as error:
+        raise ImportProblem(str(path), [("$", _("cannot read the file: %s") % error)]) from None
+    return parse(raw, str(path))
+
+
+def _nul_problems(data: Any) -> list[tuple[str, str]]:
+    """Every string (value or name) holding a NUL character, which no column can store."""
+    problems = []
+    stack: list[tuple[Any, tuple]] = [(data, ())]
+    while stack and len(problems) < MAX_PROBLEMS:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if "\x00" in key:
+                    problems.append((_json_path(path), _("a name holds a NUL character")))
+                stack.append((value, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+        elif isinstance(node, str) and "\x00" in node:
+            problems.append((_json_path(path), _("holds a NUL character, which is not allowed")))
+    return sorted(problems)
+
+
+def _schema_message(error: Any) -> str:
+    """The validator's message, without repeating a huge value back."""
+    if error.validator == "maxLength":
+        return _("too long: %(length)d characters, at most %(limit)d") % {
+            "length": len(error.instance),
+            "limit": error.validator_value,
+        }
+    if error.validator == "pattern" and error.schema.get("format") in ("date", "date-time"):
+        return _("the year must be between %(first)d and %(last)d") % {
+            "first": YEARS[0],
+            "last": YEARS[1],
+        }
+    if error.validator in ("maximum", "minimum"):
+        return _("%(value)s is out of range (%(bound)s %(limit)s)") % {
+            "value": str(error.instance)[:40],
+            "bound": "≤" if error.validator == "maximum" else "≥",
+            "limit": error.validator_value,
+        }
+    message = error.message
+    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
 
 
 def validate(data: Any, source: str) -> None:
     """Raise ImportProblem listing every problem in the file, or return quietly."""
+    problems = _nul_problems(data)
     validator = Draft202012Validator(schema(), format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        raise ImportProblem(source, [(_json_path(e.absolute_path), e.message) for e in errors[:50]])
+    problems += [(_json_path(e.absolute_path), _schema_message(e)) for e in errors]
+    if problems:
+        raise ImportProblem(source, problems[:MAX_PROBLEMS])
     problems = _semantic_problems(data)
     if problems:
         raise ImportProblem(source, problems)
@@ -355,22 +450,26 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 def _parse(key: str, value: Any) -> Any:
     if value and key in DATE_FIELDS:
         return dt.date.fromisoformat(value)
-    if value and key in DATETIME_FIELDS:
-        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value and key in DATETIME_FIELDS:  # RFC 3339 allows a lower-case t and z
+        return dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     return value
 
 
-def _dates(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: _parse(k, v) for k, v in values.items()}
-
-
-def _pick(item: dict[str, Any], fields: list[str], defaults: dict[str, Any]) -> dict[str, Any]:
-    """The fields present in ``item``; a null text field becomes its default."""
-    values = {f: item[f] for f in fields if f in item}
-    for field, default in defaults.items():
-        if values.get(field) is None:
-            values[field] = default
-    return _dates(values)
+def _pick(item: dict[str, Any], fields: list[str], model: Any) -> dict[str, Any]:
+    """The fields present in ``item``, ready for ``model``: a field left out keeps its stored
+    value (or the model's default for a new object), a null clears it (the empty text, an
+    empty dict or list, or null where the column allows it)."""
+    values = {}
+    for name in fields:
+        if name not in item:
+            continue
+        value = item[name]
+        if value is None:
+            column = model._meta.get_field(name)
+            if not column.null:
+                value = column.get_default()
+        values[name] = _parse(name, value)
+    return values
 
 
 @contextmanager
@@ -392,7 +491,9 @@ def _at(source: str, path: str):
 
 @transaction.atomic
 def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]:
-    """Validate and write ``data``. Returns how many objects were created or changed."""
+    """Validate and write ``data``. Returns how many objects were created or changed.
+
+    Only the fields an object names are written: a field left out keeps its stored value."""
     validate(data, source)
     reason = _("Imported from %s") % Path(source).name
     stats: Counter[str] = Counter()
@@ -409,23 +510,14 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
 
     members = {}
     for index, item in enumerate(data.get("members", [])):
-        values = {
-            "name": item["name"],
-            "kind": item.get("kind", "national"),
-            "member_since": item.get("member_since"),
-        }
+        values = _pick(item, ["name", "kind", "member_since"], Member)
         with _at(source, f"$.members[{index}]"):
             members[item["key"]] = upsert(
                 Member, {"slug": item["key"]}, values, services.save_member
             )
     organizations = {}
     for index, item in enumerate(data.get("organizations", [])):
-        values = {
-            "name": item["name"],
-            "acronym": item.get("acronym", ""),
-            "sector": item["sector"],
-            "civil_society_type": item.get("civil_society_type", ""),
-        }
+        values = _pick(item, ["name", "acronym", "sector", "civil_society_type"], Organization)
         with _at(source, f"$.organizations[{index}]"):
             organizations[item["key"]] = upsert(
                 Organization, {"slug": item["key"]}, values, services.save_organization
@@ -449,17 +541,15 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
 
     for p_index, item in enumerate(data.get("plans", [])):
         member = members.get(item["member"]) or Member.objects.get(slug=item["member"])
-        values = _pick(
-            item,
-            PLAN_FIELDS[1:],
-            {"stage": "preparatory", "approval_instrument": "", "notes": ""},
-        )
+        values = _pick(item, PLAN_FIELDS[1:], ActionPlan)
         with _at(source, f"$.plans[{p_index}]"):
             plan = upsert(
                 ActionPlan, {"member": member, "number": item["number"]}, values, services.save_plan
             )
-        if item.get("timeline"):
-            values = _pick(item["timeline"], ["published_on", "where_published", "source"], {})
+        if item.get("timeline"):  # null, like absent, leaves a stored timeline alone
+            values = _pick(
+                item["timeline"], ["published_on", "where_published", "source"], Timeline
+            )
             with _at(source, f"$.plans[{p_index}].timeline"):
                 upsert(Timeline, {"plan": plan}, values, cocreation_services.save_timeline)
         for e_index, e_item in enumerate(item.get("events", [])):
@@ -472,7 +562,7 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
             with _at(source, f"$.plans[{p_index}].contributions[{k_index}]"):
                 _import_contribution(actor, plan, k_item, theme, reason, stats)
         for f_index, f_item in enumerate(item.get("reported_figures", [])):
-            values = _pick(f_item, FIGURE_FIELDS[1:], {"breakdown": [], "note": ""})
+            values = _pick(f_item, FIGURE_FIELDS[1:], ReportedFigure)
             with _at(source, f"$.plans[{p_index}].reported_figures[{f_index}]"):
                 upsert(
                     ReportedFigure,
@@ -484,7 +574,7 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
             with _at(source, f"$.plans[{p_index}].ratings[{r_index}]"):
                 _import_rating(actor, plan, r_item, reason, stats)
         for f_index, f_item in enumerate(item.get("recommendation_followups", [])):
-            values = _pick(f_item, FOLLOWUP_FIELDS[1:], {})
+            values = _pick(f_item, FOLLOWUP_FIELDS[1:], RecommendationFollowUp)
             with _at(source, f"$.plans[{p_index}].recommendation_followups[{f_index}]"):
                 upsert(
                     RecommendationFollowUp,
@@ -496,24 +586,11 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
 
 
 def _import_rating(actor, plan, item, reason, stats) -> None:
-    text_fields = [
-        "verifiability",
-        "potential_impact",
-        "completion",
-        "diog",
-        "verifiable",
-        "potential_for_results",
-        "early_results",
-        "evidence",
-    ]
-    values = _pick(item, RATING_FIELDS, {f: "" for f in text_fields} | {"narratives": {}})
-    values.setdefault("relevance_assessed", True)
-    values.setdefault("open_government_lens", None)
-    values.setdefault("promising", None)
-    values.setdefault("assessed_on", None)
-    chosen = set(item.get("relevance", []))
-    for name in RELEVANCE_FIELDS:
-        values[name] = name in chosen
+    values = _pick(item, [f for f in RATING_FIELDS if f not in ("methodology", "stage")], Rating)
+    if "relevance" in item:
+        chosen = set(item["relevance"])
+        for name in RELEVANCE_FIELDS:
+            values[name] = name in chosen
     commitment = Commitment.objects.get(plan=plan, number=item["commitment"])
     milestone = None
     if item.get("milestone"):
@@ -522,32 +599,33 @@ def _import_rating(actor, plan, item, reason, stats) -> None:
         ).first()
         if milestone is None:
             raise ValidationError({"milestone": _("unknown milestone %r") % item["milestone"]})
-    stored = Rating.objects.filter(
-        commitment=commitment,
-        milestone=milestone,
-        stage=item["stage"],
-        methodology=item["methodology"],
-    ).first()
+    key = {
+        "commitment": commitment,
+        "milestone": milestone,
+        "stage": item["stage"],
+        "methodology": item["methodology"],
+    }
+    stored = Rating.objects.filter(**key).first()
     if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
         return
-    if stored is None:
-        values |= {"commitment": commitment, "milestone": milestone}
-    assessment_services.save_rating(actor, stored, values, reason)
+    assessment_services.save_rating(actor, stored, values if stored else key | values, reason)
     stats["rating"] += 1
 
 
 def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
-    """Contributions are received once and never edited: a known key must match exactly."""
-    values = _pick(item, CONTRIBUTION_FIELDS, {"show_author": False})
-    values["author_organization"] = item.get("author_organization", "")
-    values["channel"] = item["channel"]
-    values["event"] = Event.objects.get(plan=plan, key=item["event"]) if item.get("event") else None
-    values["theme"] = theme(item.get("theme"))
-    values["commitment"] = (
-        Commitment.objects.get(plan=plan, number=item["commitment"])
-        if item.get("commitment")
-        else None
-    )
+    """Contributions are received once and never edited: a known key must match exactly
+    (in the fields the file gives)."""
+    values = _pick(item, [*CONTRIBUTION_FIELDS[1:], "author_organization"], Contribution)
+    if "event" in item:
+        values["event"] = Event.objects.get(plan=plan, key=item["event"]) if item["event"] else None
+    if "theme" in item:
+        values["theme"] = theme(item["theme"])
+    if "commitment" in item:
+        values["commitment"] = (
+            Commitment.objects.get(plan=plan, number=item["commitment"])
+            if item["commitment"]
+            else None
+        )
     stored = Contribution.objects.filter(plan=plan, key=item["key"]).first()
     if stored is not None:
         compared = {
@@ -563,7 +641,9 @@ def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
                 % {"key": item["key"]}
             )
         return
-    cocreation_services.record_contribution(actor, {"plan": plan, **values}, reason)
+    cocreation_services.record_contribution(
+        actor, {"plan": plan, "key": item["key"], **values}, reason
+    )
     stats["contribution"] += 1
 
 
@@ -574,51 +654,36 @@ def _snapshot(instance: Any, values: dict[str, Any]) -> Any:
 
 
 def _import_commitment(actor, plan, item, organization, theme, reason, stats) -> None:
-    values = _pick(
-        item,
-        COMMITMENT_EXPORT_FIELDS[1:],
-        {
-            f: ""
-            for f in [
-                "summary",
-                "problem",
-                "status_quo",
-                "change_sought",
-                "contribution",
-                "origin",
-                "notes",
-            ]
-        }
-        | {"status": "proposal", "decision_reason": "", "ogp_id": ""},
-    )
-    values["origin_event"] = (
-        Event.objects.get(plan=plan, key=item["origin_event"]) if item.get("origin_event") else None
-    )
-    values["lead_organization"] = organization(item.get("lead_organization"))
-    values["theme"] = theme(item.get("theme"))
-    chosen = set(item.get("ogp_values", []))
-    for value in OgpValue:
-        values[value.value] = value.value in chosen
-    supporting = [organization(key) for key in item.get("supporting_organizations", [])]
+    values = _pick(item, COMMITMENT_EXPORT_FIELDS[1:], Commitment)
+    if "origin_event" in item:
+        values["origin_event"] = (
+            Event.objects.get(plan=plan, key=item["origin_event"]) if item["origin_event"] else None
+        )
+    if "lead_organization" in item:
+        values["lead_organization"] = organization(item["lead_organization"])
+    if "theme" in item:
+        values["theme"] = theme(item["theme"])
+    if "ogp_values" in item:
+        chosen = set(item["ogp_values"])
+        for value in OgpValue:
+            values[value.value] = value.value in chosen
+    supporting = None  # left out: the stored list stays
+    if "supporting_organizations" in item:
+        supporting = [organization(key) for key in item["supporting_organizations"]]
     commitment = Commitment.objects.filter(plan=plan, number=item["number"]).first()
-    before = None if commitment is None else services.commitment_snapshot(commitment)
+
+    def state(commitment: Commitment) -> Any:  # the version's text and fields outside it
+        return services.commitment_snapshot(commitment), _snapshot(commitment, fields)
+
+    fields = dict(values)
+    before = None if commitment is None else state(commitment)
     if commitment is None:
         values |= {"plan": plan, "number": item["number"]}
     commitment = services.save_commitment(
         actor, commitment, values, supporting=supporting, step=VersionStep.IMPORT, reason=reason
     )
     for m_item in item.get("milestones", []):
-        m_values = _pick(
-            m_item,
-            MILESTONE_EXPORT_FIELDS[1:],
-            {
-                f: ""
-                for f in [
-                    "deliverable",
-                    "verification_means",
-                ]
-            },
-        )
+        m_values = _pick(m_item, MILESTONE_EXPORT_FIELDS[1:], Milestone)
         milestone = Milestone.objects.filter(commitment=commitment, number=m_item["number"]).first()
         if milestone is None:
             m_values |= {"commitment": commitment, "number": m_item["number"]}
@@ -629,7 +694,7 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
             actor, m_item.get("indicators", []), {"milestone": milestone}, reason, stats
         )
     _import_indicators(actor, item.get("indicators", []), {"commitment": commitment}, reason, stats)
-    if before != services.commitment_snapshot(commitment):
+    if before != state(commitment):
         stats["commitment"] += 1
 
 
@@ -641,16 +706,9 @@ def _decimal(number: float | int) -> Decimal:
 
 def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> None:
     for item in items:
-        values = _pick(
-            item,
-            INDICATOR_FIELDS[1:],
-            {"unit": "", "baseline": "", "target": ""}
-            | dict.fromkeys(
-                ["baseline_value", "baseline_date", "target_value", "target_date"], None
-            ),
-        )
+        values = _pick(item, INDICATOR_FIELDS[1:], Indicator)
         for name in ("baseline_value", "target_value"):
-            if values[name] is not None:
+            if values.get(name) is not None:
                 values[name] = _decimal(values[name])
         indicator = Indicator.objects.filter(key=item["key"], **owner).first()
         if indicator is None:
@@ -660,7 +718,7 @@ def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> No
         if before != _snapshot(indicator, values):
             stats["indicator"] += 1
         for m_item in item.get("measurements", []):
-            m_values = _pick(m_item, MEASUREMENT_FIELDS, {"note": "", "source": ""})
+            m_values = _pick(m_item, MEASUREMENT_FIELDS, Measurement)
             m_values["value"] = _decimal(m_values["value"])
             stored = Measurement.objects.filter(
                 indicator=indicator, measured_on=m_values["measured_on"], report__isnull=True
@@ -674,31 +732,27 @@ def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> No
 
 
 def _import_event(actor, plan, item, organization, theme, reason, stats) -> None:
-    values = _pick(
-        item,
-        EVENT_FIELDS[1:],
-        {f: "" for f in ["description", "region", "place", "online_url", "source"]}
-        | {"status": "scheduled"},
-    )
-    values["organiser"] = organization(item.get("organiser"))
+    values = _pick(item, EVENT_FIELDS[1:], Event)
+    if "organiser" in item:
+        values["organiser"] = organization(item["organiser"])
+    themes = None  # left out: the stored list stays
+    if "themes" in item:
+        themes = [theme(key) for key in item["themes"]]
     event = Event.objects.filter(plan=plan, key=item["key"]).first()
-    before = (
-        None
-        if event is None
-        else (_snapshot(event, values), sorted(event.themes.values_list("pk", flat=True)))
-    )
+
+    def state(event: Event) -> Any:
+        listed = sorted(event.themes.values_list("pk", flat=True)) if themes is not None else None
+        return (_snapshot(event, values), listed)
+
+    before = None if event is None else state(event)
     if event is None:
         values |= {"plan": plan, "key": item["key"]}
-    themes = [theme(key) for key in item.get("themes", [])]
     event = cocreation_services.save_event(actor, event, values, themes=themes, reason=reason)
-    after = (
-        _snapshot(event, {k: v for k, v in values.items() if k not in ("plan", "key")}),
-        sorted(t.pk for t in themes),
-    )
-    if before is None or before != after:
+    values = {k: v for k, v in values.items() if k not in ("plan", "key")}
+    if before is None or before != state(event):
         stats["event"] += 1
     for tally in item.get("attendance", []):
-        t_values = _pick(tally, ["state", "civil_society", "others", "note"], {"note": ""})
+        t_values = _pick(tally, ["state", "civil_society", "others", "note"], AttendanceTally)
         stored = AttendanceTally.objects.filter(event=event, source=tally["source"]).first()
         if stored is None:
             t_values |= {"event": event, "source": tally["source"]}
@@ -752,7 +806,8 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
     timelines = {t.plan_id: t for t in Timeline.objects.filter(plan__in=plans)}
     contributions_by_plan: dict[int, list[Contribution]] = {}
     for contribution in (
-        Contribution.objects.filter(plan__in=plans)
+        Contribution.objects.public()  # a file to publish: never what moderation hid
+        .filter(plan__in=plans)
         .select_related("event", "theme", "commitment")
         .order_by("plan_id", "received_at", "id")
     ):

@@ -1,9 +1,10 @@
 """The versioned open-data API, under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
-import json
-
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import UnreadablePostError
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -393,29 +394,62 @@ class ProblemsOut(Schema):
 @api.post(
     "/import",
     auth=TokenAuth(),
-    response={200: ImportOut, 400: ProblemsOut, 401: ErrorOut, 403: ErrorOut},
+    response={
+        200: ImportOut,
+        400: ProblemsOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        413: ProblemsOut,
+    },
     tags=["write (staff integrations)"],
     summary="Import a file in Traza's format (token-authenticated)",
 )
 def import_endpoint(request):
     """Import a document in Traza's JSON import format (docs/data/import-format.md), with the
-    rights of the token's account; all or nothing. Send ``Authorization: Bearer <token>``."""
+    rights of the token's account; all or nothing. Send ``Authorization: Bearer <token>``.
+    UTF-8, with or without a byte-order mark; at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes
+    (2.5 MB unless the operator changes it; 413 above it — import larger files with
+    ``traza import``). Every problem is a JSON answer with the JSON path of each problem."""
+    body = _import_body(request)
+    if body is None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = _(
+            "The document is larger than %(limit)s bytes; send it in parts or import it "
+            "with “traza import”."
+        ) % {"limit": limit}
+        return Status(413, {"detail": detail, "problems": []})
     try:
-        data = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return Status(400, {"detail": "The body is not JSON.", "problems": []})
-    try:
+        data = transfer.parse(body, "api")
         changed = transfer.import_data(request.auth, data, "api")
     except transfer.ImportProblem as problem:
         return Status(
             400,
             {
-                "detail": "The document cannot be imported.",
+                "detail": _("The document cannot be imported."),
                 "problems": [list(p) for p in problem.problems],
             },
         )
     except PermissionDenied as error:
-        return Status(403, {"detail": str(error) or "This account cannot import."})
+        return Status(403, {"detail": str(error) or _("This account cannot import.")})
     except ValidationError as error:
         return Status(400, {"detail": "; ".join(error.messages), "problems": []})
     return Status(200, {"changed": dict(changed)})
+
+
+def _import_body(request) -> bytes | None:
+    """The request's body, or None when it is larger than the operator's limit (read no
+    further than the limit, whatever the Content-Length says)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if limit is not None and declared > limit:
+        return None
+    try:
+        body = request.read(limit + 1) if limit is not None else request.read()
+    except UnreadablePostError:  # the client went away
+        body = b""
+    if limit is not None and len(body) > limit:
+        return None
+    return body
