@@ -15,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from traza.core.clients import parse_trusted_proxies as _check_trusted_proxies
+from traza.notifications.addresses import default_sender, local_base_url
 
 
 def env_int(name: str, default: str) -> int:
@@ -241,7 +242,7 @@ else:
     EMAIL_HOST_USER = _EMAIL_OPTIONS["username"]
     EMAIL_HOST_PASSWORD = _EMAIL_OPTIONS["password"]
     EMAIL_USE_TLS = _EMAIL_OPTIONS["use_tls"]
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Traza <no-reply@localhost>")
+# DEFAULT_FROM_EMAIL is set below, from the host of TRAZA_BASE_URL unless given.
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # True behind HTTPS in production
@@ -325,9 +326,17 @@ TRAZA_MAIL_LEASE_SECONDS = env_int("TRAZA_MAIL_LEASE_SECONDS", "600")
 TRAZA_HEALTH_QUEUE_MINUTES = env_int("TRAZA_HEALTH_QUEUE_MINUTES", "15")
 TRAZA_HEALTH_TOKEN = os.environ.get("TRAZA_HEALTH_TOKEN", "")
 TRAZA_HEALTH_RATE = os.environ.get("TRAZA_HEALTH_RATE", "60/m")
-# The public address of the site, for links in e-mails.
-TRAZA_BASE_URL = os.environ.get("TRAZA_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, for links in e-mails. Unset, the local server on PORT (what
+# `make run` serves; `traza serve --port N` sets it to its own port).
+TRAZA_BASE_URL = (
+    os.environ.get("TRAZA_BASE_URL")
+    or local_base_url(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
+).rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
+# The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_sender(
+    TRAZA_BASE_URL, TRAZA_SITE_NAME
+)
 
 LOGGING = {
     "version": 1,
