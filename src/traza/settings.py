@@ -325,7 +325,7 @@ TRAZA_MAIL_LEASE_SECONDS = env_int("TRAZA_MAIL_LEASE_SECONDS", "600")
 # of this token (empty: staff only); requests per address (not counted with the token).
 TRAZA_HEALTH_QUEUE_MINUTES = env_int("TRAZA_HEALTH_QUEUE_MINUTES", "15")
 TRAZA_HEALTH_TOKEN = os.environ.get("TRAZA_HEALTH_TOKEN", "")
-TRAZA_HEALTH_RATE = os.environ.get("TRAZA_HEALTH_RATE", "60/m")
+TRAZA_HEALTH_RATE = os.environ.get("TRAZA_HEALTH_RATE", "120/m")
 # The public address of the site, for links in e-mails. Unset, the local server on PORT (what
 # `make run` serves; `traza serve --port N` sets it to its own port).
 TRAZA_BASE_URL = (

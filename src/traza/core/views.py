@@ -83,7 +83,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             request,
             group="healthz",
             key=_client_ip,
-            rate=getattr(settings, "TRAZA_HEALTH_RATE", "60/m"),
+            rate=getattr(settings, "TRAZA_HEALTH_RATE", "120/m"),
             increment=True,
         )
     ):
