@@ -32,7 +32,7 @@ def env_int(name: str, default: str) -> int:
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("TRAZA_VAR_DIR", PROJECT_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: the database, keys, files
 
 TESTING = "pytest" in sys.modules or os.environ.get("TRAZA_TESTING") == "1"
 

@@ -79,3 +79,38 @@ def test_a_damaged_backup_is_refused_and_writes_nothing(tmp_path):
     with pytest.raises(CommandError):
         call_command("restore", str(tmp_path / "absent.tar.gz"), verbosity=0)
     assert not ActionPlan.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_private_and_holds_no_second_factor_key(tmp_path, settings, django_user_model):
+    import os
+    import stat
+    import tarfile
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    staff = django_user_model.objects.create_user(
+        "sgp", "sgp@example.org", "x-Strong-1", is_staff=True
+    )
+    device = TOTPDevice.objects.create(user=staff, name="Traza", confirmed=True)
+    archive = tmp_path / "traza.tar.gz"
+    archive.write_bytes(b"an older backup")
+    archive.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", str(archive), verbosity=0)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    with tarfile.open(archive, "r:gz") as backup:
+        data = backup.extractfile("data.trazajson").read().decode()
+    assert '"sgp"' in data  # the account is there...
+    assert device.key not in data and "otp_totp" not in data  # ...its TOTP secret is not
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(archive), verbosity=0)
+    restored = django_user_model.objects.get(username="sgp")
+    assert restored.is_staff and restored.check_password("x-Strong-1")
+    assert not TOTPDevice.objects.exists()  # staff set up their second factor again
+    assert verify_trace() is None

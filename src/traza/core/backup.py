@@ -1,12 +1,14 @@
 """Backup and restore of the whole instance: the database (Django's JSON serialization with
 timestamps to the microsecond, so the trace's hashes still verify) and every stored
-file, with a manifest of SHA-256 checksums. Restoring needs an empty, migrated database."""
+file, with a manifest of SHA-256 checksums. Restoring needs an empty, migrated database.
+The backup file is private (0600) and holds no second-factor secret."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import os
 import tarfile
 import tempfile
 from pathlib import Path
@@ -20,6 +22,26 @@ from django.utils.translation import gettext as _
 
 # Rebuilt by migrations (content types, permissions) or derived (sessions, the search index).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "repository.searchentry", "axes"]
+
+
+def secret_models() -> list[str]:
+    """Second-factor devices hold their TOTP secrets in clear: they never leave the instance
+    in a backup, nor does anything that points at them (e.g. pending set-up links). After a
+    restore, staff set up their second factor again."""
+    from django.apps import apps
+
+    devices = {
+        model for model in apps.get_models() if model._meta.app_config.name.startswith("django_otp")
+    }
+    linked = {
+        model
+        for model in apps.get_models()
+        if any(
+            field.is_relation and field.concrete and field.related_model in devices
+            for field in model._meta.get_fields()
+        )
+    }
+    return sorted(model._meta.label_lower for model in devices | linked)
 
 
 class RestoreError(Exception):
@@ -39,7 +61,7 @@ def backup(target: Path) -> dict:
             format="trazajson",
             natural_foreign=True,
             natural_primary=True,  # groups exist already (roles): matched by name
-            exclude=EXCLUDED,
+            exclude=EXCLUDED + secret_models(),
             output=str(dump),
             verbosity=0,
         )
@@ -51,7 +73,7 @@ def backup(target: Path) -> dict:
             "data_sha256": _digest(dump.read_bytes()),
             "files": {},
         }
-        with tarfile.open(target, "w:gz") as archive:
+        with _private_file(target) as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
             archive.add(dump, arcname="data.trazajson")
             for name in names:
                 with default_storage.open(name, "rb") as handle:
@@ -65,6 +87,18 @@ def backup(target: Path) -> dict:
             info.size = len(raw)
             archive.addfile(info, io.BytesIO(raw))
     return manifest
+
+
+def _private_file(target: Path):
+    """``target`` opened for writing, readable only by its owner (0600) whatever the umask,
+    also when an older file of that name was world-readable."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)
+    except OSError:
+        os.close(descriptor)
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 def stored_files(folder: str = "") -> list[str]:
