@@ -3,9 +3,11 @@
 Members, plans, commitments, lead institutions and the IRM's ratings. OGP's missing-value
 codes (ND, NR, NA) mean "not assessed" and never become a rating; the older four-level
 specificity maps to verifiability as OGP-RULES.md §1.1 says (medium or high → specific).
-Each row is written in its own savepoint: a row that cannot be read is reported with its
-row number, column and reason, and the others are imported. Importing the same file again
-changes nothing.
+The file is read as UTF-8 (with or without a byte-order mark), else as Windows-1252 with a
+note, or in the encoding given. Every row is read and checked before anything is written; a
+row that cannot be read is reported with its row number, column and reason and left out,
+and the others are written in one transaction (with ``strict``, nothing is written when any
+row has a problem). Importing the same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -91,8 +95,31 @@ VALUES = {
 }
 
 
+# The columns Traza keeps, capped as their fields are (docs/data/import-format.md); the title
+# is cut to the commitment's 400 characters, as before.
+CAPS = {
+    "Commitment Unique Identifier": 40,
+    "Country/Locality": 200,
+    "Commitment Number": 100,
+    "Full Text": 50_000,
+    "Lead Institution": 10_000,
+    "URL": 2_000,
+}
+
+
+class OgpFileProblem(Exception):
+    """The file cannot be imported at all (its encoding, its CSV, a failure while writing);
+    nothing was written. ``row`` is the row where it happened, when there is one."""
+
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+
 class RowProblem(Exception):
     def __init__(self, column: str, reason: str):
+        if len(reason) > 300:  # a huge cell is not repeated back
+            reason = reason[:300] + "…"
         super().__init__(reason)
         self.column, self.reason = column, reason
 
@@ -104,6 +131,7 @@ class Result:
     changed: dict[str, int] = field(default_factory=dict)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # imported, value left out
+    notes: list[str] = field(default_factory=list)  # about the file as a whole (its encoding)
 
 
 def _cell(row: dict, column: str, mapping: dict | None = None) -> str:
@@ -238,8 +266,25 @@ def _lenient_date(row: dict, column: str, index: int, result: Result, end: bool 
         return None
 
 
-def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) -> None:
-    reason = _("Imported from %s") % source
+def _check_cells(row: dict) -> None:
+    """NUL characters (which no column can store) anywhere, and over-long cells in the
+    columns Traza keeps."""
+    for column, value in row.items():
+        if value and "\x00" in value:
+            raise RowProblem(column, _("holds a NUL character, which is not allowed"))
+    for column, limit in CAPS.items():
+        value = row.get(column) or ""
+        if len(value) > limit:
+            raise RowProblem(
+                column,
+                _("too long: %(length)d characters, at most %(limit)d")
+                % {"length": len(value), "limit": limit},
+            )
+
+
+def _read_row(row: dict, index: int, result: Result) -> dict[str, Any]:
+    """Everything a row says, checked, without touching the database."""
+    _check_cells(row)
     ogp_id = _cell(row, "Commitment Unique Identifier")
     if not ogp_id:
         raise RowProblem("Commitment Unique Identifier", _("missing"))
@@ -248,21 +293,47 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
         raise RowProblem("Country/Locality", _("missing"))
     number = _int(row, "Action Plan Number")
     start, end = _int(row, "Year Of Submission"), _int(row, "Action Plan End Year")
+    if not (0 < number < 32767):
+        raise RowProblem("Action Plan Number", _("out of range: %d") % number)
+    for column, year in (("Year Of Submission", start), ("Action Plan End Year", end)):
+        if not (1990 <= year <= 2200):
+            raise RowProblem(column, _("a year between 1990 and 2200 was expected, not %d") % year)
     if end < start:
         raise RowProblem("Action Plan End Year", _("the plan ends before it was submitted"))
     title = _cell(row, "Commitment Title") or _cell(row, "Short Title")
     if not title:
         raise RowProblem("Commitment Title", _("missing"))
-    ratings = _ratings(row)  # read every cell before writing anything
+    ratings = _ratings(row)
     starts_on = _lenient_date(row, "Start Date", index, result)
     ends_on = _lenient_date(row, "End Date", index, result, end=True)
     if starts_on and ends_on and ends_on < starts_on:
         raise RowProblem("End Date", _("the commitment ends before it starts"))
-    local = "Local" in (row.get("National Or Local") or "")
+    return {
+        "ogp_id": ogp_id,
+        "country": country,
+        "local": "Local" in (row.get("National Or Local") or ""),
+        "number": number,
+        "start": start,
+        "end": end,
+        "title": title[:400],
+        "summary": _cell(row, "Full Text"),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "active": _cell(row, "Active Commitment") == "1",
+        "lead_name": _cell(row, "Lead Institution"),
+        "ogp_number": (row.get("Commitment Number") or "").strip(),
+        "url": (row.get("URL") or "").strip(),
+        "ratings": ratings,
+    }
+
+
+def _write_row(actor: Any, data: dict[str, Any], source: str, result: Result) -> None:
+    reason = _("Imported from %s") % source
+    ogp_id, country, number = data["ogp_id"], data["country"], data["number"]
     member = _save(
         Member,
-        {"slug": slugify(country)[:120] or ogp_id.lower()},
-        {"name": country, "kind": "local" if local else "national"},
+        {"slug": slugify(country)[:60].strip("-") or ogp_id.lower()},
+        {"name": country, "kind": "local" if data["local"] else "national"},
         plan_services.save_member,
         actor,
         reason,
@@ -272,8 +343,8 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
         plan_title = _("Action plan %(number)s of %(member)s (%(start)s-%(end)s)") % {
             "number": number,
             "member": country,
-            "start": start,
-            "end": end,
+            "start": data["start"],
+            "end": data["end"],
         }
     plan = ActionPlan.objects.filter(member=member, number=number).first()
     if plan is None:
@@ -282,23 +353,20 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
             {"member": member, "number": number},
             {
                 "title": plan_title,
-                "period_start": start,
-                "period_end": end,
-                "stage": "closed" if end < timezone.now().year else "implementation",
+                "period_start": data["start"],
+                "period_end": data["end"],
+                "stage": "closed" if data["end"] < timezone.now().year else "implementation",
             },
             plan_services.save_plan,
             actor,
             reason,
             result,
         )
-    lead_name = _cell(row, "Lead Institution")
+    lead_name = data["lead_name"]
     lead = None
     notes = [
         _("OGP identifier %(id)s, commitment number %(number)s in OGP's data.")
-        % {
-            "id": ogp_id,
-            "number": row.get("Commitment Number", ""),
-        }
+        % {"id": ogp_id, "number": data["ogp_number"]}
     ]
     if lead_name and len(lead_name) <= 300:
         lead = Organization.objects.filter(name=lead_name).first() or _save(
@@ -314,15 +382,15 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
         )
     elif lead_name:
         notes.append(_("Lead institution(s): %s") % lead_name)
-    if row.get("URL", "").strip() not in MISSING:
-        notes.append(row["URL"].strip())
+    if data["url"] not in MISSING:
+        notes.append(data["url"])
     values = {
-        "title": title[:400],
-        "summary": _cell(row, "Full Text"),
+        "title": data["title"],
+        "summary": data["summary"],
         "lead_organization": lead,
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "status": "approved" if _cell(row, "Active Commitment") == "1" else "closed",
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "status": "approved" if data["active"] else "closed",
         "notes": "\n".join(notes),
     }
     commitment = Commitment.objects.filter(plan=plan, ogp_id=ogp_id).first()
@@ -330,9 +398,7 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
     if commitment is None:
         values |= {
             "plan": plan,
-            "number": _commitment_number(
-                plan, ogp_id, (row.get("Commitment Number") or "").strip()
-            ),
+            "number": _commitment_number(plan, ogp_id, data["ogp_number"]),
             "ogp_id": ogp_id,
         }
     commitment = plan_services.save_commitment(
@@ -340,7 +406,8 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
     )
     if before is None or before != {k: getattr(commitment, k) for k in before}:
         result.changed["commitment"] = result.changed.get("commitment", 0) + 1
-    for rating in ratings:
+    for rating in data["ratings"]:
+        rating = dict(rating)
         key = {
             "commitment": commitment,
             "milestone": None,
@@ -350,7 +417,7 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
         _save(
             Rating,
             key,
-            {**rating, "source": f"OGP commitments data ({source}), {ogp_id}"},
+            {**rating, "source": f"OGP commitments data ({source}), {ogp_id}"[:300]},
             services.save_rating,
             actor,
             reason,
@@ -358,24 +425,162 @@ def _import_row(actor: Any, row: dict, source: str, result: Result, index: int) 
         )
 
 
-def import_ogp_csv(actor: Any, path: Path | str) -> Result:
+def _decode(raw: bytes, encoding: str | None) -> tuple[str, str | None]:
+    """The file's text and, when it had to be guessed, a note saying how it was read."""
+    if encoding:
+        try:
+            return raw.decode(encoding).removeprefix("\ufeff"), None
+        except LookupError:
+            raise OgpFileProblem(_("unknown encoding %r") % encoding) from None
+        except UnicodeDecodeError as error:
+            raise OgpFileProblem(
+                _(
+                    "the file cannot be read as %(encoding)s: line %(line)d has byte 0x%(byte)02X "
+                    "(%(reason)s)"
+                )
+                % {
+                    "encoding": encoding,
+                    "line": raw.count(b"\n", 0, error.start) + 1,
+                    "byte": raw[error.start],
+                    "reason": error.reason,
+                }
+            ) from None
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        line, byte = raw.count(b"\n", 0, error.start) + 1, raw[error.start]
+    for fallback, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1 (ISO-8859-1)")):
+        try:
+            text = raw.decode(fallback)
+        except UnicodeDecodeError:
+            continue
+        note = _(
+            "The file is not UTF-8 (line %(line)d has byte 0x%(byte)02X); it was read as "
+            "%(encoding)s. If names look wrong, give the right one with --encoding."
+        ) % {"line": line, "byte": byte, "encoding": label}
+        return text, note
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+@contextmanager
+def _field_limit(size: int):
+    """Let csv read cells of any size (the caps are checked per column afterwards, with
+    the row and column named); the module-wide limit comes back afterwards."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _rows(text: str, result: Result):
+    """(row number, {column: cell} or RowProblem) for each record; row 1 is the header.
+    A record with fewer cells than the header is a row cut short (or a quote left open)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None) or []
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        result.problems.append((1, ", ".join(missing), _("required column missing")))
+        return
+    for index, cells in enumerate(reader, start=2):
+        if not cells:
+            continue  # a blank line
+        if len(cells) < len(header):
+            yield (
+                index,
+                RowProblem(
+                    header[len(cells)],
+                    _(
+                        "missing: the row has only %(found)d of the %(expected)d columns "
+                        "(the file is cut short, or a quote is not closed)"
+                    )
+                    % {"found": len(cells), "expected": len(header)},
+                ),
+            )
+        elif len(cells) > len(header):
+            yield (
+                index,
+                RowProblem(
+                    _("column %d") % (len(header) + 1),
+                    _(
+                        "the row has %(found)d cells but the header %(expected)d columns "
+                        "(a value with a comma is not quoted?)"
+                    )
+                    % {"found": len(cells), "expected": len(header)},
+                ),
+            )
+        else:
+            yield index, dict(zip(header, cells, strict=True))
+
+
+class _Rollback(Exception):
+    pass
+
+
+def import_ogp_csv(
+    actor: Any, path: Path | str, *, encoding: str | None = None, strict: bool = False
+) -> Result:
+    """Read and check every row first, then write the readable ones in one transaction.
+
+    A row with a problem is reported (row, column, reason) and left out; with ``strict``,
+    any problem means nothing is written. A failure while writing rolls everything back and
+    raises OgpFileProblem naming the row. Raises OgpFileProblem too for a file that cannot
+    be read at all (encoding, CSV syntax)."""
     path = Path(path)
     result = Result()
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            result.problems.append((1, ", ".join(missing), _("required column missing")))
-            return result
-        for index, row in enumerate(reader, start=2):  # row 1 is the header
-            result.rows += 1
-            try:
-                with transaction.atomic():
-                    _import_row(actor, row, path.name, result, index)
-            except RowProblem as problem:
-                result.problems.append((index, problem.column, problem.reason))
-            except ValidationError as error:
-                result.problems.append((index, "", " ".join(error.messages)))
-            else:
-                result.imported += 1
+    text, note = _decode(path.read_bytes(), encoding)
+    if note:
+        result.notes.append(note)
+    readable: list[tuple[int, dict[str, Any]]] = []
+    index = 1  # the header
+    with _field_limit(len(text) + 1):
+        try:
+            for index, row in _rows(text, result):
+                result.rows += 1
+                try:
+                    if isinstance(row, RowProblem):
+                        raise row
+                    readable.append((index, _read_row(row, index, result)))
+                except RowProblem as problem:
+                    result.problems.append((index, problem.column, problem.reason))
+        except csv.Error as error:
+            raise OgpFileProblem(
+                _("the CSV cannot be read after row %(row)d: %(error)s")
+                % {"row": index, "error": error},
+                row=index + 1,
+            ) from None
+    if strict and result.problems:
+        return result
+    try:
+        with transaction.atomic():
+            for index, data in readable:
+                try:
+                    with transaction.atomic():
+                        _write_row(actor, data, path.name, result)
+                except ValidationError as error:
+                    result.problems.append((index, _error_column(error), _messages(error)))
+                    if strict:
+                        raise _Rollback from None
+                except DatabaseError as error:
+                    raise OgpFileProblem(
+                        _("row %(row)d could not be written (%(error)s); nothing was imported")
+                        % {"row": index, "error": str(error).strip()[:300]},
+                        row=index,
+                    ) from None
+                else:
+                    result.imported += 1
+    except _Rollback:
+        result.imported = 0
+        result.changed = {}
     return result
+
+
+def _error_column(error: ValidationError) -> str:
+    if hasattr(error, "error_dict"):
+        return ", ".join(f for f in error.error_dict if f != "__all__")
+    return ""
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)[:500]

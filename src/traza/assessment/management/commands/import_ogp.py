@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from traza.assessment.ogp_import import import_ogp_csv
+from traza.assessment.ogp_import import OgpFileProblem, import_ogp_csv
 from traza.core.services import SYSTEM
 
 
@@ -12,16 +12,31 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="OGP's commitments export, as CSV")
+        parser.add_argument(
+            "--encoding",
+            help="the file's encoding (default: UTF-8, else Windows-1252 with a note)",
+        )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="import nothing when any row has a problem (default: leave those rows out)",
+        )
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args, file: str, encoding=None, strict=False, **options):
         with translation.override(settings.LANGUAGE_CODE):  # messages in the site's language
-            self._import(file)
+            self._import(file, encoding, strict)
 
-    def _import(self, file: str) -> None:
+    def _import(self, file: str, encoding: str | None, strict: bool) -> None:
         try:
-            result = import_ogp_csv(SYSTEM, file)
+            result = import_ogp_csv(SYSTEM, file, encoding=encoding, strict=strict)
         except OSError as error:
             raise CommandError(str(error)) from None
+        except OgpFileProblem as problem:
+            raise CommandError(
+                _("%(file)s cannot be imported: %(problem)s") % {"file": file, "problem": problem}
+            ) from None
+        for note in result.notes:
+            self.stderr.write(note)
         for row, column, reason in sorted(result.problems + result.warnings):
             self.stderr.write(
                 _("row %(row)s, column “%(column)s”: %(reason)s")
@@ -36,5 +51,10 @@ class Command(BaseCommand):
                 "changed": changed or _("nothing"),
             }
         )
+        if strict and result.problems:
+            raise CommandError(
+                _("Nothing was imported: %(count)d rows have problems (--strict).")
+                % {"count": len({row for row, _column, _reason in result.problems})}
+            )
         if result.problems and not result.imported:
             raise CommandError(_("Nothing could be imported."))
