@@ -1,12 +1,8 @@
 """The moderated public discussion of draft commitments during a virtual consultation."""
 
-import datetime as dt
-
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
-from django.utils import timezone
 
 from tests.cocreation.test_contributions import form_data
 from traza.cocreation import services
@@ -18,29 +14,6 @@ from traza.plans import services as plan_services
 from traza.plans.models import Organization
 
 
-@pytest.fixture
-def draft(make_plan):
-    """A draft commitment of a plan whose virtual consultation runs now."""
-    plan = make_plan(n=1, m=1)
-    commitment = plan.commitments.get()
-    plan_services.set_commitment_status(SYSTEM, commitment, "proposal", reason="Borrador")
-    now = timezone.now()
-    services.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": plan,
-            "key": "consulta",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual",
-            "starts_at": now - dt.timedelta(days=1),
-            "ends_at": now + dt.timedelta(days=6),
-            "status": "scheduled",
-        },
-    )
-    return commitment
-
-
 def url(commitment) -> str:
     return f"/compromisos/{commitment.pk}/debate/"
 
@@ -50,17 +23,6 @@ def message(**overrides):
     data.pop("commitment", None)
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user("mod", "mod@example.org", "x-Strong-pass-1")
-    user.user_permissions.set(
-        Permission.objects.filter(
-            codename__in=["moderate_discussion", "answer_officially", "report_for_any_organization"]
-        )
-    )
-    return django_user_model.objects.get(pk=user.pk)
 
 
 def test_a_message_waits_for_moderation_then_becomes_a_contribution(client, draft, moderator):
@@ -129,12 +91,16 @@ def test_hiding_needs_a_public_reason_and_tells_the_author(client, draft, modera
     with pytest.raises(PermissionDenied):
         services.moderate_post(outsider, post, PostStatus.HIDDEN, "spam")
     with pytest.raises(ValidationError):
-        services.moderate_post(moderator, post, PostStatus.HIDDEN, "  ")
+        services.moderate_post(moderator, post, PostStatus.HIDDEN, "  ", "personal_data")
     post.refresh_from_db()
     assert post.status == PostStatus.PENDING and OutboxMessage.objects.count() == 0
 
     services.moderate_post(
-        moderator, post, PostStatus.HIDDEN, "Contiene datos personales de terceros."
+        moderator,
+        post,
+        PostStatus.HIDDEN,
+        "Contiene datos personales de terceros.",
+        "personal_data",
     )
     mail = OutboxMessage.objects.get(purpose="post_hidden")
     assert mail.to == "ana@example.org" and "datos personales de terceros" in mail.body
@@ -145,7 +111,9 @@ def test_hiding_needs_a_public_reason_and_tells_the_author(client, draft, modera
     event = (
         TraceEvent.objects.filter(object_type="cocreation.discussionpost").order_by("-id").first()
     )
-    assert event.reason == "Contiene datos personales de terceros."
+    # the trace keeps the category, not the moderator's words (they may quote the message)
+    assert event.changes["moderation_category"] == [None, "personal_data"]
+    assert "Contiene datos" not in event.reason and "¿Cómo se medirá" not in str(event.changes)
     assert "ana@example.org" not in str(event.changes)
 
 

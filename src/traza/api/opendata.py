@@ -180,7 +180,7 @@ def _tallies():
 def _contributions():
     from traza.cocreation.models import Contribution
 
-    return Contribution.objects.annotate(
+    return Contribution.objects.public().annotate(  # never what moderation hid
         plan_ref=F("plan_id"),
         event_ref=F("event_id"),
         commitment_ref=F("commitment_id"),
@@ -210,7 +210,7 @@ def _trim_author(row: dict) -> dict:
 def _responses():
     from traza.cocreation.models import Response
 
-    return Response.objects.filter(published_at__isnull=False).annotate(
+    return Response.objects.public().annotate(
         contribution_ref=F("contribution_id"), plan_ref=F("contribution__plan_id")
     )
 

@@ -167,7 +167,7 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
     from traza.repository.queries import last_updated
 
     today = today or timezone.localdate()
-    contributions = Contribution.objects.filter(plan=plan)
+    contributions = Contribution.objects.public().filter(plan=plan)  # hidden ones never count
     answered = contributions.filter(
         response__published_at__isnull=False, response__text__gt=""
     ).exclude(response__outcome="pending")
@@ -198,7 +198,7 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
         ).count(),
         faq_entries=FaqEntry.objects.filter(published=True).count(),
         cocreation_evidence=list(
-            CoEvidence.objects.filter(is_private=False)
+            CoEvidence.objects.public()
             .filter(Q(event__plan=plan) | Q(contribution__plan=plan))
             .order_by("-uploaded_at")[:5]
         ),
@@ -995,7 +995,8 @@ def warnings_from(data: ProcessData) -> list[Warning]:
     wait = settings.TRAZA_RESPONSE_WAIT_DAYS
     cutoff = now - dt.timedelta(days=wait)
     waiting = (
-        Contribution.objects.filter(plan=data.plan, received_at__lt=cutoff)
+        Contribution.objects.public()
+        .filter(plan=data.plan, received_at__lt=cutoff)
         .filter(Q(response__isnull=True) | Q(response__published_at__isnull=True))
         .count()
     )

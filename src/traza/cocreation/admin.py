@@ -300,7 +300,15 @@ class DiscussionPostAdmin(TracedAdmin):
     list_filter = ("status", "official", "commitment__plan")
     search_fields = ("text",)
     list_select_related = ("commitment",)
-    fields = ("commitment", "parent", "text", "public_author", "status", "moderation_reason")
+    fields = (
+        "commitment",
+        "parent",
+        "text",
+        "public_author",
+        "status",
+        "moderation_category",
+        "moderation_reason",
+    )
     actions = ["publish_selected"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -330,5 +338,9 @@ class DiscussionPostAdmin(TracedAdmin):
         if values["status"] in (stored.status, PostStatus.PENDING):
             return stored  # moderation only publishes or hides
         return services.moderate_post(
-            actor, stored, values["status"], values.get("moderation_reason", "")
+            actor,
+            stored,
+            values["status"],
+            values.get("moderation_reason", ""),
+            values.get("moderation_category", ""),
         )

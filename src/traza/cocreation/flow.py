@@ -54,12 +54,11 @@ def _layout(column: list[Node], x: float, scale: float) -> None:
 
 
 def plan_flow(plan: ActionPlan) -> Flow:
-    rows = list(
-        Contribution.objects.filter(plan=plan).values_list("id", "channel", "response__outcome")
-    )
+    public = Contribution.objects.public().filter(plan=plan)  # hidden ones are not drawn
+    rows = list(public.values_list("id", "channel", "response__outcome"))
     changed = Counter()
     for outcome, commitment_number, commitment_title in (
-        Contribution.objects.filter(plan=plan, response__changed_versions__isnull=False)
+        public.filter(response__changed_versions__isnull=False)
         .values_list(
             "response__outcome",
             "response__changed_versions__commitment__number",

@@ -165,6 +165,21 @@ class Channel(models.TextChoices):
     FORUM_INPUT = "forum_input", _("input to the multi-stakeholder forum")
 
 
+HIDDEN = "hidden"  # PostStatus.HIDDEN, named before the class
+
+
+class ContributionQuerySet(models.QuerySet):
+    """Every public reader of contributions goes through ``public()``: a contribution that
+    came from a discussion message hidden by moderation is kept (nothing is lost) but is not
+    public anywhere — page, lists, downloads, search, feeds, counts."""
+
+    def public(self):
+        return self.exclude(discussion_post__status=HIDDEN)
+
+    def hidden(self):
+        return self.filter(discussion_post__status=HIDDEN)
+
+
 class Contribution(PublicAuthor):
     """Anything a participant proposes or comments, from any channel."""
 
@@ -218,6 +233,8 @@ class Contribution(PublicAuthor):
         help_text=_("Optional; an import uses it to recognise the contribution again."),
     )
 
+    objects = ContributionQuerySet.as_manager()
+
     class Meta:
         ordering = ["received_at", "id"]
         verbose_name = _("contribution")
@@ -236,6 +253,19 @@ class Contribution(PublicAuthor):
 
     def get_absolute_url(self) -> str:
         return reverse("cocreation:contribution", args=[self.pk])
+
+    @property
+    def hidden_post(self) -> "DiscussionPost | None":
+        """The discussion message it came from, when moderation hid it."""
+        try:
+            post = self.discussion_post
+        except DiscussionPost.DoesNotExist:
+            return None
+        return post if post.status == HIDDEN else None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_post is not None
 
     def clean(self) -> None:
         for name in ("event", "commitment", "self_assessment"):
@@ -276,6 +306,15 @@ class DecidingBody(models.TextChoices):
     FORUM = "forum", _("multi-stakeholder forum")
 
 
+class ResponseQuerySet(models.QuerySet):
+    def public(self):
+        """Published responses to public contributions (the response to a hidden message is
+        withheld with it: it may quote it)."""
+        return self.filter(published_at__isnull=False).exclude(
+            contribution__discussion_post__status=HIDDEN
+        )
+
+
 class Response(models.Model):
     """The written, public, reasoned decision on a contribution."""
 
@@ -308,6 +347,8 @@ class Response(models.Model):
         related_name="responses",
     )
     revision = models.PositiveIntegerField(_("revision"), default=1)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reasoned response")
@@ -413,6 +454,12 @@ class EvidenceKind(models.TextChoices):
     OTHER = "other", _("other document")
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        """Not private, and not attached to a contribution whose message moderation hid."""
+        return self.filter(is_private=False).exclude(contribution__discussion_post__status=HIDDEN)
+
+
 class Evidence(models.Model):
     """A file or a link that proves what happened at an event or with a contribution."""
 
@@ -443,6 +490,8 @@ class Evidence(models.Model):
         _("private"), default=False, help_text=_("Private evidence is kept but never published.")
     )
     uploaded_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -615,7 +664,18 @@ class ReportedFigure(models.Model):
 class PostStatus(models.TextChoices):
     PENDING = "pending", _("awaiting moderation")
     PUBLISHED = "published", _("published")
-    HIDDEN = "hidden", _("hidden by moderation")
+    HIDDEN = HIDDEN, _("hidden by moderation")
+
+
+class ModerationCategory(models.TextChoices):
+    """Why a message was hidden, as the trace records it (never the message's words)."""
+
+    PERSONAL_DATA = "personal_data", _("personal data of others")
+    OFFENSIVE = "offensive", _("insults, threats or discrimination")
+    SPAM = "spam", _("advertising or spam")
+    OFF_TOPIC = "off_topic", _("unrelated to the draft")
+    UNLAWFUL = "unlawful", _("unlawful content")
+    OTHER = "other", _("other reason")
 
 
 class DiscussionPost(PublicAuthor):
@@ -661,6 +721,9 @@ class DiscussionPost(PublicAuthor):
         _("status"), max_length=12, choices=PostStatus.choices, default=PostStatus.PENDING
     )
     moderation_reason = models.TextField(_("moderation reason"), blank=True)
+    moderation_category = models.CharField(
+        _("kind of reason"), max_length=20, choices=ModerationCategory.choices, blank=True
+    )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     contribution = models.OneToOneField(
         Contribution,
@@ -698,6 +761,10 @@ class DiscussionPost(PublicAuthor):
         if self.status == PostStatus.HIDDEN and not self.moderation_reason.strip():
             raise ValidationError(
                 {"moderation_reason": _("Say why the message is hidden: the reason is public.")}
+            )
+        if self.status == PostStatus.HIDDEN and not self.moderation_category:
+            raise ValidationError(
+                {"moderation_category": _("Choose the kind of reason for hiding the message.")}
             )
 
     @property

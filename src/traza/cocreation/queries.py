@@ -205,7 +205,7 @@ def attendance_by_kind(cal: PlanCalendar) -> list[KindTable]:
 
 def public_evidence():
 
-    return Prefetch("evidence", queryset=Evidence.objects.filter(is_private=False))
+    return Prefetch("evidence", queryset=Evidence.objects.public())
 
 
 def event_page(event_id: int) -> tuple[Event, Notice, list[AttendanceRow]]:
@@ -232,10 +232,17 @@ def contribution_page(contribution_id: int):
 
     contribution = get_object_or_404(
         Contribution.objects.select_related(
-            "plan__member", "event", "theme", "commitment", "response__deciding_sector"
+            "plan__member",
+            "event",
+            "theme",
+            "commitment",
+            "response__deciding_sector",
+            "discussion_post",
         ).prefetch_related(public_evidence()),
         pk=contribution_id,
     )
+    if contribution.is_hidden:  # the page only says that and why: nothing of what it said
+        return contribution, None, [], None
     response = getattr(contribution, "response", None)
     versions = []
     told_at = None
@@ -256,12 +263,13 @@ def contribution_page(contribution_id: int):
 
 @dataclass
 class ContributionStats:
-    total: int
+    total: int  # public contributions only
     answered: int
     median_days: float | None
     slowest_days: int | None
     by_channel_theme: list[tuple[str, list[int], int]]
     channels: list[str]
+    hidden: int = 0  # messages hidden by moderation: counted apart, never in the figures
 
     @property
     def answered_percent(self) -> int:
@@ -272,10 +280,13 @@ def contribution_stats(plan: ActionPlan) -> ContributionStats:
     """Counts by channel × theme (seed 002, Cuadro 4), share answered, days to answer.
 
     A contribution counts as answered only when its response is published and not pending.
+    Contributions hidden by moderation are left out of every figure and counted apart.
     """
 
     rows = list(
-        Contribution.objects.filter(plan=plan).values_list(
+        Contribution.objects.public()
+        .filter(plan=plan)
+        .values_list(
             "channel", "theme__name", "received_at", "response__outcome", "response__published_at"
         )
     )
@@ -296,13 +307,15 @@ def contribution_stats(plan: ActionPlan) -> ContributionStats:
         slowest_days=max(delays) if delays else None,
         by_channel_theme=by_channel_theme,
         channels=labels,
+        hidden=Contribution.objects.hidden().filter(plan=plan).count(),
     )
 
 
 def plan_contributions(plan: ActionPlan, channel: str = "", outcome: str = ""):
 
     queryset = (
-        Contribution.objects.filter(plan=plan)
+        Contribution.objects.public()
+        .filter(plan=plan)
         .select_related("theme", "commitment", "response", "event")
         .order_by("-received_at", "-id")
     )

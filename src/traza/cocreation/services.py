@@ -603,9 +603,13 @@ def post_official_answer(
 
 @transaction.atomic
 def moderate_post(
-    actor: Any, post: DiscussionPost, status: str, reason: str = ""
+    actor: Any, post: DiscussionPost, status: str, reason: str = "", category: str = ""
 ) -> DiscussionPost:
-    """Publish a waiting message, or hide one with a public reason; the author is told."""
+    """Publish a waiting message, or hide one with a public reason and its category; the
+    author is told. A hidden message's contribution (and the response to it) leaves every
+    public page, list, download, feed and the search; publishing it again brings it back.
+    The trace records who hid it, when and the category: never the message's words, nor the
+    moderator's (they may quote it)."""
     require_perm(actor, "cocreation.moderate_discussion", post)
     post = DiscussionPost.objects.select_for_update().get(pk=post.pk)
     if status not in (PostStatus.PUBLISHED, PostStatus.HIDDEN) or post.status == status:
@@ -614,17 +618,35 @@ def moderate_post(
         )
     if post.official:
         raise ValidationError(_("Official answers are not moderated."))
+    hiding = status == PostStatus.HIDDEN
     post.status = status
     post.moderation_reason = reason.strip()
+    post.moderation_category = category if hiding else ""
     post.moderated_at = timezone.now()
     post.full_clean()
-    post.save()
+    post.save()  # the search follows (traza.repository.signals)
     with trace_language():
         summary = _("Message %(number)s %(status)s") % {
             "number": post.pk,
             "status": post.get_status_display(),
         }
-    _record_post(actor, post, "status", summary, reason)
+        category_label = str(post.get_moderation_category_display()) if hiding else ""
+    if hiding:
+        record(
+            actor,
+            "status",
+            post,
+            summary=summary,
+            reason=category_label,
+            changes={
+                "status": [None, post.status],
+                "official": [None, post.official],
+                "moderation_category": [None, post.moderation_category],
+            },
+            scope=post.commitment,
+        )
+    else:
+        _record_post(actor, post, "status", summary, reason)
     if status == PostStatus.PUBLISHED:
         _as_contribution(post)
     elif post.author_email:

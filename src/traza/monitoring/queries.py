@@ -367,7 +367,8 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
             )
         )
     responses = (
-        Response.objects.filter(changed_versions__commitment=commitment, published_at__isnull=False)
+        Response.objects.public()
+        .filter(changed_versions__commitment=commitment)
         .select_related("contribution")
         .distinct()
     )

@@ -232,9 +232,8 @@ def commitment_origin(commitment: Commitment) -> list:
 
     contribution_model = apps.get_model("cocreation", "Contribution")
     return list(
-        contribution_model.objects.filter(
-            Q(commitment=commitment) | Q(response__changed_versions__commitment=commitment)
-        )
+        contribution_model.objects.public()  # not what moderation hid
+        .filter(Q(commitment=commitment) | Q(response__changed_versions__commitment=commitment))
         .select_related("response", "event")
         .annotate(second_count=Count("seconds", distinct=True))
         .distinct()

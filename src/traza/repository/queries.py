@@ -27,7 +27,7 @@ def listing(kind: str = "", plan: int | None = None, language: str = "") -> Quer
         lang=F("language"),
         link=Value("", output_field=CharField()),
     )
-    events = Evidence.objects.filter(is_private=False).annotate(
+    events = Evidence.objects.public().annotate(
         source=Value("event_evidence", output_field=CharField()),
         day=F("uploaded_at"),
         plan_ref=Coalesce(
@@ -75,7 +75,7 @@ def last_updated(plan: ActionPlan) -> dt.datetime | None:
 
     dates = [
         DocumentVersion.objects.filter(document__plan=plan).aggregate(d=Max("uploaded_at"))["d"],
-        Evidence.objects.filter(is_private=False)
+        Evidence.objects.public()
         .filter(Q(event__plan=plan) | Q(contribution__plan=plan))
         .aggregate(d=Max("uploaded_at"))["d"],
         ProgressReport.objects.filter(

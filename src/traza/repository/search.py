@@ -86,6 +86,8 @@ def entry_values(instance) -> dict | None:
             "url": commitment.get_absolute_url(),
         }
     if isinstance(instance, Contribution):
+        if instance.is_hidden:  # hidden by moderation: out of the search until unhidden
+            return None
         with translation.override(settings.LANGUAGE_CODE):
             title = str(instance)
         return {
@@ -97,9 +99,9 @@ def entry_values(instance) -> dict | None:
             "url": instance.get_absolute_url(),
         }
     if isinstance(instance, Response):
-        if instance.published_at is None:
-            return None
         contribution = instance.contribution
+        if instance.published_at is None or contribution.is_hidden:
+            return None
         with translation.override(settings.LANGUAGE_CODE):
             title = _("Reasoned response to contribution %(number)s") % {"number": contribution.pk}
         return {
@@ -150,6 +152,22 @@ def unindex(instance) -> None:
     SearchEntry.objects.filter(kind=kind_of(instance), object_id=instance.pk).delete()
 
 
+def index_moderated(post) -> None:
+    """A discussion message was moderated: its contribution and the response to it leave the
+    search when it is hidden and come back when it is published again."""
+    from traza.cocreation.models import Response
+
+    if not post.contribution_id:
+        return
+    contribution = post.contribution
+    contribution.discussion_post = post  # the status just saved, not a stale copy
+    index(contribution)
+    response = Response.objects.filter(contribution=contribution).first()
+    if response is not None:
+        response.contribution = contribution
+        index(response)
+
+
 def reindex_all() -> int:
     """Rebuild the whole index (``traza reindex``)."""
     from traza.cocreation.models import Contribution, Event, Response
@@ -161,8 +179,8 @@ def reindex_all() -> int:
     querysets = [
         Commitment.objects.select_related("theme", "lead_organization"),
         Milestone.objects.select_related("commitment"),
-        Contribution.objects.all(),
-        Response.objects.select_related("contribution"),
+        Contribution.objects.public().select_related("discussion_post"),
+        Response.objects.public().select_related("contribution__discussion_post"),
         Event.objects.all(),
         Document.objects.select_related("commitment"),
     ]

@@ -4,7 +4,7 @@ The index is derived data (``traza reindex`` rebuilds it), so signals are the ri
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from traza.cocreation.models import Contribution, Event, Response
+from traza.cocreation.models import Contribution, DiscussionPost, Event, Response
 from traza.plans.models import Commitment, Milestone
 from traza.repository import search
 from traza.repository.models import Document, DocumentVersion
@@ -20,6 +20,8 @@ def index_saved(sender, instance, raw=False, **kwargs):
         search.index(instance)
     elif sender is DocumentVersion:
         search.index(instance.document)
+    elif sender is DiscussionPost:
+        search.index_moderated(instance)  # hidden: out of the search; published: back
 
 
 @receiver(post_delete)

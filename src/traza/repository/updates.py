@@ -28,7 +28,7 @@ def updates(
     from traza.monitoring.models import ProgressReport, Review
     from traza.repository.models import DocumentVersion
 
-    responses = Response.objects.filter(published_at__isnull=False).select_related("contribution")
+    responses = Response.objects.public().select_related("contribution")  # none to hidden ones
     progress = ProgressReport.objects.filter(review=Review.ACCEPTED).select_related(
         "milestone__commitment"
     )
