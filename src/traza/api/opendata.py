@@ -557,7 +557,8 @@ _register(
     Dataset(
         "contributions",
         "Contributions",
-        "Contributions from every channel; the author only with consent.",
+        "Contributions from every channel; the author only with consent. A discussion message "
+        "hidden by moderation is not listed.",
         [
             C("id", "integer", "identifier"),
             C("plan_ref", "integer", "action plan (plans.id)"),
@@ -579,7 +580,7 @@ _register(
     Dataset(
         "responses",
         "Reasoned responses",
-        "Published reasoned responses to contributions.",
+        "Published reasoned responses to the listed contributions.",
         [
             C("id", "integer", "identifier"),
             C("contribution_ref", "integer", "contribution (contributions.id)"),
