@@ -1,0 +1,518 @@
+"""Quality, speed and memory of the triage engine (``traza.triage``).
+
+    .venv/bin/python bench/triage_quality.py            # quality on dev and held-out, then scale
+    .venv/bin/python bench/triage_quality.py --quick    # quality only
+    .venv/bin/python bench/triage_quality.py --tune     # grid search on the dev split only
+
+Quality is measured on ``bench/triage/contributions_es.jsonl`` (fictional, labelled by hand):
+the set is split by *group* into a development half, on which the engine's defaults were
+tuned, and a held-out half that tuning never looked at; both are printed, and the targets are
+judged on the held-out half. Speed and memory are measured on 5,000 and 50,000 contributions
+synthesised from the labelled ones by perturbing them (word drops and swaps, typos, accents
+removed). Every figure is printed beside its target; the script exits non-zero if one is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import resource
+import sys
+import time
+import tracemalloc
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from traza.triage import Config, Index, Target, Theme  # noqa: E402
+
+DATA = ROOT / "bench" / "triage" / "contributions_es.jsonl"
+DEMO = ROOT / "src" / "traza" / "demo" / "peru-2017-2019.json"
+
+# Description keywords of each theme: the kind of sector vocabulary a secretariat would type
+# for a theme (the demo's themes carry only a key and a name). Written from the sectors, not
+# from the labelled contributions.
+THEME_KEYWORDS = {
+    "ambiente": "medio ambiente ambiental contaminación residuos basura reciclaje bosques tala "
+    "deforestación ríos aire minería minera industrias extractivas canon petróleo clima "
+    "áreas verdes árboles fiscalización ambiental OEFA MINAM conflictos socioambientales",
+    "educacion": "educación escuela colegio escolar estudiantes alumnos docentes profesores "
+    "maestros aulas UGEL DRE MINEDU currículo aprendizaje universidad instituto becas "
+    "secundaria primaria inicial bilingüe intercultural lectura",
+    "infraestructura": "infraestructura obras públicas carreteras caminos vías pistas veredas "
+    "puentes transporte tránsito movilidad buses combis metro ciclovías construcción MTC "
+    "asfaltado",
+    "salud": "salud hospital posta centro de salud médicos enfermeras pacientes atención "
+    "emergencia medicamentos medicinas seguro SIS EsSalud MINSA citas enfermedad anemia vacunas",
+    "saneamiento": "saneamiento agua potable desagüe alcantarillado servicio de agua EPS Sedapal "
+    "SUNASS tarifas letrinas baños JASS cloración red de agua Ministerio de Vivienda",
+    "seguridad-ciudadana": "seguridad ciudadana delincuencia delito robos asaltos policía "
+    "comisaría serenazgo patrullaje crimen extorsión violencia trata víctimas denuncias cámaras "
+    "vigilancia alumbrado rondas",
+    "transversal": "transparencia acceso a la información pública rendición de cuentas "
+    "participación ciudadana gobierno abierto corrupción integridad datos abiertos portal "
+    "presupuesto participativo contrataciones municipalidad alcalde",
+}
+
+TARGETS = {
+    "group_f1": 0.80,
+    "duplicate_f1": 0.95,
+    "theme_top1": 0.90,
+    "commitment_top1": 0.85,
+    "commitment_top3": 0.97,
+    "abstain_rate": 0.50,
+    "group_5000_seconds": 10.0,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+def load_items() -> list[dict]:
+    items = []
+    with DATA.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if "_comment" not in record:
+                items.append(record)
+    return items
+
+
+def load_targets() -> tuple[list[Theme], list[Target]]:
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    themes = [Theme(t["key"], t["name"], THEME_KEYWORDS.get(t["key"], "")) for t in demo["themes"]]
+    plan = next(p for p in demo["plans"] if p["period_start"] == 2017)
+    targets = []
+    for c in plan["commitments"]:
+        body = [c.get(f) or "" for f in ("summary", "problem", "status_quo", "change_sought")]
+        body += [m["text"] for m in c.get("milestones", [])]
+        targets.append(Target(c["number"], c["title"], "\n".join(body), c["theme"]))
+    return themes, targets
+
+
+def split(items: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Development and held-out halves, by group: within each theme, groups sorted by name
+    alternate between the halves, so a request never appears in both."""
+    groups_by_theme: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        groups_by_theme[item["theme"]].add(item["group"])
+    held_out_groups = set()
+    for theme in sorted(groups_by_theme):
+        for n, name in enumerate(sorted(groups_by_theme[theme])):
+            if n % 2:
+                held_out_groups.add(name)
+    dev = [i for i in items if i["group"] not in held_out_groups]
+    held = [i for i in items if i["group"] in held_out_groups]
+    return dev, held
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics
+# ---------------------------------------------------------------------------------------------
+
+
+def bcubed(predicted: dict[str, int], truth: dict[str, str]) -> tuple[float, float, float]:
+    pred_members: dict[int, set[str]] = defaultdict(set)
+    true_members: dict[str, set[str]] = defaultdict(set)
+    for ident, c in predicted.items():
+        pred_members[c].add(ident)
+    for ident, g in truth.items():
+        true_members[g].add(ident)
+    precision = recall = 0.0
+    for ident in truth:
+        p = pred_members[predicted[ident]]
+        t = true_members[truth[ident]]
+        overlap = len(p & t)
+        precision += overlap / len(p)
+        recall += overlap / len(t)
+    precision /= len(truth)
+    recall /= len(truth)
+    return precision, recall, f1(precision, recall)
+
+
+def f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def duplicate_truth(items: list[dict]) -> set[tuple[str, str]]:
+    """Every pair within a set of copies (the transitive closure of ``duplicate_of``)."""
+    parent = {i["id"]: i["id"] for i in items}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for item in items:
+        if item["duplicate_of"] and item["duplicate_of"] in parent:
+            parent[find(item["id"])] = find(item["duplicate_of"])
+    sets: dict[str, list[str]] = defaultdict(list)
+    for ident in parent:
+        sets[find(ident)].append(ident)
+    pairs = set()
+    for members in sets.values():
+        for a, b in itertools.combinations(sorted(members), 2):
+            pairs.add((a, b))
+    return pairs
+
+
+def evaluate(items: list[dict], themes, targets, config: Config) -> dict[str, float]:
+    index = Index(((i["id"], i["text"]) for i in items), themes, targets, config)
+    truth = {i["id"]: i["group"] for i in items}
+    predicted = {}
+    for n, g in enumerate(index.groups(min_size=1)):
+        for ident in g.ids:
+            predicted[ident] = n
+    gp, gr, gf = bcubed(predicted, truth)
+
+    true_pairs = duplicate_truth(items)
+    found = {(p.a, p.b) for p in index.near_duplicates()}
+    dp = len(found & true_pairs) / len(found) if found else 1.0
+    dr = len(found & true_pairs) / len(true_pairs) if true_pairs else 1.0
+
+    by_id = {i["id"]: i for i in items}
+    unranked = ranking(index)
+    theme_hits = top1 = top3 = rank1 = rank3 = with_c = abstain = without_c = 0
+    for s in index.suggestions(k=3):
+        item = by_id[s.id]
+        theme_hits += bool(s.themes) and s.themes[0].key == item["theme"]
+        if item["commitment"] is None:
+            without_c += 1
+            abstain += s.abstained
+        else:
+            with_c += 1
+            keys = [t.key for t in s.targets]
+            top1 += keys[:1] == [item["commitment"]]
+            top3 += item["commitment"] in keys
+            ranked = unranked[s.id]
+            rank1 += ranked[:1] == [item["commitment"]]
+            rank3 += item["commitment"] in ranked[:3]
+    return {
+        "items": len(items),
+        "group_precision": gp,
+        "group_recall": gr,
+        "group_f1": gf,
+        "duplicate_precision": dp,
+        "duplicate_recall": dr,
+        "duplicate_f1": f1(dp, dr),
+        "duplicate_pairs": len(true_pairs),
+        "theme_top1": theme_hits / len(items),
+        "commitment_top1": top1 / with_c,
+        "commitment_top3": top3 / with_c,
+        "ranking_top1": rank1 / with_c,
+        "ranking_top3": rank3 / with_c,
+        "abstain_rate": abstain / without_c if without_c else 1.0,
+        "with_commitment": with_c,
+        "without_commitment": without_c,
+    }
+
+
+def ranking(index: Index) -> dict:
+    """The targets of every contribution ranked by score, ignoring the abstention threshold
+    (scores do not depend on it, so the same index is asked again with it switched off)."""
+    saved = index.config
+    index.config = replace(saved, abstain_threshold=-1.0)
+    try:
+        return {s.id: [t.key for t in s.targets] for s in index.suggestions(k=3)}
+    finally:
+        index.config = saved
+
+
+def best_scores(items: list[dict], themes, targets, config: Config):
+    """(best target score, top-1 hit, top-3 hit, has no commitment) per item, without abstention."""
+    index = Index(
+        ((i["id"], i["text"]) for i in items),
+        themes,
+        targets,
+        replace(config, abstain_threshold=-1.0),
+    )
+    by_id = {i["id"]: i for i in items}
+    rows = []
+    for s in index.suggestions(k=3):
+        item = by_id[s.id]
+        keys = [t.key for t in s.targets]
+        rows.append(
+            (
+                s.best_target_score,
+                keys[:1] == [item["commitment"]],
+                item["commitment"] in keys,
+                item["commitment"] is None,
+            )
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Scale
+# ---------------------------------------------------------------------------------------------
+
+_NEIGHBOUR_KEYS = "qwertyuiopasdfghjklzxcvbnm"
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    """A plausible variant: some words dropped or swapped, a few typos, maybe no accents."""
+    words = text.split()
+    out = [w for w in words if rng.random() > 0.12] or words[:1]
+    for _ in range(max(1, len(out) // 15)):
+        if len(out) > 2 and rng.random() < 0.5:
+            i = rng.randrange(len(out) - 1)
+            out[i], out[i + 1] = out[i + 1], out[i]
+    for _ in range(rng.randint(0, 3)):
+        i = rng.randrange(len(out))
+        w = out[i]
+        if len(w) > 3:
+            j = rng.randrange(len(w))
+            op = rng.random()
+            if op < 0.4:
+                w = w[:j] + w[j + 1 :]
+            elif op < 0.8:
+                w = w[:j] + rng.choice(_NEIGHBOUR_KEYS) + w[j + 1 :]
+            else:
+                w = w[:j] + w[j] + w[j:]
+            out[i] = w
+    variant = " ".join(out)
+    if rng.random() < 0.4:
+        variant = _strip_accents(variant)
+    if rng.random() < 0.3:
+        variant = variant.lower()
+    return variant
+
+
+def synthesise(items: list[dict], n: int, seed: int = 2026) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    out = []
+    for k in range(n):
+        base = items[k % len(items)]
+        out.append((f"s{k:06d}", perturb(base["text"], rng)))
+    return out
+
+
+def run_pipeline(contributions, themes, targets, config) -> dict[str, float]:
+    t0 = time.perf_counter()
+    index = Index(contributions, themes, targets, config)
+    t1 = time.perf_counter()
+    groups = index.groups()
+    t2 = time.perf_counter()
+    pairs = index.near_duplicates()
+    t3 = time.perf_counter()
+    suggestions = index.suggestions(k=3)
+    t4 = time.perf_counter()
+    return {
+        "index": t1 - t0,
+        "groups": t2 - t1,
+        "duplicates": t3 - t2,
+        "suggestions": t4 - t3,
+        "grouping_total": t2 - t0,
+        "total": t4 - t0,
+        "n_groups": len(groups),
+        "n_pairs": len(pairs),
+        "n_suggestions": len(suggestions),
+    }
+
+
+def measure_scale(items, themes, targets, config, sizes) -> list[dict]:
+    results = []
+    for n in sizes:
+        contributions = synthesise(items, n)
+        timing = run_pipeline(contributions, themes, targets, config)
+        tracemalloc.start()
+        run_pipeline(contributions, themes, targets, config)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        timing["peak_mib"] = peak / 2**20
+        timing["n"] = n
+        results.append(timing)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Tuning (dev split only)
+# ---------------------------------------------------------------------------------------------
+
+
+def tune(dev, themes, targets) -> Config:
+    """Choose the defaults on the development split only; print each step."""
+    print("Tuning on the development split only", flush=True)
+    base = Config()
+    best = None
+    grid = itertools.product((0.25, 0.5), (0.0, 0.3, 0.5, 0.7), (0.0, 0.3), (0.25, 0.5, 0.75))
+    for bigram, propagation, passage, own in grid:
+        cfg = replace(
+            base,
+            bigram_weight=bigram,
+            propagation=propagation,
+            passage_weight=passage,
+            theme_own_weight=own,
+        )
+        rows = best_scores(dev, themes, targets, cfg)
+        index = Index(((i["id"], i["text"]) for i in dev), themes, targets, cfg)
+        by_id = {i["id"]: i for i in dev}
+        theme = sum(
+            s.themes[0].key == by_id[s.id]["theme"] for s in index.suggestions(k=1) if s.themes
+        )
+        with_c = [r for r in rows if not r[3]]
+        r1 = sum(r[1] for r in with_c) / len(with_c)
+        r3 = sum(r[2] for r in with_c) / len(with_c)
+        th = theme / len(dev)
+        print(
+            f"bigram={bigram} propagation={propagation} passage={passage} theme_own={own}: "
+            f"theme={th:.3f} rank1={r1:.3f} rank3={r3:.3f}",
+            flush=True,
+        )
+        key = round(r1 + r3 + th, 6)
+        if best is None or key > best[0]:
+            best = (key, cfg)
+    cfg = best[1]
+    print("suggestion settings:", cfg, flush=True)
+
+    # abstention: the threshold whose smaller slack over the two targets it trades off
+    # (top-3 with abstention counted as a miss ≥ 0.97; abstention on no-commitment ≥ 0.50)
+    rows = best_scores(dev, themes, targets, cfg)
+    with_c = [r for r in rows if not r[3]]
+    without_c = [r for r in rows if r[3]]
+    best_t = None
+    for t in sorted({round(r[0], 4) for r in rows}):
+        top3 = sum(r[2] and r[0] >= t for r in with_c) / len(with_c)
+        abstain = sum(r[0] < t for r in without_c) / len(without_c)
+        slack = min(top3 - TARGETS["commitment_top3"], abstain - TARGETS["abstain_rate"])
+        if best_t is None or slack > best_t[0] + 1e-9:
+            best_t = (slack, t, top3, abstain)
+    print(
+        f"abstain_threshold={best_t[1]}: top3={best_t[2]:.3f} abstain={best_t[3]:.3f}", flush=True
+    )
+    cfg = replace(cfg, abstain_threshold=best_t[1])
+
+    best_g = None
+    for threshold in (0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3):
+        m = evaluate(dev, themes, targets, replace(cfg, group_threshold=threshold))
+        print(
+            f"group_threshold={threshold}: P={m['group_precision']:.3f} R={m['group_recall']:.3f} "
+            f"F1={m['group_f1']:.3f}",
+            flush=True,
+        )
+        if best_g is None or m["group_f1"] > best_g[0] + 1e-9:
+            best_g = (m["group_f1"], threshold)
+    cfg = replace(cfg, group_threshold=best_g[1])
+
+    plateau = []
+    for threshold in (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85):
+        m = evaluate(dev, themes, targets, replace(cfg, duplicate_threshold=threshold))
+        print(
+            f"duplicate_threshold={threshold}: P={m['duplicate_precision']:.3f} "
+            f"R={m['duplicate_recall']:.3f} F1={m['duplicate_f1']:.3f}",
+            flush=True,
+        )
+        plateau.append((round(m["duplicate_f1"], 6), threshold))
+    top = max(f for f, _ in plateau)
+    chosen = [t for f, t in plateau if f == top]
+    cfg = replace(cfg, duplicate_threshold=chosen[len(chosen) // 2])
+    print("\nchosen:", cfg)
+    return cfg
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="quality only, no scale run")
+    parser.add_argument("--tune", action="store_true", help="grid search on the dev split")
+    parser.add_argument("--sizes", default="5000,50000", help="scale sizes, comma-separated")
+    args = parser.parse_args(argv)
+
+    items = load_items()
+    themes, targets = load_targets()
+    dev, held = split(items)
+    if args.tune:
+        tune(dev, themes, targets)
+        return 0
+    config = Config()
+    print(
+        f"Labelled set: {len(items)} contributions (fictional); dev {len(dev)}, held-out {len(held)}"
+    )
+    results = {
+        name: evaluate(part, themes, targets, config)
+        for name, part in (("dev", dev), ("held-out", held))
+    }
+    rows = [
+        ("grouping B-cubed precision", "group_precision", None),
+        ("grouping B-cubed recall", "group_recall", None),
+        ("grouping B-cubed F1", "group_f1", "group_f1"),
+        ("duplicates precision", "duplicate_precision", None),
+        ("duplicates recall", "duplicate_recall", None),
+        ("duplicates F1", "duplicate_f1", "duplicate_f1"),
+        ("theme top-1 accuracy", "theme_top1", "theme_top1"),
+        ("commitment top-1 (abstention = miss)", "commitment_top1", "commitment_top1"),
+        ("commitment top-3 (abstention = miss)", "commitment_top3", "commitment_top3"),
+        ("commitment top-1, ranking only", "ranking_top1", None),
+        ("commitment top-3, ranking only", "ranking_top3", None),
+        ("abstention on no-commitment items", "abstain_rate", "abstain_rate"),
+    ]
+    missed = []
+    print(f"\n{'measure':40} {'dev':>8} {'held-out':>9}  target (judged on held-out)")
+    for label, key, target_key in rows:
+        d, h = results["dev"][key], results["held-out"][key]
+        target = TARGETS.get(target_key) if target_key else None
+        verdict = ""
+        if target is not None:
+            ok = h >= target
+            verdict = f"≥ {target:.2f}  {'ok' if ok else 'MISSED'}"
+            if not ok:
+                missed.append(label)
+        print(f"{label:40} {d:8.3f} {h:9.3f}  {verdict}")
+    for name in ("dev", "held-out"):
+        r = results[name]
+        print(
+            f"{name}: {r['items']} items, {r['with_commitment']} with a commitment, "
+            f"{r['without_commitment']} without, {r['duplicate_pairs']} duplicate pairs"
+        )
+
+    if not args.quick:
+        sizes = [int(s) for s in args.sizes.split(",") if s]
+        print(
+            f"\nScale (synthetic perturbations of the labelled set; {Config().neighbours} neighbours)"
+        )
+        print(
+            f"{'n':>7} {'index s':>8} {'groups s':>9} {'dups s':>7} {'suggest s':>10} "
+            f"{'total s':>8} {'peak MiB':>9}  target"
+        )
+        for r in measure_scale(items, themes, targets, config, sizes):
+            verdict = ""
+            if r["n"] == 5000:
+                ok = r["grouping_total"] < TARGETS["group_5000_seconds"]
+                verdict = f"grouping (index + groups) {r['grouping_total']:.2f} s < 10 s  {'ok' if ok else 'MISSED'}"
+                if not ok:
+                    missed.append("grouping of 5,000 in < 10 s")
+            print(
+                f"{r['n']:7d} {r['index']:8.2f} {r['groups']:9.2f} {r['duplicates']:7.2f} "
+                f"{r['suggestions']:10.2f} {r['total']:8.2f} {r['peak_mib']:9.1f}  {verdict}"
+            )
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"process peak resident memory: {rss:.0f} MiB (tracemalloc peaks above; times measured "
+            "without tracemalloc)"
+        )
+    if missed:
+        print("\nMISSED: " + "; ".join(missed))
+        return 1
+    print("\nAll targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

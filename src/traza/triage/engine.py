@@ -1,0 +1,1051 @@
+"""Grouping, near-duplicates and theme/commitment suggestions for Spanish contributions.
+
+Pure Python on numpy/scipy sparse matrices and the Snowball Spanish stemmer; no Django, no
+network, no randomness. The pipeline:
+
+1. ``normalize``: lower case, accent folding, Spanish stop words (function words and the
+   boilerplate of letters, e-mails and workshop minutes), Snowball stems with a few fixes.
+2. TF-IDF (sublinear term frequency, smoothed IDF) on stems and stem bigrams, rows of unit
+   length, so a dot product is a cosine.
+3. Nearest neighbours of every contribution, computed in row blocks of bounded size; for large
+   collections the most frequent stems are left out when *looking for* candidates (blocking) and
+   added back when *scoring* them, so the cost stays close to linear and the scores stay exact.
+4. Groups: average-linkage agglomeration over the neighbour graph. The average similarity of two
+   clusters is computed exactly from the sums of their unit vectors (``S_A·S_B / |A||B|``), so
+   no pair is ever missing; only pairs of clusters joined by a neighbour edge are candidates.
+5. Near-duplicates: neighbours with a high cosine whose word sequences largely overlap
+   (shared word 3-shingles), which separates a copy with small edits or a forwarded e-mail from
+   a paraphrase of the same request.
+6. Suggestions: cosine with each theme (its name, keywords and commitments) and each target
+   (commitment or proposal: title, summary, milestones...), with the words that matched; no
+   target is suggested when the best score is below a calibrated threshold.
+
+Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
+input always gives the same output, whatever the order it came in.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import snowballstemmer
+
+__all__ = [
+    "Config",
+    "Contribution",
+    "Group",
+    "Index",
+    "Pair",
+    "Suggestion",
+    "Suggestions",
+    "Target",
+    "Theme",
+    "fold",
+    "group",
+    "near_duplicates",
+    "normalize",
+    "suggest_targets",
+    "suggest_theme",
+]
+
+# ---------------------------------------------------------------------------------------------
+# Inputs and outputs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """A contribution to triage: any hashable id and its text."""
+
+    id: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme (eje temático): its key, its name and optional description keywords."""
+
+    key: str
+    name: str
+    keywords: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a contribution may be about: a commitment or a proposal.
+
+    ``title`` weighs more than ``text`` (summary, problem, milestones...); ``theme`` is the key of
+    its theme, if any, and lends the target's words to that theme.
+    """
+
+    id: Any
+    title: str
+    text: str = ""
+    theme: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Contributions that seem to ask for the same thing.
+
+    ``score`` is the average cosine similarity between members; ``representative`` is the member
+    closest to the others; ``terms`` are the words most of the members share.
+    """
+
+    ids: tuple[Any, ...]
+    representative: Any
+    score: float
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two contributions that look like copies of each other (``a`` sorts before ``b``)."""
+
+    a: Any
+    b: Any
+    score: float
+    cosine: float
+    overlap: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A ranked suggestion: a theme key or a target id, its score and the words that matched."""
+
+    key: Any
+    score: float
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Theme and target suggestions for one contribution.
+
+    ``targets`` is empty and ``abstained`` true when the best target scored below the threshold:
+    the engine then has no commitment to propose. ``best_target_score`` is kept either way.
+    """
+
+    id: Any
+    themes: tuple[Suggestion, ...]
+    targets: tuple[Suggestion, ...]
+    abstained: bool
+    best_target_score: float
+
+
+@dataclass(frozen=True)
+class Config:
+    """Tunable parameters; the defaults were calibrated on the development half of
+    ``bench/triage/contributions_es.jsonl`` (see ``bench/triage_quality.py``)."""
+
+    #: weight of a stem bigram relative to a stem (0 turns bigrams off)
+    bigram_weight: float = 0.5
+    #: how many times a target's title counts against its other text
+    title_repeat: int = 2
+    #: nearest neighbours kept per contribution
+    neighbours: int = 20
+    #: smallest cosine kept in the neighbour graph
+    min_similarity: float = 0.05
+    #: average-linkage similarity needed to put two clusters in one group
+    group_threshold: float = 0.14
+    #: cosine needed before two texts are compared as possible copies
+    duplicate_min_cosine: float = 0.55
+    #: duplicate score (mean of cosine and shingle overlap) needed to flag a pair
+    duplicate_threshold: float = 0.65
+    #: best target score below which no target is suggested
+    abstain_threshold: float = 0.0383
+    #: exponent of the extra weight a word gets for naming few targets (log of targets over
+    #: targets using it): "camas" or "extorsión" count, "información" or "plan" hardly (0: off)
+    target_specificity: float = 0.0
+    #: share of a target's score that comes from its best passage (title, one line of its
+    #: text) rather than from the whole text
+    passage_weight: float = 0.0
+    #: share of a theme's score that comes from its own name and keywords (the rest from the
+    #: best-matching target of the theme)
+    theme_own_weight: float = 0.5
+    #: how much the score of a target's theme adds to the target's score
+    target_theme_weight: float = 0.0
+    #: share of a contribution's theme and target scores taken from its neighbours (the
+    #: average of theirs, weighted by similarity): words a commitment's text lacks but similar
+    #: contributions share ("canon", "regalías") still lead to it
+    propagation: float = 0.5
+    #: neighbours below this cosine lend nothing
+    propagation_min_similarity: float = 0.15
+    #: stems in more documents than this share are left out of candidate search (not of
+    #: scoring) when there are more than ``blocking_min_rows`` contributions
+    blocking_max_df: float = 0.02
+    blocking_min_rows: int = 2000
+    #: classes of words naming the same thing, first word canonical (None: ``SYNONYMS``)
+    synonyms: tuple[tuple[str, ...], ...] | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Text normalisation
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Spanish function words, frequent verbs of asking and proposing, and the boilerplate of
+# letters, e-mails and workshop minutes. Stored folded (no accents), as compared.
+_STOP_TEXT = """
+    a al algo algun alguna algunas alguno algunos alla alli ambos ante antes aqui asi aun
+    aunque bajo bien cada casi como con contra cual cuales cualquier cuando cuanta cuantas
+    cuanto cuantos de del desde donde dos el ella ellas ello ellos en entre era eran es esa
+    esas ese eso esos esta estaba estado estamos estan estar estas este esto estos estoy fue
+    fueron ha haber habia hace hacen hacer hacia han has hasta hay he la las le les lo los
+    mas me mi mis mucha muchas mucho muchos muy nada ni no nos nosotras nosotros nuestra
+    nuestras nuestro nuestros nunca o os otra otras otro otros para pero poco por porque
+    pues que quien quienes se sea sean segun ser si sido siempre sin sino sobre solo son su
+    sus tal tambien tan tanto te tener tengo tiene tienen toda todas todo todos tu tus u un
+    una unas uno unos usted ustedes va van vez y ya yo e etc mismo misma mismos mismas cual
+    otra cosa cosas propongo propone proponen proponemos propuesta propuestas proponer
+    planteo plantea plantean sugiero sugiere sugieren sugerimos pido pide piden pedimos
+    pedir solicito solicita solicitan solicitamos solicitar exigimos exige exigen quiero
+    queremos quisiera deberia deberian debe deben necesitamos necesito favor porfavor
+    gracias ojala senor senora senores senoras sr sra srs estimado estimados estimada
+    estimadas atentamente atte saludos saludo cordiales cordialmente buenos buenas dias
+    tardes noches buen dia asunto rv re fw fwd mensaje reenviado reenvio original enviado
+    telefono correo mesa mesas taller talleres tematica tematico participantes acuerdo acta
+    aporte aportes particular quedamos dirige dirigimos hacerles llegar siguiente escribo
+    escribimos nomas pe ahorita ya
+"""
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+# Phrases every contribution to an open-government plan may carry (whom it is addressed to,
+# what it is about in general); they say nothing about what is asked, so they are taken out
+# before the words are counted.
+_BOILERPLATE = re.compile(
+    r"\b(?:"
+    r"plan(?:es)? (?:nacional(?:es)? )?de acci[oó]n(?: nacional)?(?: de gobierno abierto)?"
+    r"|gobierno abierto"
+    r"|secretar[ií]a de gesti[oó]n p[uú]blica"
+    r"|presidencia del consejo de ministros"
+    r"|mensaje (?:reenviado|original)|enviado desde mi \w+"
+    r")\b",
+    re.IGNORECASE,
+)
+
+# Snowball merges a few unrelated words; these folded words get a stem of their own.
+_STEM_EXCEPTIONS = {
+    "camara": "camar",
+    "camaras": "camar",
+}
+
+# Words that name the same thing in Peruvian public-administration Spanish: a contribution that
+# says "desagüe" or "posta" also counts "saneamiento" or "establecimiento" (the first word of
+# each class), so it meets commitments written in the official vocabulary. Extend it through
+# ``Config.synonyms``.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("saneamiento", "desagüe", "desagües", "alcantarillado"),
+    ("extractivas", "canon", "sobrecanon", "regalías", "eiti"),
+    ("establecimiento", "posta", "postas", "policlínico", "policlínicos"),
+    ("hospital", "nosocomio", "nosocomios"),
+    (
+        "docente",
+        "docentes",
+        "profesor",
+        "profesores",
+        "profesora",
+        "profesoras",
+        "maestro",
+        "maestros",
+        "maestra",
+        "maestras",
+        "profe",
+        "profes",
+    ),
+    ("escuela", "escuelas", "colegio", "colegios", "cole"),
+    ("municipalidad", "municipalidades", "muni", "municipio", "municipios", "alcaldía"),
+    ("transporte", "combi", "combis", "cúster", "cústers", "micro", "micros"),
+    ("extorsión", "extorsiones", "cupo", "cupos", "extorsionador", "extorsionadores"),
+    (
+        "plataforma",
+        "aplicativo",
+        "app",
+        "aplicación",
+        "web",
+        "internet",
+        "portal",
+        "portales",
+        "celular",
+        "móvil",
+    ),
+    ("título", "títulos", "diploma", "diplomas"),
+    ("iest", "instituto", "institutos"),
+    ("bilingüe", "bilingües", "eib", "intercultural"),
+    ("lenguas", "quechua", "aimara", "aymara", "awajún", "asháninka", "shipibo", "shawi"),
+    ("forestal", "forestales", "madera", "maderero", "madereros", "tala"),
+    ("pesca", "pescador", "pescadores", "pesquera", "pesquero", "pesqueras", "pesqueros"),
+    ("víctima", "víctimas", "rescatadas", "rescatados"),
+)
+
+_STEMMER = snowballstemmer.stemmer("spanish")
+_fold_cache: dict[str, str] = {}
+_stem_cache: dict[str, str] = {}
+
+
+def fold(word: str) -> str:
+    """Lower-case ``word`` and strip its accents (``"Información"`` → ``"informacion"``)."""
+    cached = _fold_cache.get(word)
+    if cached is None:
+        decomposed = unicodedata.normalize("NFKD", word.lower())
+        cached = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if len(_fold_cache) < 500_000:
+            _fold_cache[word] = cached
+    return cached
+
+
+def _stem(folded: str) -> str:
+    cached = _stem_cache.get(folded)
+    if cached is None:
+        cached = _STEM_EXCEPTIONS.get(folded)
+        if cached is None:
+            cached = _STEMMER.stemWord(folded)
+            # spelling alternations of Spanish verbs: publique/publicar, paguen/pagar,
+            # organicen/organizar
+            if cached.endswith("qu"):
+                cached = cached[:-2] + "c"
+            elif cached.endswith("gu") and len(cached) > 3:
+                cached = cached[:-2] + "g"
+            elif cached.endswith("z"):
+                cached = cached[:-1] + "c"
+        if len(_stem_cache) < 500_000:
+            _stem_cache[folded] = cached
+    return cached
+
+
+def _analyse(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Return (stems of content words, their surface words, every folded word in order)."""
+    stems: list[str] = []
+    surfaces: list[str] = []
+    words: list[str] = []
+    for match in _WORD.finditer(_BOILERPLATE.sub(" ", text)):
+        surface = match.group().lower()
+        folded = fold(surface)
+        words.append(folded)
+        if folded in _STOP_WORDS or len(folded) < 2 or folded.isdigit():
+            continue
+        stems.append(_stem(folded))
+        surfaces.append(surface)
+    return stems, surfaces, words
+
+
+def normalize(text: str) -> list[str]:
+    """The content words of ``text`` as folded Snowball stems, in order.
+
+    Case and accents are folded, Spanish stop words and numbers dropped:
+    ``normalize("Transparencia de la información")`` → ``["transparent", "inform"]``.
+    """
+    return _analyse(text)[0]
+
+
+def synonym_map(classes: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Each folded word of a class → the stem of the class's first word (whole words only, so
+    "posta" leads to "establecimiento" but "poste" does not)."""
+    mapping: dict[str, str] = {}
+    for words in classes:
+        folded = [fold(w) for w in words]
+        canonical = _stem(folded[0])
+        for word in folded[1:]:
+            if _stem(word) != canonical:
+                mapping.setdefault(word, canonical)
+    return mapping
+
+
+def _features(
+    stems: Sequence[str], bigram_weight: float, extra: Sequence[str] = ()
+) -> Counter[str]:
+    counts: Counter[str] = Counter(stems)
+    counts.update(extra)
+    if bigram_weight > 0:
+        for left, right in itertools.pairwise(stems):
+            if left != right:
+                counts[f"{left} {right}"] += 1
+    return counts
+
+
+def _shingles(words: Sequence[str]) -> frozenset[str]:
+    if len(words) < 3:
+        return frozenset(words)
+    return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
+
+
+def _id_key(value: Any) -> tuple[int, Any]:
+    """Sort ints numerically, everything else as text, ints first."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (0, value)
+    return (1, str(value))
+
+
+def _as_contribution(item: Any) -> Contribution:
+    if isinstance(item, Contribution):
+        return item
+    if isinstance(item, dict):
+        return Contribution(item["id"], item.get("text") or "")
+    ident, text = item
+    return Contribution(ident, text or "")
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    stems: list[str]
+    surfaces: dict[str, str]  # stem -> first surface word
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+class Index:
+    """Contributions, themes and targets vectorised together, with the neighbour graph.
+
+    Build it once per batch and ask it for groups, duplicates and suggestions; each result is
+    computed on first use and kept. Contributions are ordered by id internally, so the input
+    order does not change any result.
+    """
+
+    def __init__(
+        self,
+        contributions: Iterable[Contribution | tuple[Any, str] | dict],
+        themes: Iterable[Theme] = (),
+        targets: Iterable[Target] = (),
+        config: Config | None = None,
+    ) -> None:
+        self.config = config or Config()
+        items = sorted((_as_contribution(c) for c in contributions), key=lambda c: _id_key(c.id))
+        ids = [c.id for c in items]
+        if len(set(ids)) != len(ids):
+            raise ValueError("contribution ids must be unique")
+        self.ids: list[Any] = ids
+        self.themes: list[Theme] = sorted(themes, key=lambda t: t.key)
+        self.targets: list[Target] = sorted(targets, key=lambda t: _id_key(t.id))
+        self._position = {ident: i for i, ident in enumerate(ids)}
+        weight = self.config.bigram_weight
+        classes = SYNONYMS if self.config.synonyms is None else self.config.synonyms
+        self._synonyms = synonym_map(classes)
+
+        self._docs: list[_Doc] = []
+        self._words: list[list[str]] = []
+        for item in items:
+            stems, surfaces, words = _analyse(item.text)
+            self._docs.append(self._doc(stems, surfaces, weight))
+            self._words.append(words)
+        self._target_docs = []
+        passage_docs: list[_Doc] = []
+        self._passage_start: list[int] = []
+        for target in self.targets:
+            # passages: the title and each non-empty line of the text (summary, milestones...)
+            self._passage_start.append(len(passage_docs))
+            for line in [target.title, *target.text.splitlines()]:
+                p_stems, p_surfaces, _ = _analyse(line)
+                if p_stems:
+                    passage_docs.append(self._doc(p_stems, p_surfaces, weight))
+            if len(passage_docs) == self._passage_start[-1]:
+                passage_docs.append(self._doc([], [], weight))
+        for target in self.targets:
+            title, title_surfaces, _ = _analyse(target.title)
+            body, body_surfaces, _ = _analyse(target.text)
+            stems = title * self.config.title_repeat + body
+            surfaces = title_surfaces * self.config.title_repeat + body_surfaces
+            self._target_docs.append(self._doc(stems, surfaces, weight))
+        self._theme_docs = []
+        for theme in self.themes:
+            stems, surfaces, _ = _analyse(f"{theme.name} {theme.name} {theme.keywords}")
+            self._theme_docs.append(self._doc(stems, surfaces, weight))
+
+        # Vocabulary and inverse document frequency over everything the index knows.
+        all_docs = self._docs + self._target_docs + self._theme_docs
+        df: Counter[str] = Counter()
+        for doc in all_docs:
+            df.update(doc.counts.keys())
+        self._vocabulary = {term: i for i, term in enumerate(sorted(df))}
+        self._terms = sorted(df)
+        n_docs = len(all_docs)
+        self._idf = np.array(
+            [math.log((1 + n_docs) / (1 + df[t])) + 1.0 for t in self._terms], dtype=np.float64
+        )
+        self._is_bigram = np.array([" " in t for t in self._terms], dtype=bool)
+        self._X = self._matrix(self._docs)
+        self._T = self._matrix(self._target_docs)
+        self._P = self._matrix(passage_docs)
+        self._H = self._matrix(self._theme_docs)
+
+    # -- vectorisation ------------------------------------------------------------------------
+
+    def _doc(self, stems: list[str], surfaces: list[str], bigram_weight: float) -> _Doc:
+        first: dict[str, str] = {}
+        extra: list[str] = []
+        for stem, surface in zip(stems, surfaces, strict=True):
+            first.setdefault(stem, surface)
+            canonical = self._synonyms.get(fold(surface))
+            if canonical is not None:
+                first.setdefault(canonical, surface)
+                extra.append(canonical)
+        counts = _features(stems, bigram_weight, extra)
+        return _Doc(stems=stems, surfaces=first, counts=counts)
+
+    def _matrix(self, docs: Sequence[_Doc]) -> sp.csr_matrix:
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        vocabulary = self._vocabulary
+        for doc in docs:
+            row = sorted((vocabulary[t], c) for t, c in doc.counts.items() if t in vocabulary)
+            indices.extend(i for i, _ in row)
+            data.extend(1.0 + math.log(c) for _, c in row)
+            indptr.append(len(indices))
+        matrix = sp.csr_matrix(
+            (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
+            shape=(len(docs), len(self._terms)),
+        )
+        if matrix.nnz:
+            cols = matrix.indices
+            scale = self._idf[cols] * np.where(
+                self._is_bigram[cols], self.config.bigram_weight, 1.0
+            )
+            matrix.data *= scale
+            norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            matrix = sp.diags(1.0 / norms) @ matrix
+            matrix = matrix.tocsr()
+            matrix.sort_indices()
+        return matrix
+
+    def vector(self, text: str) -> sp.csr_matrix:
+        """The unit TF-IDF row of ``text`` in this index's vocabulary (unknown words ignored)."""
+        stems, surfaces, _ = _analyse(text)
+        return self._matrix([self._doc(stems, surfaces, self.config.bigram_weight)])
+
+    # -- neighbours ---------------------------------------------------------------------------
+
+    @cached_property
+    def _neighbours(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, similarities), each ``n × k``; missing neighbours are -1 / 0."""
+        X = self._X
+        n = X.shape[0]
+        k = max(1, min(self.config.neighbours, n - 1))
+        out_idx = np.full((n, k), -1, dtype=np.int64)
+        out_sim = np.zeros((n, k), dtype=np.float64)
+        if n < 2:
+            return out_idx, out_sim
+        # Blocking: the most frequent stems are left out of the candidate search.
+        doc_freq = np.bincount(X.indices, minlength=X.shape[1])
+        if n > self.config.blocking_min_rows:
+            frequent = doc_freq > max(64, int(self.config.blocking_max_df * n))
+        else:
+            frequent = np.zeros(X.shape[1], dtype=bool)
+        keep = sp.diags((~frequent).astype(np.float64))
+        Xc = (X @ keep).tocsr()
+        Xc.eliminate_zeros()
+        Xp = (X @ sp.diags(frequent.astype(np.float64))).tocsr() if frequent.any() else None
+        if Xp is not None:
+            Xp.eliminate_zeros()
+        XcT = Xc.T.tocsr()
+        candidates = min(n - 1, 2 * k)
+        block = max(16, min(1024, (1 << 23) // n))
+        for start in range(0, n, block):
+            stop = min(n, start + block)
+            dense = (Xc[start:stop] @ XcT).toarray()
+            rows = np.arange(stop - start)
+            dense[rows, rows + start] = -1.0  # never one's own neighbour
+            if candidates < n - 1:
+                cand = np.argpartition(-dense, candidates - 1, axis=1)[:, :candidates]
+            else:
+                cand = np.tile(np.arange(n), (stop - start, 1))
+                cand = cand[cand != (rows + start)[:, None]].reshape(stop - start, n - 1)
+            sims = np.take_along_axis(dense, cand, axis=1)
+            if Xp is not None:
+                left = Xp[np.repeat(np.arange(start, stop), cand.shape[1])]
+                right = Xp[cand.ravel()]
+                extra = np.asarray(left.multiply(right).sum(axis=1)).ravel()
+                sims = sims + extra.reshape(cand.shape)
+            # order by similarity, then by position (stable and deterministic)
+            for r in range(stop - start):
+                row_c = cand[r]
+                row_s = sims[r]
+                sel = np.flatnonzero(row_s >= self.config.min_similarity)
+                if sel.size == 0:
+                    continue
+                sel = sel[np.lexsort((row_c[sel], -row_s[sel]))][:k]
+                out_idx[start + r, : sel.size] = row_c[sel]
+                out_sim[start + r, : sel.size] = row_s[sel]
+        return out_idx, out_sim
+
+    def neighbours(self, ident: Any, k: int = 10) -> list[tuple[Any, float]]:
+        """The ``k`` most similar contributions to the contribution ``ident``."""
+        idx, sim = self._neighbours
+        i = self._position[ident]
+        return [
+            (self.ids[j], round(float(s), 6)) for j, s in zip(idx[i], sim[i], strict=True) if j >= 0
+        ][:k]
+
+    def _edges(self, threshold: float) -> list[tuple[float, int, int]]:
+        """Undirected neighbour edges with similarity ≥ threshold, as (sim, i, j), i < j."""
+        idx, sim = self._neighbours
+        rows, cols = np.nonzero((sim >= threshold) & (idx >= 0))
+        best: dict[tuple[int, int], float] = {}
+        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+            j = int(idx[r, c])
+            key = (r, j) if r < j else (j, r)
+            best[key] = float(sim[r, c])
+        return [(s, i, j) for (i, j), s in sorted(best.items())]
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def groups(self, threshold: float | None = None, min_size: int = 2) -> list[Group]:
+        """Groups of contributions asking for the same thing, largest first.
+
+        Average-linkage agglomeration: two clusters merge while the average cosine between
+        their members is at least ``threshold``. Groups smaller than ``min_size`` are left out
+        (``min_size=1`` also returns every ungrouped contribution on its own).
+        """
+        threshold = self.config.group_threshold if threshold is None else threshold
+        X = self._X
+        n = X.shape[0]
+        vectors: list[dict[int, float] | None] = []
+        for i in range(n):
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            vectors.append(
+                dict(zip(X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True))
+            )
+        members: list[list[int] | None] = [[i] for i in range(n)]
+        adjacency: list[set[int]] = [set() for _ in range(n)]
+        heap: list[tuple[float, int, int, int, int]] = []
+        for s, i, j in self._edges(threshold):
+            adjacency[i].add(j)
+            adjacency[j].add(i)
+            heap.append((-s, i, j, i, j))
+        heapq.heapify(heap)
+        anchor = list(range(n))  # smallest member position, for tie-breaks
+        while heap:
+            _, _, _, a, b = heapq.heappop(heap)
+            if members[a] is None or members[b] is None:
+                continue
+            # merge the smaller cluster into the larger (ties: into the one with the lower anchor)
+            if len(members[a]) < len(members[b]) or (
+                len(members[a]) == len(members[b]) and anchor[a] > anchor[b]
+            ):
+                a, b = b, a
+            va, vb = vectors[a], vectors[b]
+            for key, value in vb.items():
+                va[key] = va.get(key, 0.0) + value
+            members[a].extend(members[b])
+            anchor[a] = min(anchor[a], anchor[b])
+            members[b] = None
+            vectors[b] = None
+            neighbours = (adjacency[a] | adjacency[b]) - {a, b}
+            for other in adjacency[b]:
+                adjacency[other].discard(b)
+                if other != a:
+                    adjacency[other].add(a)
+            adjacency[b] = set()
+            adjacency[a] = neighbours
+            size_a = len(members[a])
+            for other in sorted(neighbours):
+                vo = vectors[other]
+                small, large = (va, vo) if len(va) <= len(vo) else (vo, va)
+                dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
+                link = dot / (size_a * len(members[other]))
+                if link >= threshold:
+                    x, y = (a, other) if anchor[a] < anchor[other] else (other, a)
+                    heapq.heappush(heap, (-link, anchor[x], anchor[y], x, y))
+        result = []
+        for c in range(n):
+            group_members = members[c]
+            if group_members is None or len(group_members) < min_size:
+                continue
+            result.append(self._describe(sorted(group_members), vectors[c]))
+        result.sort(key=lambda g: (-len(g.ids), _id_key(g.ids[0])))
+        return result
+
+    def _describe(self, positions: list[int], total: dict[int, float]) -> Group:
+        size = len(positions)
+        ids = tuple(self.ids[p] for p in positions)
+        if size == 1:
+            terms = tuple(self._top_words(positions[0], 5))
+            return Group(ids=ids, representative=ids[0], score=1.0, terms=terms)
+        squared = sum(v * v for v in total.values())
+        score = (squared - size) / (size * (size - 1))
+        X = self._X
+        best, best_pos = -1.0, positions[0]
+        for p in positions:
+            lo, hi = X.indptr[p], X.indptr[p + 1]
+            closeness = sum(
+                w * total.get(col, 0.0)
+                for col, w in zip(X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True)
+            )
+            if closeness > best + 1e-12:
+                best, best_pos = closeness, p
+        # stems that at least half of the members (and two) use, by total weight
+        presence: Counter[int] = Counter()
+        for p in positions:
+            presence.update(X.indices[X.indptr[p] : X.indptr[p + 1]].tolist())
+        needed = max(2, math.ceil(size / 2))
+        shared = [
+            col for col, count in presence.items() if count >= needed and not self._is_bigram[col]
+        ]
+        shared.sort(key=lambda col: (-total.get(col, 0.0), self._terms[col]))
+        terms = tuple(self._surface_of(self._terms[col], positions) for col in shared[:6])
+        return Group(
+            ids=ids,
+            representative=self.ids[best_pos],
+            score=round(max(0.0, min(1.0, score)), 6),
+            terms=terms,
+        )
+
+    def _surface_of(self, stem: str, positions: Iterable[int]) -> str:
+        words: Counter[str] = Counter()
+        for p in positions:
+            surface = self._docs[p].surfaces.get(stem)
+            if surface:
+                words[surface] += 1
+        if not words:
+            return stem
+        return min(words.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    def _top_words(self, position: int, count: int) -> list[str]:
+        X = self._X
+        lo, hi = X.indptr[position], X.indptr[position + 1]
+        pairs = [
+            (w, self._terms[c])
+            for c, w in zip(X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True)
+            if not self._is_bigram[c]
+        ]
+        pairs.sort(key=lambda p: (-p[0], p[1]))
+        return [self._docs[position].surfaces.get(t, t) for _, t in pairs[:count]]
+
+    # -- duplicates ---------------------------------------------------------------------------
+
+    @cached_property
+    def _shingle_sets(self) -> list[frozenset[str]]:
+        return [_shingles(words) for words in self._words]
+
+    def duplicate_score(self, i: int, j: int, cosine: float) -> tuple[float, float]:
+        """(score, shingle overlap) of the contributions at positions ``i`` and ``j``."""
+        a, b = self._shingle_sets[i], self._shingle_sets[j]
+        overlap = len(a & b) / min(len(a), len(b)) if a and b else 0.0
+        return (cosine + overlap) / 2.0, overlap
+
+    def near_duplicates(self, threshold: float | None = None) -> list[Pair]:
+        """Pairs that look like copies with small edits (forwarded, re-sent, lightly edited),
+        highest score first."""
+        threshold = self.config.duplicate_threshold if threshold is None else threshold
+        pairs = []
+        for cosine, i, j in self._edges(self.config.duplicate_min_cosine):
+            score, overlap = self.duplicate_score(i, j, cosine)
+            if score >= threshold:
+                a, b = sorted((self.ids[i], self.ids[j]), key=_id_key)
+                pairs.append(
+                    Pair(
+                        a=a,
+                        b=b,
+                        score=round(score, 6),
+                        cosine=round(cosine, 6),
+                        overlap=round(overlap, 6),
+                    )
+                )
+        pairs.sort(key=lambda p: (-p.score, _id_key(p.a), _id_key(p.b)))
+        return pairs
+
+    # -- suggestions --------------------------------------------------------------------------
+
+    @cached_property
+    def _theme_targets(self) -> dict[str, list[int]]:
+        by_theme: dict[str, list[int]] = {}
+        for t, target in enumerate(self.targets):
+            if target.theme is not None:
+                by_theme.setdefault(target.theme, []).append(t)
+        return by_theme
+
+    @cached_property
+    def _direct(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines of every contribution with every target and theme (n × targets, n × themes)."""
+        n = self._X.shape[0]
+        target_sim = self._target_cosines(self._X)
+        own = (self._X @ self._H.T).toarray() if self.themes else np.zeros((n, 0))
+        return target_sim, own
+
+    @cached_property
+    def _specificity(self) -> np.ndarray | None:
+        alpha = self.config.target_specificity
+        if alpha <= 0 or not self.targets:
+            return None
+        T = self._T
+        df = np.bincount(T.indices, minlength=T.shape[1]).astype(np.float64)
+        n = T.shape[0]
+        return np.log((n + 1) / (df + 0.5)) ** alpha
+
+    def _specific(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """``matrix`` with every word weighted by its target specificity, rows of unit length."""
+        weights = self._specificity
+        if weights is None or matrix.nnz == 0:
+            return matrix
+        out = matrix.copy()
+        out.data = out.data * weights[out.indices]
+        norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return (sp.diags(1.0 / norms) @ out).tocsr()
+
+    def _target_cosines(self, rows: sp.csr_matrix) -> np.ndarray:
+        """Score of each row against each target: a blend of the cosine with the whole target
+        and the best cosine with one of its passages (a long commitment is not penalised for
+        its length when one milestone says exactly what the contribution asks)."""
+        n = rows.shape[0]
+        if not self.targets:
+            return np.zeros((n, 0))
+        rows = self._specific(rows)
+        whole = (rows @ self._specific(self._T).T).toarray()
+        weight = self.config.passage_weight
+        if weight <= 0:
+            return whole
+        parts = (rows @ self._specific(self._P).T).toarray()
+        best = np.maximum.reduceat(parts, self._passage_start, axis=1)
+        return (1 - weight) * whole + weight * best
+
+    def _propagate(
+        self,
+        direct: np.ndarray,
+        neighbour_idx: np.ndarray,
+        neighbour_sim: np.ndarray,
+        base: np.ndarray,
+    ) -> np.ndarray:
+        """Blend ``direct`` (rows × columns) with the similarity-weighted mean of the same scores
+        of each row's neighbours (``base`` holds the direct scores of all contributions)."""
+        mu = self.config.propagation
+        if mu <= 0 or base.shape[0] == 0 or direct.shape[1] == 0:
+            return direct
+        weights = np.where(
+            (neighbour_idx >= 0) & (neighbour_sim >= self.config.propagation_min_similarity),
+            neighbour_sim,
+            0.0,
+        )
+        totals = weights.sum(axis=1)
+        safe_idx = np.where(neighbour_idx >= 0, neighbour_idx, 0)
+        borrowed = np.einsum("rk,rkc->rc", weights, base[safe_idx])
+        has = totals > 0
+        borrowed[has] /= totals[has, None]
+        out = direct.copy()
+        out[has] = (1 - mu) * direct[has] + mu * borrowed[has]
+        return out
+
+    def _scores(
+        self, rows: sp.csr_matrix, positions: Sequence[int] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(theme scores n × themes, target scores n × targets) for unit rows; ``positions``
+        are the rows' places in the index (None for a text outside it)."""
+        n = rows.shape[0]
+        base_targets, base_own = self._direct
+        if positions is not None:
+            target_sim = base_targets[list(positions)]
+            own = base_own[list(positions)]
+            idx, sim = self._neighbours
+            idx, sim = idx[list(positions)], sim[list(positions)]
+        else:
+            target_sim = self._target_cosines(rows)
+            own = (rows @ self._H.T).toarray() if self.themes else np.zeros((n, 0))
+            idx, sim = self._text_neighbours(rows)
+        target_sim = self._propagate(target_sim, idx, sim, base_targets)
+        own = self._propagate(own, idx, sim, base_own)
+        theme_scores = np.zeros((n, len(self.themes)))
+        weight = self.config.theme_own_weight
+        for h, theme in enumerate(self.themes):
+            members = self._theme_targets.get(theme.key)
+            if members:
+                best = target_sim[:, members].max(axis=1)
+                theme_scores[:, h] = weight * own[:, h] + (1 - weight) * best
+            else:
+                theme_scores[:, h] = own[:, h]
+        target_scores = target_sim.copy()
+        if self.config.target_theme_weight and self.themes:
+            theme_pos = {theme.key: h for h, theme in enumerate(self.themes)}
+            for t, target in enumerate(self.targets):
+                h = theme_pos.get(target.theme) if target.theme is not None else None
+                if h is not None:
+                    target_scores[:, t] += self.config.target_theme_weight * theme_scores[:, h]
+            target_scores /= 1 + self.config.target_theme_weight
+        return theme_scores, target_scores
+
+    @staticmethod
+    def _row_dict(matrix: sp.csr_matrix, r: int) -> dict[int, float]:
+        lo, hi = matrix.indptr[r], matrix.indptr[r + 1]
+        return dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True))
+
+    @cached_property
+    def _target_rows(self) -> list[dict[int, float]]:
+        return [self._row_dict(self._T, t) for t in range(self._T.shape[0])]
+
+    @cached_property
+    def _theme_rows(self) -> list[dict[int, float]]:
+        return [self._row_dict(self._H, h) for h in range(self._H.shape[0])]
+
+    def _matched(
+        self, row: dict[int, float], other: dict[int, float], surfaces: dict[str, str]
+    ) -> tuple[str, ...]:
+        """Up to five words of the contribution that the other text shares, strongest first."""
+        shared = sorted(
+            (-row[col] * other[col], self._terms[col])
+            for col in row.keys() & other.keys()
+            if not self._is_bigram[col]
+        )
+        return tuple(surfaces.get(term, term) for _, term in shared[:5])
+
+    def _text_neighbours(self, rows: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        k = max(1, min(self.config.neighbours, self._X.shape[0]))
+        n = rows.shape[0]
+        out_idx = np.full((n, k), -1, dtype=np.int64)
+        out_sim = np.zeros((n, k))
+        if self._X.shape[0] == 0:
+            return out_idx, out_sim
+        sims = (rows @ self._X.T).toarray()
+        for r in range(n):
+            order = np.lexsort((np.arange(sims.shape[1]), -sims[r]))[:k]
+            order = order[sims[r, order] >= self.config.min_similarity]
+            out_idx[r, : order.size] = order
+            out_sim[r, : order.size] = sims[r, order]
+        return out_idx, out_sim
+
+    def _suggest_rows(
+        self,
+        rows: sp.csr_matrix,
+        surfaces: Sequence[dict[str, str]],
+        ids: Sequence[Any],
+        k: int,
+        positions: Sequence[int] | None = None,
+    ) -> list[Suggestions]:
+        theme_scores, target_scores = self._scores(rows, positions)
+        out = []
+        for r in range(rows.shape[0]):
+            row = self._row_dict(rows, r)
+            themes = []
+            for h in sorted(
+                range(len(self.themes)), key=lambda h: (-theme_scores[r, h], self.themes[h].key)
+            )[:k]:
+                score = float(theme_scores[r, h])
+                if score <= 0:
+                    break
+                words = self._theme_words(row, h, surfaces[r])
+                themes.append(Suggestion(self.themes[h].key, round(score, 6), words))
+            ranked = sorted(
+                range(len(self.targets)),
+                key=lambda t: (-target_scores[r, t], _id_key(self.targets[t].id)),
+            )
+            best = float(target_scores[r, ranked[0]]) if ranked else 0.0
+            abstained = best < self.config.abstain_threshold
+            targets = []
+            if not abstained:
+                for t in ranked[:k]:
+                    score = float(target_scores[r, t])
+                    if score <= 0:
+                        break
+                    words = self._matched(row, self._target_rows[t], surfaces[r])
+                    targets.append(Suggestion(self.targets[t].id, round(score, 6), words))
+            out.append(
+                Suggestions(
+                    id=ids[r],
+                    themes=tuple(themes),
+                    targets=tuple(targets),
+                    abstained=abstained,
+                    best_target_score=round(best, 6),
+                )
+            )
+        return out
+
+    def _theme_words(
+        self, row: dict[int, float], h: int, surfaces: dict[str, str]
+    ) -> tuple[str, ...]:
+        words = list(self._matched(row, self._theme_rows[h], surfaces))
+        for t in self._theme_targets.get(self.themes[h].key, []):
+            for w in self._matched(row, self._target_rows[t], surfaces):
+                if w not in words:
+                    words.append(w)
+        return tuple(words[:5])
+
+    def suggestions(self, k: int = 3, ids: Iterable[Any] | None = None) -> list[Suggestions]:
+        """Theme and target suggestions for every contribution (or for ``ids``), in id order."""
+        positions = (
+            list(range(len(self.ids))) if ids is None else sorted(self._position[i] for i in ids)
+        )
+        out: list[Suggestions] = []
+        for start in range(0, len(positions), 4096):
+            chunk = positions[start : start + 4096]
+            out.extend(
+                self._suggest_rows(
+                    self._X[chunk],
+                    [self._docs[p].surfaces for p in chunk],
+                    [self.ids[p] for p in chunk],
+                    k,
+                    chunk,
+                )
+            )
+        return out
+
+    def suggest_text(self, text: str, k: int = 3, ident: Any = None) -> Suggestions:
+        """Suggestions for a text that is not in the index (e.g. a contribution being typed)."""
+        stems, surfaces, _ = _analyse(text)
+        doc = self._doc(stems, surfaces, self.config.bigram_weight)
+        return self._suggest_rows(self._matrix([doc]), [doc.surfaces], [ident], k)[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# One-call helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def group(
+    contributions: Iterable[Contribution | tuple[Any, str]],
+    threshold: float | None = None,
+    config: Config | None = None,
+    min_size: int = 2,
+) -> list[Group]:
+    """Groups of contributions asking for the same thing (see ``Index.groups``)."""
+    return Index(contributions, config=config).groups(threshold, min_size=min_size)
+
+
+def near_duplicates(
+    contributions: Iterable[Contribution | tuple[Any, str]],
+    threshold: float | None = None,
+    config: Config | None = None,
+) -> list[Pair]:
+    """Pairs of contributions that look like copies of each other (see ``Index.near_duplicates``)."""
+    return Index(contributions, config=config).near_duplicates(threshold)
+
+
+def suggest_theme(
+    contributions: Iterable[Contribution | tuple[Any, str]],
+    themes: Iterable[Theme],
+    targets: Iterable[Target] = (),
+    k: int = 3,
+    config: Config | None = None,
+) -> dict[Any, tuple[Suggestion, ...]]:
+    """The ``k`` likeliest themes of each contribution, by id."""
+    index = Index(contributions, themes=themes, targets=targets, config=config)
+    return {s.id: s.themes for s in index.suggestions(k)}
+
+
+def suggest_targets(
+    contributions: Iterable[Contribution | tuple[Any, str]],
+    targets: Iterable[Target],
+    themes: Iterable[Theme] = (),
+    k: int = 3,
+    config: Config | None = None,
+) -> dict[Any, Suggestions]:
+    """The ``k`` likeliest targets (commitments or proposals) of each contribution, by id.
+
+    A contribution whose best target scores below ``Config.abstain_threshold`` gets no target
+    (``abstained`` is true).
+    """
+    index = Index(contributions, themes=themes, targets=targets, config=config)
+    return {s.id: s for s in index.suggestions(k)}
