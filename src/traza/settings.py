@@ -98,8 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "traza.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "traza.accounts.middleware.StaffIdleTimeoutMiddleware",  # after messages: it leaves one
+    "traza.accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "traza.core.ratelimit.RateLimitMiddleware",
@@ -170,8 +171,14 @@ AXES_USERNAME_CALLABLE = "traza.core.clients.lockout_name"  # cut to the records
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Staff (the admin) must confirm each session with a TOTP code.
+# Staff must confirm each session with a TOTP code before they reach any page.
 TRAZA_REQUIRE_STAFF_2FA = env_bool("TRAZA_REQUIRE_STAFF_2FA", True)
+# A staff session idle for longer than this is signed out on its next request.
+TRAZA_STAFF_IDLE_MINUTES = env_int("TRAZA_STAFF_IDLE_MINUTES", "30")
+if TRAZA_STAFF_IDLE_MINUTES < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("TRAZA_STAFF_IDLE_MINUTES must be at least 1.")
 OTP_TOTP_ISSUER = "Traza"
 # Registrations and attendance lists lose their personal data this long after the event.
 TRAZA_REGISTRATION_RETENTION_DAYS = env_int("TRAZA_REGISTRATION_RETENTION_DAYS", "365")

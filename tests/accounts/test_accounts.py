@@ -86,12 +86,13 @@ def test_staff_need_a_totp_code_for_the_admin(client, django_user_model, setting
     staff = django_user_model.objects.create_user(
         "sgp", "sgp@example.org", "Buena-Clave-2026", is_staff=True
     )
+    # set up through a one-time link (tests/accounts/test_staff_second_factor.py)
+    device = TOTPDevice.objects.create(user=staff, name="Traza", confirmed=True)
     client.post("/cuenta/ingresar/", {"username": "sgp", "password": "Buena-Clave-2026"})
     response = client.get("/admin/")
     assert response.status_code == 302 and "/cuenta/segundo-factor/" in response["Location"]
-    setup = client.get(response["Location"])
-    assert setup.status_code == 200 and "<svg" in setup.content.decode()
-    device = TOTPDevice.objects.get(user=staff)
+    ask = client.get(response["Location"])
+    assert ask.status_code == 200 and "<svg" not in ask.content.decode()
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
     done = client.post("/cuenta/segundo-factor/?next=/admin/", {"code": code, "next": "/admin/"})
     assert done.status_code == 302 and done["Location"] == "/admin/"

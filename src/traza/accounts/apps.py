@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from traza.accounts import middleware  # noqa: F401 (starts a session's idle clock)
         from traza.accounts.roles import ensure_roles
 
         # after every app's permissions exist: run once the last app has migrated

@@ -23,6 +23,11 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(_("account/second-factor/"), views.second_factor, name="otp"),
+    path(
+        _("account/second-factor/set-up/<str:token>/"),
+        views.enrol_second_factor,
+        name="otp_enrol",
+    ),
     path(_("privacy/"), views.privacy, name="privacy"),
     path(_("privacy/my-data/<str:token>/"), views.my_data, name="my_data"),
 ]

@@ -13,6 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from traza.accounts import privacy as privacy_services
+from traza.accounts import second_factor as second_factor_services
 from traza.accounts import services
 from traza.accounts.forms import (
     ACCOUNT_CONSENT,
@@ -86,35 +87,67 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Set up (first time) or enter the TOTP code that staff need for the admin."""
+    """Enter the TOTP code that staff need for every page. A password alone never shows a
+    key: an account without a second factor asks here for a one-time link by e-mail."""
     user = request.user
     if not user.is_staff:
         raise PermissionDenied
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True)
-    setup = not confirmed.exists()
-    device = None
-    if setup:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        device = device or TOTPDevice.objects.create(user=user, name="Traza", confirmed=False)
-    form = OTPForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    enrolled = confirmed.exists()
+    form = OTPForm(request.POST or None) if enrolled else None
+    if request.method == "POST" and not enrolled:
+        if "send_link" in request.POST and second_factor_services.request_enrolment(user):
+            messages.success(
+                request,
+                _(
+                    "We sent a one-time link to the e-mail address of your account. Open it "
+                    "while signed in to this account to set up your second factor."
+                ),
+            )
+            return redirect(request.get_full_path())
+    elif request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        matched = (device if setup and device.verify_token(code) else None) or next(
-            (d for d in confirmed if d.verify_token(code)), None
-        )
+        matched = next((d for d in confirmed if d.verify_token(code)), None)
         if matched is not None:
-            if not matched.confirmed:
-                matched.confirmed = True
-                matched.save(update_fields=["confirmed"])
             otp_login(request, matched)
             return redirect(_next(request, reverse("admin:index")))
         form.add_error("code", _("The code is not right. Check your phone's clock and try again."))
-    context = {"form": form, "setup": setup, "next": _next(request, "")}
-    if setup:
-        context["qr"] = mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4))
-        context["secret"] = _base32(device.bin_key)
+    context = {
+        "form": form,
+        "enrolled": enrolled,
+        "has_email": bool(user.email),
+        "next": _next(request, ""),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/otp.html", context, status=status)
+
+
+@login_required
+def enrol_second_factor(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of a one-time link: only here, in a session of the link's account, is the key
+    of a new second factor shown; a code from the app confirms it and uses the link up."""
+    enrolment = second_factor_services.open_enrolment(token, request.user)
+    if enrolment is None:
+        return render(request, "accounts/otp_enrol.html", {"invalid": True}, status=400)
+    device = second_factor_services.enrolment_device(enrolment)
+    form = OTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        matched = second_factor_services.complete_enrolment(enrolment, form.cleaned_data["code"])
+        if matched is not None:
+            otp_login(request, matched)
+            messages.success(request, _("Your second factor is set up."))
+            return redirect(_next(request, reverse("admin:index")))
+        form.add_error("code", _("The code is not right. Check your phone's clock and try again."))
+    context = {
+        "form": form,
+        "next": _next(request, ""),
+        "qr": mark_safe(segno.make(device.config_url, error="m").svg_inline(scale=4)),
+        "secret": _base32(device.bin_key),
+    }
+    status = 400 if request.method == "POST" else 200
+    response = render(request, "accounts/otp_enrol.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _base32(key: bytes) -> str:

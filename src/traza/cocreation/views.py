@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from traza.accounts.second_factor import is_verified_staff
 from traza.cocreation import queries, services
 from traza.cocreation.flow import NODE_WIDTH
 from traza.cocreation.flow import plan_flow as build_flow
@@ -211,9 +212,10 @@ def cancel_registration(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Public evidence is downloadable; private evidence only by staff."""
+    """Public evidence is downloadable; private evidence only by staff whose session
+    confirmed its second factor."""
     evidence = get_object_or_404(Evidence, pk=pk)
-    if not evidence.file or (evidence.is_private and not request.user.is_staff):
+    if not evidence.file or (evidence.is_private and not is_verified_staff(request.user)):
         raise Http404
     return serve_checked_file(evidence)
 

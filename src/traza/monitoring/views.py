@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from traza.accounts.second_factor import is_verified_staff
 from traza.cocreation.forms import SelfAssessmentCommentForm
 from traza.core.uploads import serve_checked_file
 from traza.monitoring import queries, services
@@ -139,9 +140,10 @@ def self_assessment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
-    """Evidence of accepted reports is public; the rest only for staff."""
+    """Evidence of accepted reports is public; the rest only for staff whose session
+    confirmed its second factor."""
     evidence = get_object_or_404(ProgressEvidence.objects.select_related("report"), pk=pk)
     accepted = evidence.report.review == Review.ACCEPTED
-    if not evidence.file or not (accepted or request.user.is_staff):
+    if not evidence.file or not (accepted or is_verified_staff(request.user)):
         raise Http404
     return serve_checked_file(evidence)
