@@ -84,6 +84,14 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contribution, response, versions, told_at = queries.contribution_page(pk)
+    if contribution.is_hidden:
+        # 410 Gone: it was public and was withdrawn; only when and why are shown
+        return render(
+            request,
+            "cocreation/contribution_hidden.html",
+            {"contribution": contribution, "post": contribution.hidden_post},
+            status=410,
+        )
     can_second = services.consultation_open(contribution.plan)
     form = SecondForm(request.POST or None)
     status = 200
@@ -215,7 +223,9 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Public evidence is downloadable; private evidence only by staff whose session
     confirmed its second factor."""
     evidence = get_object_or_404(Evidence, pk=pk)
-    if not evidence.file or (evidence.is_private and not is_verified_staff(request.user)):
+    # private, or attached to a contribution whose message moderation hid
+    withheld = not Evidence.objects.public().filter(pk=pk).exists()
+    if not evidence.file or (withheld and not is_verified_staff(request.user)):
         raise Http404
     return serve_checked_file(evidence)
 
