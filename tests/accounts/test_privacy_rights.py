@@ -8,8 +8,10 @@ import time
 
 from django.core import signing
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 
+from tests.accounts.test_accounts import readable
 from tests.cocreation.test_contributions import contribute_url, form_data
 from tests.mail import link_path
 from tests.notifications.test_outbox import LOCMEM
@@ -186,3 +188,35 @@ def test_the_pseudonym_is_a_keyed_hash(settings):
     settings.TRAZA_PSEUDONYM_KEY = ""
     settings.SECRET_KEY = "another secret key, long enough for Django's checks 0123456789"
     assert _pseudonym(email) != pseudonym  # derived from SECRET_KEY when no key is set
+
+
+def test_the_my_data_link_carries_no_address_expires_and_goes_with_the_data(
+    client, db, monkeypatch
+):
+    assert ask(client, "Ana@Example.org").status_code == 200
+    link = link_path(OutboxMessage.objects.get(purpose="my_data").body)
+    assert "ana" not in readable(link) and "example" not in readable(link)
+    assert client.get(link).status_code == 200
+    later = timezone.now() + dt.timedelta(hours=24, minutes=1)
+    with monkeypatch.context() as m:
+        m.setattr(time, "time", lambda: later.timestamp())
+        m.setattr(timezone, "now", lambda: later)
+        assert client.get(link).status_code == 400
+    assert client.get(link).status_code == 200
+    assert client.post(link, {"confirm": "on"}).status_code == 200
+    assert client.get(link).status_code == 400  # erased: the link went with the data
+
+
+def test_a_request_for_ones_data_answers_alike_for_any_address(client, make_plan):
+    from tests.accounts.test_accounts import _answer
+    from traza.core.services import SYSTEM
+    from traza.plans import services as plan_services
+
+    plan = plan_services.set_plan_stage(SYSTEM, make_plan(n=1, m=1), "co_creation")
+    Client().post(contribute_url(plan), form_data())  # Ana's, from her own browser
+    seen = set()
+    for email in ["ana@example.org", "nadie@example.org"]:
+        response = ask(client, email)
+        work = tuple(t.name for t in response.templates)
+        seen.add((_answer(response), work, OutboxMessage.objects.filter(to=email).count()))
+    assert len(seen) == 1

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
@@ -5,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
@@ -75,11 +78,31 @@ class LoginForm(AuthenticationForm):
         username.validators.append(MaxLengthValidator(MAX_LOGIN_NAME))
 
 
+def _casefold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 class OutboxPasswordResetForm(PasswordResetForm):
     """Password-reset e-mails go through the outbox like every other message, written in
     one transaction. An address without an account gets the same answer after the same
     work (the token made and the message composed, for nobody), so neither the page nor
     its timing tells whether the address has an account."""
+
+    def get_users(self, email):
+        """Active accounts, and accounts made by sign-up that still wait for their e-mail
+        to be verified: setting a password from the link proves the person receives the
+        address's mail, so the reset verifies the account too. Never a closed one."""
+        candidates = get_user_model()._default_manager.filter(
+            Q(is_active=True) | Q(awaiting_verification=True),
+            email__iexact=email,
+            erased_at__isnull=True,
+        )
+        wanted = _casefold(email)
+        return (
+            user
+            for user in candidates
+            if user.has_usable_password() and _casefold(user.email) == wanted
+        )
 
     def save(self, *args, **kwargs):
         self._composed = 0

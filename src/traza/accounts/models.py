@@ -22,6 +22,15 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The person asked for erasure: their data was replaced by a pseudonym."),
     )
+    awaiting_verification = models.BooleanField(
+        _("e-mail address not verified yet"),
+        default=False,
+        help_text=_(
+            "Made by sign-up and not activated from its e-mail yet. It does not reserve the "
+            "address: whoever shows they receive its mail (a new sign-up's link, or a "
+            "password reset) takes the account."
+        ),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -52,3 +61,20 @@ class SecondFactorEnrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class PersonalDataLink(models.Model):
+    """A link e-mailed to someone to see, download or erase the data held under an address.
+    The link carries only a random token; just its SHA-256 is kept. It works for a day and
+    goes with the data when they are erased."""
+
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("link to one's data")
+        verbose_name_plural = _("links to one's data")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

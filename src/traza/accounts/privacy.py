@@ -13,23 +13,25 @@ personal data a set time after the event."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from traza.accounts.models import PersonalDataLink
 from traza.core.services import record, trace_language
 from traza.notifications.services import enqueue_rendered
 
-SALT = "traza.privacy.my-data"
 LINK_HOURS = 24
 ERASED_NAME = "—"
 ERASED_TEXT = "—"  # the text of a message sent to a person who later asked for erasure
@@ -116,6 +118,22 @@ FIELDS = {
 }
 
 
+KINDS = {
+    "contributions": _lazy("contributions"),
+    "discussion_messages": _lazy("discussion messages"),
+    "registrations": _lazy("event registrations"),
+    "seconds": _lazy("seconds of contributions"),
+    "subscriptions": _lazy("follows by e-mail"),
+    "accounts": _lazy("accounts"),
+    "messages": _lazy("e-mail messages to this address"),
+}
+
+
+def named(counts: dict[str, int]) -> dict[str, int]:
+    """The counts under the names people read."""
+    return {str(KINDS.get(kind, kind)): n for kind, n in counts.items()}
+
+
 def personal_data(email: str) -> dict[str, list[dict]]:
     """Everything held under ``email``, as it is stored."""
     from traza.api.opendata import json_value
@@ -126,11 +144,18 @@ def personal_data(email: str) -> dict[str, list[dict]]:
     }
 
 
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @transaction.atomic
 def request_link(email: str) -> None:
     """E-mail a link (valid 24 hours) to see, download or erase the data of ``email``. Sent
-    whether or not Traza holds anything: the page never tells."""
-    token = signing.dumps(email.strip().lower(), salt=SALT)
+    whether or not Traza holds anything: the page never tells. The link carries a random
+    token, never the address; only the token's SHA-256 is stored, beside the address."""
+    PersonalDataLink.objects.filter(created_at__lt=_oldest_valid()).delete()
+    token = secrets.token_urlsafe(32)
+    PersonalDataLink.objects.create(email=email.strip().lower(), token_hash=_token_hash(token))
     enqueue_rendered(
         email,
         lambda: _("Your data in Traza"),
@@ -143,11 +168,16 @@ def request_link(email: str) -> None:
     )
 
 
+def _oldest_valid() -> dt.datetime:
+    return timezone.now() - dt.timedelta(hours=LINK_HOURS)
+
+
 def email_from(token: str) -> str | None:
-    try:
-        return signing.loads(token, salt=SALT, max_age=LINK_HOURS * 3600)
-    except signing.BadSignature:
-        return None
+    """The address a link was sent to, while the link is valid."""
+    link = PersonalDataLink.objects.filter(
+        token_hash=_token_hash(token), created_at__gte=_oldest_valid()
+    ).first()
+    return link.email if link else None
 
 
 def _pseudonym(email: str) -> str:
@@ -243,6 +273,7 @@ def erase(email: str) -> dict[str, int]:
         _trace_erasure(user, summary)
     counts["accounts"] = len(accounts)
     counts["messages"] = _erase_outbox(email, names)
+    PersonalDataLink.objects.filter(email__iexact=email).delete()  # the links go too
     return counts
 
 

@@ -1,5 +1,6 @@
 """Accounts: sign-up with e-mail verification, password reset through the outbox, the
-second factor of staff. Answers never tell whether an address has an account."""
+second factor of staff. Answers never tell whether an address has an account, neither by
+their words nor by their time. A sign-up that was never verified reserves nothing."""
 
 from __future__ import annotations
 
@@ -8,60 +9,103 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from traza.core.services import record, trace_language
 from traza.notifications.services import enqueue_rendered
 
 SALT = "traza.accounts.verify-email"
+INVALID_LINK = _lazy("This link is not valid any more. Sign up again.")
 
 
 def _link(name: str, token: str) -> str:
     return f"{settings.TRAZA_BASE_URL}{reverse(name, args=[token])}"
 
 
+def _fingerprint(user) -> str:
+    """Changes with the account's password and address: a new sign-up, a password reset or
+    a new address voids the links mailed before."""
+    value = f"{user.pk}:{user.password}:{user.email.lower()}"
+    return salted_hmac(SALT, value, algorithm="sha256").hexdigest()[:32]
+
+
+def verification_token(user) -> str:
+    """Signed and timed (``TRAZA_EMAIL_LINK_DAYS``): the account's number and a fingerprint,
+    never the address."""
+    return signing.dumps([user.pk, _fingerprint(user)], salt=SALT)
+
+
+def _holds_address(user) -> bool:
+    """An account that reserves its address: in use, or closed by the secretariat — anything
+    but a sign-up still waiting for its e-mail to be verified."""
+    return user.erased_at is None and not user.awaiting_verification
+
+
 @transaction.atomic
 def sign_up(values: dict[str, Any]):
     """An inactive account and an e-mail with the link that activates it. If the address
-    already has an account, its owner is told by e-mail instead (the page says the same)."""
+    already has an account, its owner is told by e-mail instead (the page says the same).
+    An account that still waits for its verification does not reserve the address: signing
+    up again renews it (new password, name and consent) and voids its earlier links, so
+    whoever gave someone else's address first cannot keep its owner out. Every path hashes
+    the password and writes one message, so the time taken does not tell either."""
     User = get_user_model()
     email = values["email"].strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
-    if existing is not None:
+    password = make_password(values["password"])
+    accounts = list(
+        User.objects.select_for_update()
+        .filter(email__iexact=email, erased_at__isnull=True)
+        .order_by("pk")
+    )
+    holder = next((u for u in accounts if _holds_address(u)), None)
+    if holder is not None:
         enqueue_rendered(
             email,
             lambda: _("Someone tried to create a Traza account with your address"),
             "accounts/email/exists.txt",
             {"reset": f"{settings.TRAZA_BASE_URL}{reverse('accounts:password_reset')}"},
             purpose="signup_exists",
-            about=existing,
+            about=holder,
         )
         return None
-    user = User(
-        username=f"p-{secrets.token_hex(4)}",  # neutral: it is what the trace shows
-        email=email,
-        display_name=values.get("display_name", ""),
-        is_active=False,
-        consent_text=values["consent_text"],
-        consented_at=timezone.now(),
-    )
-    user.set_password(values["password"])
+    user = accounts[0] if accounts else None
+    if user is None:
+        user = User(
+            username=f"p-{secrets.token_hex(4)}",  # neutral: it is what the trace shows
+            email=email,
+            is_active=False,
+            awaiting_verification=True,
+        )
+        action = "create"
+        with trace_language():
+            summary = _("Account created, waiting for its e-mail to be verified")
+    else:
+        action = "update"
+        with trace_language():
+            summary = _("Sign-up repeated before verification: earlier links void")
+    user.password = password
+    user.display_name = values.get("display_name", "")
+    user.consent_text = values["consent_text"]
+    user.consented_at = timezone.now()
     user.full_clean()
     user.save()
-    with trace_language():
-        summary = _("Account created, waiting for its e-mail to be verified")
-    record(None, "create", user, summary=summary, changes={"fields": ["account"]})
-    token = signing.dumps({"user": user.pk, "email": email}, salt=SALT)
+    record(None, action, user, summary=summary, changes={"fields": ["account"]})
     enqueue_rendered(
         email,
         lambda: _("Confirm your e-mail address for Traza"),
         "accounts/email/verify.txt",
-        {"link": _link("accounts:verify", token), "days": settings.TRAZA_EMAIL_LINK_DAYS},
+        {
+            "link": _link("accounts:verify", verification_token(user)),
+            "days": settings.TRAZA_EMAIL_LINK_DAYS,
+        },
         purpose="verify_email",
         about=user,
     )
@@ -72,16 +116,45 @@ def sign_up(values: dict[str, Any]):
 def verify_email(token: str):
     User = get_user_model()
     try:
-        data = signing.loads(token, salt=SALT, max_age=settings.TRAZA_EMAIL_LINK_DAYS * 24 * 3600)
-    except signing.BadSignature:
-        raise ValidationError(_("This link is not valid any more. Sign up again.")) from None
-    user = User.objects.select_for_update().filter(pk=data.get("user")).first()
-    if user is None or user.email != data.get("email"):
-        raise ValidationError(_("This link is not valid any more. Sign up again."))
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
+        pk, fingerprint = signing.loads(
+            token, salt=SALT, max_age=settings.TRAZA_EMAIL_LINK_DAYS * 24 * 3600
+        )
+    except (signing.BadSignature, TypeError, ValueError):
+        raise ValidationError(INVALID_LINK) from None
+    user = User.objects.select_for_update().filter(pk=pk, erased_at__isnull=True).first()
+    if user is None or not constant_time_compare(str(fingerprint), _fingerprint(user)):
+        raise ValidationError(INVALID_LINK)
+    if user.awaiting_verification:
+        taken = User.objects.filter(email__iexact=user.email).exclude(pk=user.pk)
+        if any(_holds_address(other) for other in taken):
+            raise ValidationError(
+                _("This address already has an account. Sign in, or choose a new password.")
+            )
         with trace_language():
             summary = _("E-mail address verified; account active")
-        record(None, "status", user, summary=summary, changes={"fields": ["is_active"]})
+        _activate(user, summary)
+    elif not user.is_active:
+        raise ValidationError(INVALID_LINK)  # closed by the secretariat: a link does not reopen it
     return user
+
+
+def verify_by_password_reset(user) -> None:
+    """A password set from a reset link proves the person receives the address's mail: an
+    account still waiting for verification is activated. Call it in the reset's transaction."""
+    if user.awaiting_verification and user.erased_at is None:
+        with trace_language():
+            summary = _("E-mail address verified by a password reset; account active")
+        _activate(user, summary)
+
+
+def _activate(user, summary: str) -> None:
+    user.is_active = True
+    user.awaiting_verification = False
+    user.save(update_fields=["is_active", "awaiting_verification"])
+    record(
+        None,
+        "status",
+        user,
+        summary=summary,
+        changes={"fields": ["is_active", "awaiting_verification"]},
+    )

@@ -3,12 +3,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -81,8 +83,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:login")
 
     def form_valid(self, form):
+        with transaction.atomic():  # the password, and the verification it proves
+            response = super().form_valid(form)
+            services.verify_by_password_reset(form.user)
         messages.success(self.request, _("Your password was changed. You can sign in."))
-        return super().form_valid(form)
+        return response
 
 
 @login_required
@@ -166,6 +171,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/privacy.html", {"form": form}, status=status)
 
 
+@never_cache
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     email = privacy_services.email_from(token)
     if email is None:
@@ -179,9 +185,9 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
         return response
     form = EraseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        counts = privacy_services.erase(email)
+        counts = privacy_services.named(privacy_services.erase(email))
         return render(request, "accounts/my_data.html", {"erased": counts})
     data = privacy_services.personal_data(email)
-    counts = {kind: len(rows) for kind, rows in data.items()}
+    counts = privacy_services.named({kind: len(rows) for kind, rows in data.items()})
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/my_data.html", {"counts": counts, "form": form}, status=status)
