@@ -164,3 +164,22 @@ def test_an_over_long_sign_in_name_is_a_form_error_not_a_500(client, django_user
         "/cuenta/ingresar/", {"username": "ana@example.org", "password": "Buena-Clave-2026"}
     )
     assert signed_in.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_api_reads_its_own_bodies(client, django_user_model, settings, capsys):
+    """The API takes JSON, not forms: a body sent with a form's content type (curl --data)
+    is left to the import endpoint, which answers its own 413 above the limit."""
+    from django.core.management import call_command
+
+    django_user_model.objects.create_user("integracion", "i@example.org", "x-Strong-1")
+    call_command("create_token", "integracion", "Sistema")
+    key = capsys.readouterr().out.strip()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/import",
+        '{"plans": [], "padding": "' + "x" * 2000 + '"}',
+        content_type=FORM_ENCODED,
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 413 and response.json()["detail"]
