@@ -447,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results = {
         name: evaluate(part, themes, targets, config)
-        for name, part in (("dev", dev), ("held-out", held))
+        for name, part in (("dev", dev), ("held-out", held), ("all", items))
     }
     rows = [
         ("grouping B-cubed precision", "group_precision", None),
@@ -464,9 +464,9 @@ def main(argv: list[str] | None = None) -> int:
         ("abstention on no-commitment items", "abstain_rate", "abstain_rate"),
     ]
     missed = []
-    print(f"\n{'measure':40} {'dev':>8} {'held-out':>9}  target (judged on held-out)")
+    print(f"\n{'measure':40} {'dev':>8} {'held-out':>9} {'all':>6}  target (judged on held-out)")
     for label, key, target_key in rows:
-        d, h = results["dev"][key], results["held-out"][key]
+        d, h, a = results["dev"][key], results["held-out"][key], results["all"][key]
         target = TARGETS.get(target_key) if target_key else None
         verdict = ""
         if target is not None:
@@ -474,8 +474,8 @@ def main(argv: list[str] | None = None) -> int:
             verdict = f"≥ {target:.2f}  {'ok' if ok else 'MISSED'}"
             if not ok:
                 missed.append(label)
-        print(f"{label:40} {d:8.3f} {h:9.3f}  {verdict}")
-    for name in ("dev", "held-out"):
+        print(f"{label:40} {d:8.3f} {h:9.3f} {a:6.3f}  {verdict}")
+    for name in ("dev", "held-out", "all"):
         r = results[name]
         print(
             f"{name}: {r['items']} items, {r['with_commitment']} with a commitment, "
