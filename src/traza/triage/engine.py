@@ -5,8 +5,9 @@ network, no randomness. The pipeline:
 
 1. ``normalize``: lower case, accent folding, Spanish stop words (function words and the
    boilerplate of letters, e-mails and workshop minutes), Snowball stems with a few fixes.
-2. TF-IDF (sublinear term frequency, smoothed IDF) on stems and stem bigrams, rows of unit
-   length, so a dot product is a cosine.
+2. TF-IDF (sublinear term frequency, smoothed IDF) on stems, stem bigrams and the canonical
+   word of a few synonym classes (``SYNONYMS``: "desagüe" also counts as "saneamiento"), rows
+   of unit length, so a dot product is a cosine.
 3. Nearest neighbours of every contribution, computed in row blocks of bounded size; for large
    collections the most frequent stems are left out when *looking for* candidates (blocking) and
    added back when *scoring* them, so the cost stays close to linear and the scores stay exact.
@@ -17,8 +18,10 @@ network, no randomness. The pipeline:
    (shared word 3-shingles), which separates a copy with small edits or a forwarded e-mail from
    a paraphrase of the same request.
 6. Suggestions: cosine with each theme (its name, keywords and commitments) and each target
-   (commitment or proposal: title, summary, milestones...), with the words that matched; no
-   target is suggested when the best score is below a calibrated threshold.
+   (commitment or proposal: title, summary, milestones...), half of it borrowed from the
+   contribution's nearest neighbours (so words a commitment lacks but similar contributions
+   share still lead to it), with the words that matched; no target is suggested when the best
+   score is below a calibrated threshold.
 
 Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
 input always gives the same output, whatever the order it came in.
