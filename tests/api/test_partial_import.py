@@ -227,3 +227,20 @@ def test_the_api_clears_a_field_given_as_null(client, django_user_model):
     assert response.status_code == 200, response.content
     first = Commitment.objects.get(pk=first.pk)
     assert first.notes == "" and first.theme is None and first.summary and first.lead_organization
+
+
+def test_events_ratings_and_figures_keep_what_they_leave_out(demo, tmp_path):
+    before = export_data([demo.pk])
+    plan = before["plans"][0]
+    event = next(e for e in plan["events"] if e["themes"] and e["attendance"])
+    rating = next(r for r in plan["ratings"] if r["relevance"] and r["potential_impact"])
+    figure = next(f for f in plan["reported_figures"] if f["breakdown"])
+    data = _partial(demo, {"number": 1, "title": plan["commitments"][0]["title"]})
+    data["plans"][0].update(
+        events=[{k: event[k] for k in ("key", "kind", "title", "starts_at", "ends_at")}],
+        ratings=[{k: rating[k] for k in ("commitment", "methodology", "stage", "source")}],
+        reported_figures=[{k: figure[k] for k in ("key", "measure", "total", "source")}],
+        timeline=None,
+    )
+    call_command("import", _write(tmp_path, data), verbosity=0)
+    assert export_data([demo.pk]) == before
