@@ -109,19 +109,18 @@ class OutboxPasswordResetForm(PasswordResetForm):
         with transaction.atomic():
             super().save(*args, **kwargs)
         if not self._composed:
-            self._compose_for_nobody(*args, **kwargs)
+            self._compose_for_nobody(**kwargs)  # Django's view passes everything by name
 
     def _compose_for_nobody(
         self,
+        *,
         domain_override=None,
         subject_template_name="registration/password_reset_subject.txt",
         email_template_name="registration/password_reset_email.html",
         use_https=False,
         token_generator=default_token_generator,
-        from_email=None,
-        request=None,
-        html_email_template_name=None,
         extra_email_context=None,
+        **_unused,  # the sender, the request: nothing is sent
     ):
         nobody = get_user_model()(pk=0, email=self.cleaned_data["email"])
         nobody.set_unusable_password()
