@@ -216,3 +216,19 @@ def test_a_failure_while_writing_rolls_back_outside_a_test_transaction(
     with pytest.raises(OgpFileProblem):
         import_ogp_csv(SYSTEM, path)
     assert not Commitment.objects.exists() and not TraceEvent.objects.exists()
+
+
+def test_a_problem_found_while_writing_names_the_column_it_comes_from(db, tmp_path, table):
+    from traza.plans import services
+
+    services.save_member(SYSTEM, None, {"slug": "ke", "name": "Kenya"})  # another key
+    header, rows = table
+    chosen = _ascii_rows(rows, 3)
+    chosen[1] = _with(header, chosen[1], **{"Country/Locality": "Kenya"})
+    path = _write(tmp_path, _csv(header, chosen))
+    strict = import_ogp_csv(SYSTEM, path, strict=True)  # the first row written, then undone
+    assert [(r, c) for r, c, _reason in strict.problems] == [(3, "Country/Locality")]
+    assert strict.imported == 0 and strict.changed == {} and not Commitment.objects.exists()
+    result = import_ogp_csv(SYSTEM, path)
+    assert [(r, c) for r, c, _reason in result.problems] == [(3, "Country/Locality")]
+    assert result.imported == 2 and Commitment.objects.count() == 2

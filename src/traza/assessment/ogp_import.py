@@ -193,10 +193,59 @@ def _flag(row: dict, column: str) -> bool | None:
     return value == "1"
 
 
+# Where a problem found while writing comes from: the model's field → OGP's column.
+BLAME = {
+    Member: ("Country/Locality", {}),
+    ActionPlan: (
+        "Action Plan Number",
+        {"period_start": "Year Of Submission", "period_end": "Action Plan End Year"},
+    ),
+    Organization: ("Lead Institution", {}),
+    Commitment: (
+        "Commitment Unique Identifier",
+        {
+            "title": "Commitment Title",
+            "summary": "Full Text",
+            "starts_on": "Start Date",
+            "ends_on": "End Date",
+            "number": "Commitment Number",
+            "lead_organization": "Lead Institution",
+            "notes": "URL",
+        },
+    ),
+    Rating: (
+        "",
+        {
+            "verifiability": "Verifiable",
+            "verifiable": "Verifiable",
+            "potential_impact": "Potential Impact",
+            "diog": "Did It Open Government (Overall)",
+            "potential_for_results": "Potential for Results",
+            "early_results": "Early Results",
+        },
+    ),
+}
+
+
+@contextmanager
+def _blame(model):
+    """A model's validation error, as a problem of the row's column it comes from."""
+    try:
+        yield
+    except ValidationError as error:
+        default, columns = BLAME[model]
+        fields = [f for f in getattr(error, "error_dict", {}) if f != "__all__"]
+        column = columns.get(fields[0], default or fields[0]) if fields else default
+        raise RowProblem(column, " ".join(error.messages)) from None
+
+
 def _save(model, lookup: dict, values: dict, save, actor, reason, result: Result):
     instance = model.objects.filter(**lookup).first()
     before = None if instance is None else {k: getattr(instance, k) for k in values}
-    instance = save(actor, instance, {**lookup, **values} if instance is None else values, reason)
+    with _blame(model):
+        instance = save(
+            actor, instance, {**lookup, **values} if instance is None else values, reason
+        )
     if before != {k: getattr(instance, k) for k in values}:
         name = model._meta.model_name
         result.changed[name] = result.changed.get(name, 0) + 1
@@ -401,9 +450,10 @@ def _write_row(actor: Any, data: dict[str, Any], source: str, result: Result) ->
             "number": _commitment_number(plan, ogp_id, data["ogp_number"]),
             "ogp_id": ogp_id,
         }
-    commitment = plan_services.save_commitment(
-        actor, commitment, values, step="import", reason=reason
-    )
+    with _blame(Commitment):
+        commitment = plan_services.save_commitment(
+            actor, commitment, values, step="import", reason=reason
+        )
     if before is None or before != {k: getattr(commitment, k) for k in before}:
         result.changed["commitment"] = result.changed.get("commitment", 0) + 1
     for rating in data["ratings"]:
@@ -558,8 +608,8 @@ def import_ogp_csv(
                 try:
                     with transaction.atomic():
                         _write_row(actor, data, path.name, result)
-                except ValidationError as error:
-                    result.problems.append((index, _error_column(error), _messages(error)))
+                except RowProblem as problem:
+                    result.problems.append((index, problem.column, problem.reason))
                     if strict:
                         raise _Rollback from None
                 except DatabaseError as error:
@@ -574,13 +624,3 @@ def import_ogp_csv(
         result.imported = 0
         result.changed = {}
     return result
-
-
-def _error_column(error: ValidationError) -> str:
-    if hasattr(error, "error_dict"):
-        return ", ".join(f for f in error.error_dict if f != "__all__")
-    return ""
-
-
-def _messages(error: ValidationError) -> str:
-    return " ".join(error.messages)[:500]

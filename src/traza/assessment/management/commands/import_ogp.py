@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from traza.assessment.ogp_import import OgpFileProblem, import_ogp_csv
 from traza.core.services import SYSTEM
@@ -52,9 +53,14 @@ class Command(BaseCommand):
             }
         )
         if strict and result.problems:
+            count = len({row for row, _column, _reason in result.problems})
             raise CommandError(
-                _("Nothing was imported: %(count)d rows have problems (--strict).")
-                % {"count": len({row for row, _column, _reason in result.problems})}
+                ngettext(
+                    "Nothing was imported: %(count)d row has a problem (--strict).",
+                    "Nothing was imported: %(count)d rows have problems (--strict).",
+                    count,
+                )
+                % {"count": count}
             )
         if result.problems and not result.imported:
             raise CommandError(_("Nothing could be imported."))
