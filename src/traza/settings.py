@@ -135,9 +135,14 @@ DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL: readers never wait for the writer. IMMEDIATE: a writing transaction takes the lock
+    # when it begins, so it waits for the one before it instead of failing half-way. A busy
+    # timeout of 20 s (Python's default is 5 s): a request waits for another's short write
+    # instead of answering "database is locked". Slow work (document text) runs after commit.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -323,6 +328,15 @@ TRAZA_MINIMUM_REQUIREMENTS = [
 # Licence of the open data (an SPDX identifier: CC-BY-4.0, CC0-1.0 or ODC-BY-1.0).
 TRAZA_DATA_LICENSE = os.environ.get("TRAZA_DATA_LICENSE", "CC-BY-4.0")
 TRAZA_MAX_UPLOAD_MB = env_int("TRAZA_MAX_UPLOAD_MB", "25")
+# Office files (zip archives) are refused before anything opens them when they unpack to more
+# than this, expand more than this many times their size, or hold more parts than this.
+TRAZA_ARCHIVE_MAX_MB = env_int("TRAZA_ARCHIVE_MAX_MB", "100")
+TRAZA_ARCHIVE_MAX_RATIO = env_int("TRAZA_ARCHIVE_MAX_RATIO", "100")
+TRAZA_ARCHIVE_MAX_MEMBERS = env_int("TRAZA_ARCHIVE_MAX_MEMBERS", "5000")
+# A document's text is extracted after the upload, in a process with these limits.
+TRAZA_EXTRACT_SECONDS = env_int("TRAZA_EXTRACT_SECONDS", "20")
+TRAZA_EXTRACT_MEMORY_MB = env_int("TRAZA_EXTRACT_MEMORY_MB", "512")
+TRAZA_EXTRACT_MAX_PAGES = env_int("TRAZA_EXTRACT_MAX_PAGES", "2000")
 FILE_UPLOAD_PERMISSIONS = 0o640
 TRAZA_MAIL_DOMAIN = os.environ.get("TRAZA_MAIL_DOMAIN", "traza.local")  # right side of Message-IDs
 TRAZA_MAIL_MAX_ATTEMPTS = env_int("TRAZA_MAIL_MAX_ATTEMPTS", "8")

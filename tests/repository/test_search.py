@@ -53,7 +53,9 @@ def test_user_text_in_snippets_is_escaped(client, make_plan, editor):
     assert "<script>alert" not in html and "transparencia</mark>" in html
 
 
-def test_the_text_of_an_uploaded_document_is_found(client, make_plan, django_user_model):
+def test_the_text_of_an_uploaded_document_is_found(
+    client, make_plan, django_user_model, django_capture_on_commit_callbacks
+):
     import docx
 
     plan = make_plan(n=1, m=1)
@@ -62,11 +64,12 @@ def test_the_text_of_an_uploaded_document_is_found(client, make_plan, django_use
     document.add_paragraph("Acta de la mesa de diálogo sobre contrataciones públicas.")
     document.save(buffer)
     upload = SimpleUploadedFile("acta.docx", buffer.getvalue())
-    services.publish_document(
-        SYSTEM,
-        {"kind": "minutes", "title": "Acta 1", "document_date": "2025-03-01", "plan": plan},
-        upload,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the text comes after the commit
+        services.publish_document(
+            SYSTEM,
+            {"kind": "minutes", "title": "Acta 1", "document_date": "2025-03-01", "plan": plan},
+            upload,
+        )
     response = client.get("/buscar/?q=contrataciones")
     assert [h.title for h in response.context["hits"]] == ["Acta 1"]
     assert SearchEntry.objects.filter(kind="document").count() == 1

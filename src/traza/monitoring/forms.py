@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.uploads import check_upload
 from traza.monitoring.models import Indicator, MilestoneStatus
 from traza.plans.models import Commitment, Milestone
 
@@ -48,6 +49,12 @@ class ProgressForm(forms.Form):
         if not self.fields["indicator"].queryset.exists():
             for name in ("indicator", "measured_value", "measured_on"):
                 del self.fields[name]
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            check_upload(upload)  # the message on the field, before the service checks again
+        return upload
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from traza.core.admin_base import ReadOnlyAdmin, ReasonForm, TracedAdmin
+from traza.core.uploads import check_upload
 from traza.repository import services
 from traza.repository.models import Document, DocumentVersion
 
@@ -16,16 +17,22 @@ class DocumentForm(ReasonForm):
         ),
     )
 
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            check_upload(upload)  # type, content, size, unpacked size: a form error, not a 500
+        return upload
+
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None and not data.get("upload"):
+        if self.instance.pk is None and not data.get("upload") and "upload" not in self.errors:
             self.add_error("upload", _("A new document needs its file."))
         return data
 
 
 class VersionInline(admin.TabularInline):
     model = DocumentVersion
-    fields = ("number", "uploaded_at", "sha256", "size", "content_type", "note")
+    fields = ("number", "uploaded_at", "sha256", "size", "content_type", "text_status", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -53,4 +60,5 @@ class DocumentAdmin(TracedAdmin):
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(ReadOnlyAdmin):
-    list_display = ("document", "number", "uploaded_at", "size", "content_type")
+    list_display = ("document", "number", "uploaded_at", "size", "content_type", "text_status")
+    list_filter = ("text_status",)

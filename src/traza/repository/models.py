@@ -81,6 +81,18 @@ class Document(models.Model):
                 raise ValidationError(_("The event or commitment belongs to another action plan."))
 
 
+class TextStatus(models.TextChoices):
+    """Where a version's text stands: it is extracted after the upload, within limits
+    (repository/text.py); a refused extraction keeps the file and says why."""
+
+    PENDING = "pending", _("text not extracted yet")
+    EXTRACTED = "extracted", _("text extracted")
+    NO_TEXT = "no_text", _("no text is extracted from this type of file")
+    TOO_LARGE = "too_large", _("text not extracted: the file needs more memory than allowed")
+    TOO_SLOW = "too_slow", _("text not extracted: it took longer than allowed")
+    UNREADABLE = "unreadable", _("text not extracted: the file could not be read")
+
+
 class DocumentVersion(models.Model):
     document = models.ForeignKey(
         Document, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
@@ -91,6 +103,13 @@ class DocumentVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     text = models.TextField(_("extracted text"), blank=True, editable=False)
+    text_status = models.CharField(
+        _("text"),
+        max_length=12,
+        choices=TextStatus.choices,
+        default=TextStatus.PENDING,
+        editable=False,
+    )
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     uploaded_at = models.DateTimeField(_("added"), db_index=True)
 
