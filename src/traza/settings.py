@@ -189,6 +189,9 @@ OTP_TOTP_ISSUER = "Traza"
 TRAZA_REGISTRATION_RETENTION_DAYS = env_int("TRAZA_REGISTRATION_RETENTION_DAYS", "365")
 # How long a link to verify an e-mail address stays valid.
 TRAZA_EMAIL_LINK_DAYS = 3
+# Key of the pseudonyms that replace erased e-mail addresses (HMAC-SHA256); empty: derived
+# from SECRET_KEY. Rotating it only stops new pseudonyms matching the old ones.
+TRAZA_PSEUDONYM_KEY = os.environ.get("TRAZA_PSEUDONYM_KEY", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
