@@ -4,7 +4,7 @@ OpenDocument (odfpy), plain text and CSV.
 An uploaded file is untrusted: a few hundred KB can unpack to gigabytes of XML. So the
 libraries never read it in the web process. Office archives are first checked without being
 opened (:func:`traza.core.uploads.check_archive`); then the file is parsed in a separate
-Python process (``python -m traza.repository.text``) limited in address space (RLIMIT_AS,
+Python process (this file run as a script) limited in address space (RLIMIT_AS,
 ``TRAZA_EXTRACT_MEMORY_MB``), processor time (RLIMIT_CPU) and wall time
 (``TRAZA_EXTRACT_SECONDS``), reading at most ``TRAZA_EXTRACT_MAX_PAGES`` pages of a PDF and
 ``MAX_CHARS`` characters. A file that cannot be read within those bounds is still kept; its
@@ -71,8 +71,9 @@ def extract(data: bytes, filename: str) -> Extraction:
     seconds = max(1, int(getattr(settings, "TRAZA_EXTRACT_SECONDS", 20)))
     memory = int(getattr(settings, "TRAZA_EXTRACT_MEMORY_MB", 512)) * 1024 * 1024
     pages = int(getattr(settings, "TRAZA_EXTRACT_MAX_PAGES", 2000))
-    command = [sys.executable, "-I", "-m", __name__, extension, str(pages), str(memory)]
-    command.append(str(seconds))
+    # -I: the child sees neither the environment's PYTHON* variables nor the working directory;
+    # it runs this file as a script, so it needs the parsers installed, not Traza importable.
+    command = [sys.executable, "-I", __file__, extension, str(pages), str(memory), str(seconds)]
     try:
         done = subprocess.run(
             command, input=data, capture_output=True, timeout=seconds, check=False
