@@ -135,14 +135,38 @@ def test_control_characters_in_a_posted_form_are_refused_and_nothing_is_saved(cl
     from traza.cocreation.models import Contribution
 
     url = f"/planes/{open_plan.pk}/aportar/"
-    for text in ("Publicar\x00 los contratos", "Publicar\x07 los contratos"):
-        encoded = client.post(
-            url, urlencode(form_data(text=text)), content_type=FORM_ENCODED
-        )  # what a browser sends
-        assert encoded.status_code == 400, text
-        assert client.post(url, form_data(author_name=f"Ana{text}")).status_code == 400  # multipart
+    text = "Publicar\x00 los contratos"
+    encoded = client.post(
+        url, urlencode(form_data(text=text)), content_type=FORM_ENCODED
+    )  # what a browser sends
+    assert encoded.status_code == 400, text
+    assert client.post(url, form_data(author_name=f"Ana{text}")).status_code == 400  # multipart
     assert client.post(url, form_data(), QUERY_STRING="x=%00").status_code == 400
     assert not Contribution.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_control_characters_in_a_form_are_cleaned_and_the_text_kept(client, open_plan):
+    """Text pasted from a word processor carries vertical tabs (line breaks) and stray
+    control characters: the contribution is kept, cleaned, never refused."""
+    from tests.cocreation.test_contributions import form_data
+    from traza.cocreation.models import Contribution
+
+    url = f"/planes/{open_plan.pk}/aportar/"
+    pasted = "Publicar\x07 los contratos\x0bde obras\x0cy compras"
+    response = client.post(url, urlencode(form_data(text=pasted)), content_type=FORM_ENCODED)
+    assert response.status_code == 302
+    assert Contribution.objects.get().text == "Publicar los contratos\nde obras\ny compras"
+    client.post(url, form_data(author_name="Ana\x1b Pérez", text="Otra idea"))  # multipart
+    assert Contribution.objects.get(text="Otra idea").author_name == "Ana Pérez"
+
+
+@pytest.mark.django_db
+def test_tabs_and_line_breaks_are_ordinary_text_in_a_form(client, open_plan):
+    from tests.cocreation.test_contributions import form_data
+    from traza.cocreation.models import Contribution
+
+    url = f"/planes/{open_plan.pk}/aportar/"
     # tabs and line breaks are ordinary text in a form
     text = "Publicar los contratos:\r\n\t- de obras\r\n\t- de compras"
     saved = client.post(url, urlencode(form_data(text=text)), content_type=FORM_ENCODED)

@@ -53,9 +53,14 @@ def _integrity(exception: Exception) -> bool:
 
 # Input hygiene. NUL cannot be stored in PostgreSQL text (the query fails with a 500) and the
 # other C0 control characters break XML, spreadsheets and terminals; no address or query needs
-# any of them. In form bodies, tab, carriage return and line feed are ordinary text.
+# any of them. In form bodies, tab, carriage return and line feed are ordinary text; a vertical
+# tab or form feed is how word processors paste a line or page break, so it becomes a line
+# break; the other control characters are dropped (no person types them), and a NUL, which
+# only a broken or hostile client sends, refuses the form.
 CONTROL_IN_ADDRESS = re.compile("[\x00-\x1f]")
 CONTROL_IN_BODY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BREAKS_IN_BODY = re.compile("[\x0b\x0c]")
+DROPPED_IN_BODY = re.compile("[\x01-\x08\x0e-\x1f]")
 # Longer than any page address, token, search or filter of Traza.
 MAX_PATH_LENGTH = 2000
 MAX_QUERY_VALUE_LENGTH = 1000
@@ -64,8 +69,9 @@ FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 class CleanInputMiddleware:
     """Refuses, before any view or query runs, a request whose path, query string or form
-    values hold a control character, or whose path or query values are over-long: a small
-    translated 400 page (JSON under /api/), never a 500. Lengths of form values stay with
+    values hold a NUL, or whose path or query values hold another control character or are
+    over-long: a small translated 400 page (JSON under /api/), never a 500. Other control
+    characters in form values are cleaned, so pasted text is kept. Lengths of form values stay with
     the forms, which know their fields; the API's bodies are JSON, which the API reads."""
 
     def __init__(self, get_response):
@@ -98,12 +104,22 @@ class CleanInputMiddleware:
                 fields = list(request.POST.lists())
             except MultiPartParserError:
                 return _("The form could not be read.")
-            for key, values in fields:
-                if any(CONTROL_IN_BODY.search(text) for text in (key, *values)):
-                    return _(
-                        "The form contains a character that is not allowed (a control character)."
-                    )
+            if any("\x00" in text for key, values in fields for text in (key, *values)):
+                return _("The form contains a character that is not allowed (a control character).")
+            if any(CONTROL_IN_BODY.search(text) for key, values in fields for text in (key, *values)):
+                _clean_form(request, fields)
         return None
+
+
+def _clean_form(request: HttpRequest, fields: list[tuple[str, list[str]]]) -> None:
+    """Replace the posted values by their cleaned text (files are left as they are)."""
+    cleaned = request.POST.copy()
+    for key, values in fields:
+        cleaned.setlist(
+            key, [DROPPED_IN_BODY.sub("", BREAKS_IN_BODY.sub("\n", text)) for text in values]
+        )
+    cleaned._mutable = False
+    request.POST = cleaned
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
