@@ -161,7 +161,9 @@ class Config:
     #: smallest cosine kept in the neighbour graph
     min_similarity: float = 0.05
     #: average-linkage similarity needed to put two clusters in one group
-    group_threshold: float = 0.14
+    group_threshold: float = 0.10
+    #: cosine at which contributions are joined before the average linkage (near-copies)
+    collapse_similarity: float = 0.6
     #: cosine needed before two texts are compared as possible copies
     duplicate_min_cosine: float = 0.55
     #: duplicate score (mean of cosine and shingle overlap) needed to flag a pair
@@ -187,7 +189,7 @@ class Config:
     propagation_min_similarity: float = 0.15
     #: stems in more documents than this share are left out of candidate search (not of
     #: scoring) when there are more than ``blocking_min_rows`` contributions
-    blocking_max_df: float = 0.02
+    blocking_max_df: float = 0.005
     blocking_min_rows: int = 2000
     #: classes of words naming the same thing, first word canonical (None: ``SYNONYMS``)
     synonyms: tuple[tuple[str, ...], ...] | None = None
@@ -384,6 +386,20 @@ def _shingles(words: Sequence[str]) -> frozenset[str]:
     return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
 
 
+def _top_per_row(
+    rows: np.ndarray, cols: np.ndarray, values: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the ``count`` highest values of each row (ties: lower column first), sorted by row,
+    then by value descending."""
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    if rows.size == 0:
+        return rows, cols, values
+    first = np.searchsorted(rows, rows, side="left")
+    keep = (np.arange(rows.size) - first) < count
+    return rows[keep], cols[keep], values[keep]
+
+
 def _id_key(value: Any) -> tuple[int, Any]:
     """Sort ints numerically, everything else as text, ints first."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -557,34 +573,27 @@ class Index:
         if Xp is not None:
             Xp.eliminate_zeros()
         XcT = Xc.T.tocsr()
-        candidates = min(n - 1, 2 * k)
-        block = max(16, min(1024, (1 << 23) // n))
+        candidates = 2 * k
+        block = 512
         for start in range(0, n, block):
             stop = min(n, start + block)
-            dense = (Xc[start:stop] @ XcT).toarray()
-            rows = np.arange(stop - start)
-            dense[rows, rows + start] = -1.0  # never one's own neighbour
-            if candidates < n - 1:
-                cand = np.argpartition(-dense, candidates - 1, axis=1)[:, :candidates]
-            else:
-                cand = np.tile(np.arange(n), (stop - start, 1))
-                cand = cand[cand != (rows + start)[:, None]].reshape(stop - start, n - 1)
-            sims = np.take_along_axis(dense, cand, axis=1)
-            if Xp is not None:
-                left = Xp[np.repeat(np.arange(start, stop), cand.shape[1])]
-                right = Xp[cand.ravel()]
-                extra = np.asarray(left.multiply(right).sum(axis=1)).ravel()
-                sims = sims + extra.reshape(cand.shape)
-            # order by similarity, then by position (stable and deterministic)
-            for r in range(stop - start):
-                row_c = cand[r]
-                row_s = sims[r]
-                sel = np.flatnonzero(row_s >= self.config.min_similarity)
-                if sel.size == 0:
-                    continue
-                sel = sel[np.lexsort((row_c[sel], -row_s[sel]))][:k]
-                out_idx[start + r, : sel.size] = row_c[sel]
-                out_sim[start + r, : sel.size] = row_s[sel]
+            partial = (Xc[start:stop] @ XcT).tocoo()
+            rows, cols, values = partial.row, partial.col.astype(np.int64), partial.data
+            keep = cols != rows + start  # never one's own neighbour
+            rows, cols, values = rows[keep], cols[keep], values[keep]
+            # the best candidates of each row by partial score (ties: lower position first)
+            rows, cols, values = _top_per_row(rows, cols, values, candidates)
+            if Xp is not None and rows.size:
+                extra = np.asarray(Xp[rows + start].multiply(Xp[cols]).sum(axis=1)).ravel()
+                values = values + extra
+            keep = values >= self.config.min_similarity
+            rows, cols, values = _top_per_row(rows[keep], cols[keep], values[keep], k)
+            # rank of each kept entry within its row, to place it in the output
+            if rows.size:
+                first = np.searchsorted(rows, rows, side="left")
+                rank = np.arange(rows.size) - first
+                out_idx[rows + start, rank] = cols
+                out_sim[rows + start, rank] = values
         return out_idx, out_sim
 
     def neighbours(self, ident: Any, k: int = 10) -> list[tuple[Any, float]]:
@@ -618,25 +627,74 @@ class Index:
         threshold = self.config.group_threshold if threshold is None else threshold
         X = self._X
         n = X.shape[0]
-        vectors: list[dict[int, float] | None] = []
-        for i in range(n):
-            lo, hi = X.indptr[i], X.indptr[i + 1]
-            vectors.append(
-                dict(zip(X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True))
-            )
         members: list[list[int] | None] = [[i] for i in range(n)]
-        adjacency: list[set[int]] = [set() for _ in range(n)]
-        heap: list[tuple[float, int, int, int, int]] = []
-        for s, i, j in self._edges(threshold):
-            adjacency[i].add(j)
-            adjacency[j].add(i)
-            heap.append((-s, i, j, i, j))
-        heapq.heapify(heap)
+        edges = self._edges(threshold)
+
+        # Near-identical contributions (copies, re-sent forms) are joined first, so a campaign
+        # of hundreds of copies is one unit before the average linkage starts.
+        parent = list(range(n))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        collapse = max(self.config.collapse_similarity, threshold)
+        for s, i, j in edges:
+            if s >= collapse:
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+        vectors: list[dict[int, float] | None] = [None] * n
+        for i in range(n):
+            root = find(i)
+            lo, hi = X.indptr[i], X.indptr[i + 1]
+            row = zip(X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True)
+            if root == i:
+                vectors[i] = dict(row)
+            else:
+                members[root].append(i)
+                members[i] = None
+        for i in range(n):
+            root = find(i)
+            if root != i:
+                target = vectors[root]
+                lo, hi = X.indptr[i], X.indptr[i + 1]
+                for key, value in zip(
+                    X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True
+                ):
+                    target[key] = target.get(key, 0.0) + value
+
+        adjacency: dict[int, set[int]] = {i: set() for i in range(n) if members[i] is not None}
+        for _, i, j in edges:
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                adjacency[ri].add(rj)
+                adjacency[rj].add(ri)
+        version = [0] * n
         anchor = list(range(n))  # smallest member position, for tie-breaks
+
+        def link(a: int, b: int) -> float:
+            va, vb = vectors[a], vectors[b]
+            small, large = (va, vb) if len(va) <= len(vb) else (vb, va)
+            dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
+            return dot / (len(members[a]) * len(members[b]))
+
+        heap: list[tuple[float, int, int, int, int, int, int]] = []
+        for a in sorted(adjacency):
+            for b in sorted(adjacency[a]):
+                if a < b:
+                    value = link(a, b)
+                    if value >= threshold:
+                        heap.append((-value, a, b, a, b, 0, 0))
+        heapq.heapify(heap)
         while heap:
-            _, _, _, a, b = heapq.heappop(heap)
+            _, _, _, a, b, version_a, version_b = heapq.heappop(heap)
             if members[a] is None or members[b] is None:
                 continue
+            if version[a] != version_a or version[b] != version_b:
+                continue  # the clusters changed since this link was computed
             # merge the smaller cluster into the larger (ties: into the one with the lower anchor)
             if len(members[a]) < len(members[b]) or (
                 len(members[a]) == len(members[b]) and anchor[a] > anchor[b]
@@ -649,22 +707,19 @@ class Index:
             anchor[a] = min(anchor[a], anchor[b])
             members[b] = None
             vectors[b] = None
-            neighbours = (adjacency[a] | adjacency[b]) - {a, b}
-            for other in adjacency[b]:
+            version[a] += 1
+            neighbours = (adjacency[a] | adjacency.pop(b)) - {a, b}
+            for other in neighbours:
                 adjacency[other].discard(b)
-                if other != a:
-                    adjacency[other].add(a)
-            adjacency[b] = set()
+                adjacency[other].add(a)
             adjacency[a] = neighbours
-            size_a = len(members[a])
             for other in sorted(neighbours):
-                vo = vectors[other]
-                small, large = (va, vo) if len(va) <= len(vo) else (vo, va)
-                dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
-                link = dot / (size_a * len(members[other]))
-                if link >= threshold:
+                value = link(a, other)
+                if value >= threshold:
                     x, y = (a, other) if anchor[a] < anchor[other] else (other, a)
-                    heapq.heappush(heap, (-link, anchor[x], anchor[y], x, y))
+                    heapq.heappush(
+                        heap, (-value, anchor[x], anchor[y], x, y, version[x], version[y])
+                    )
         result = []
         for c in range(n):
             group_members = members[c]
