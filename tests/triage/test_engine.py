@@ -233,3 +233,15 @@ def test_blocking_keeps_scores_exact(bench):
             assert got[other] == pytest.approx(want[other], abs=1e-9)
         # the best neighbour shares a rare word, so blocking finds it too
         assert next(iter(got)) == next(iter(want))
+
+
+def test_engine_imports_nothing_from_django():
+    import subprocess
+    import sys
+
+    code = "import sys, traza.triage; sys.exit('django' in sys.modules)"
+    env_path = str(ROOT / "src")
+    result = subprocess.run(
+        [sys.executable, "-c", code], env={"PYTHONPATH": env_path}, capture_output=True
+    )
+    assert result.returncode == 0, result.stderr
