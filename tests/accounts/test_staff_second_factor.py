@@ -273,7 +273,7 @@ def test_enrolment_by_a_link_e_mailed_to_the_owner(second_factor_on, django_user
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert SecondFactorEnrolment.objects.get().used_at is not None
     assert TraceEvent.objects.filter(
-        object_type="accounts.user", object_id=str(staff.pk), summary__icontains="second factor"
+        object_type="accounts.user", object_id=str(staff.pk), summary__icontains="segundo factor"
     ).exists()
     # single use
     assert client.get(link).status_code == 400
@@ -322,13 +322,13 @@ def test_an_administrator_resets_a_second_factor_traced(second_factor_on, django
     mail = OutboxMessage.objects.get(purpose=ENROL)
     assert mail.to == "sgp@example.org"
     event = TraceEvent.objects.get(object_type="accounts.user", object_id=str(staff.pk))
-    assert event.actor_id == admin.pk and "second factor" in event.summary.lower()
+    assert event.actor_id == admin.pk and "segundo factor" in event.summary.lower()
     assert "sgp@example.org" not in str(event.changes) + event.summary  # no personal data
     # the old device no longer verifies the staff member's open session
     assert staff_client.get("/admin/").status_code == 302
     # the participant (not staff) was left alone
     assert not TraceEvent.objects.filter(
-        object_id=str(participant.pk), summary__icontains="second"
+        object_id=str(participant.pk), summary__icontains="segundo"
     ).exists()
     # the new link enrols a new device
     staff_client = password_client(staff)
