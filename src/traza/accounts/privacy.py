@@ -136,10 +136,10 @@ def named(counts: dict[str, int]) -> dict[str, int]:
 
 def personal_data(email: str) -> dict[str, list[dict]]:
     """Everything held under ``email``, as it is stored."""
-    from traza.api.opendata import json_value
+    from traza.core.jsonvalues import OPEN_DATA  # written as the open data writes values
 
     return {
-        kind: [{k: json_value(v) for k, v in row.items()} for row in queryset.values(*FIELDS[kind])]
+        kind: [{k: OPEN_DATA(v) for k, v in row.items()} for row in queryset.values(*FIELDS[kind])]
         for kind, queryset in _person_query(email).items()
     }
 

@@ -16,7 +16,8 @@ from django.http import FileResponse, Http404, HttpRequest, JsonResponse, Stream
 from django.shortcuts import render
 from django.views.decorators.http import condition
 
-from traza.api.opendata import DATASETS, Dataset, json_value
+from traza.api.opendata import DATASETS, Dataset
+from traza.core.jsonvalues import OPEN_DATA
 from traza.core.tabular import csv_lines, safe_cell
 
 LICENSES = {
@@ -51,7 +52,7 @@ def csv_value(column_type: str, value) -> str:
         return f"{value:f}" if hasattr(value, "is_finite") else str(value)
     if column_type == "string":
         return safe_cell(value)
-    return json_value(value) if not isinstance(value, str) else value
+    return OPEN_DATA(value) if not isinstance(value, str) else value
 
 
 def csv_rows(dataset: Dataset, filters=None) -> Iterator[str]:
@@ -69,7 +70,7 @@ def json_chunks(dataset: Dataset) -> Iterator[str]:
         yield (
             ("" if first else ",")
             + "\n"
-            + json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False)
+            + json.dumps({k: OPEN_DATA(v) for k, v in row.items()}, ensure_ascii=False)
         )
         first = False
     yield "\n]\n"
@@ -95,7 +96,7 @@ def write_xlsx(dataset: Dataset, path: str) -> None:
             elif column.type == "boolean":
                 sheet.write_boolean(r, col, bool(value))
             else:
-                sheet.write_string(r, col, str(json_value(value)))
+                sheet.write_string(r, col, str(OPEN_DATA(value)))
     workbook.close()
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from ninja import NinjaAPI, Query, Status
 from pydantic import create_model
 
-from traza.api.opendata import DATASETS, Dataset, json_value
+from traza.api.opendata import DATASETS, Dataset
+from traza.core.jsonvalues import OPEN_DATA
 
 PYTHON_TYPES = {
     "integer": int,
@@ -52,7 +53,7 @@ def _endpoint(dataset: Dataset):
         limit, offset = params.pop("limit"), params.pop("offset")
         filters = {k: v for k, v in params.items() if v is not None}
         items = [
-            {k: json_value(v) for k, v in row.items()}
+            {k: OPEN_DATA(v) for k, v in row.items()}
             for row in dataset.page(filters, offset, limit)
         ]
         return Status(200, {"count": dataset.count(filters), "items": items})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -80,16 +79,6 @@ class Dataset:
             return list(self.rows_builder(filters))[offset : offset + limit]
         rows = self.queryset(filters)[offset : offset + limit]
         return [self.post(r) if self.post else r for r in rows]
-
-
-def json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
 
 
 PLAN = ("plan", int)

@@ -35,6 +35,7 @@ from traza.cocreation.models import (
     ReportedFigure,
     Timeline,
 )
+from traza.core.jsonvalues import EXPORT
 from traza.monitoring import services as monitoring_services
 from traza.monitoring.models import Indicator, Measurement, Review
 from traza.plans import services
@@ -769,14 +770,7 @@ def import_file(actor: Any, path: Path | str) -> dict[str, int]:
 # --- export -----------------------------------------------------------------------------
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value.normalize())
-    return value
+_value = EXPORT  # a whole number without a fraction: the file reads as it was written
 
 
 def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:

@@ -6,8 +6,6 @@ its trace event are committed together or not at all.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +15,7 @@ from django.db import connection, models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
 from traza.core.models import TraceAction, TraceEvent
 
 GENESIS_HASH = "0" * 64
@@ -68,18 +67,9 @@ def object_key(obj: models.Model) -> str:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Field values as they are written into the trace and versions."""
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).isoformat()  # one spelling per instant
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list | tuple | set):
-        return [to_jsonable(v) for v in value]
-    return value
+    """Field values as they are written into the trace and versions (hashed: the policy
+    ``jsonvalues.TRACE`` must never change)."""
+    return to_json(value, decimals=Decimals.AS_STRING, naive=NaiveDatetimes.KEEP)
 
 
 def field_values(obj: models.Model, fields: list[str]) -> dict[str, Any]:
