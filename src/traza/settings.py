@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "traza.repository",
     "traza.assessment",
     "traza.api",
+    "traza.ops",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Exact JSON for backups (traza.core.backup): timestamps to the microsecond.
+# Exact JSON for backups (traza.ops.backup): timestamps to the microsecond.
 SERIALIZATION_MODULES = {"trazajson": "traza.core.fullserializer"}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

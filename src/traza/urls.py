@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traza.api import downloads
 from traza.api.urls import api
-from traza.core.views import healthz
+from traza.ops.health import healthz
 
 admin.site.site_header = _("Traza — secretariat")
 admin.site.site_title = _("Traza")

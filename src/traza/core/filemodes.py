@@ -1,7 +1,7 @@
 """Files that hold personal data are readable only by the account Traza runs as: the SQLite
 database and its journal files are made 0600 whenever Traza opens them (so a database created
 by `traza migrate`, or one created before this rule, does not stay world-readable). Backups
-are written 0600 by traza.core.backup; var/ is created 0700 by the settings."""
+are written 0600 by traza.ops.backup; var/ is created 0700 by the settings."""
 
 from __future__ import annotations
 

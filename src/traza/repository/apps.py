@@ -8,4 +8,10 @@ class RepositoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from traza.core import hooks
         from traza.repository import signals  # noqa: F401  (keeps the search index current)
+        from traza.repository.search import reindex_all
+
+        # the search index is derived: left out of backups, rebuilt after a restore
+        hooks.register_backup_exclusion("repository.searchentry")
+        hooks.register_after_restore(reindex_all)

@@ -1,7 +1,8 @@
 """Backup and restore of the whole instance: the database (Django's JSON serialization with
 timestamps to the microsecond, so the trace's hashes still verify) and every stored
 file, with a manifest of SHA-256 checksums. Restoring needs an empty, migrated database.
-The backup file is private (0600) and holds no second-factor secret."""
+The backup file is private (0600) and holds no second-factor secret. Apps leave derived data
+out and rebuild it after a restore through ``traza.core.hooks``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import os
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -20,8 +22,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-# Rebuilt by migrations (content types, permissions) or derived (sessions, the search index).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "repository.searchentry", "axes"]
+from traza.core import hooks
+from traza.core.models import TraceEvent
+from traza.core.services import verify_trace
+from traza.plans.models import ActionPlan
+
+# Rebuilt by migrations (content types, permissions) or short-lived (sessions, lock-outs);
+# the apps add their derived data (e.g. the search index) through hooks.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+
+# Models that moved to another app since older backups were written: old label → new label.
+# Content types and permissions follow the model, so natural keys that name it are renamed too.
+MOVED_MODELS: dict[str, str] = {}
+
+
+def excluded() -> list[str]:
+    """What a backup leaves out: the fixed list, the apps' derived data, the secrets."""
+    return EXCLUDED + hooks.backup_exclusions() + secret_models()
 
 
 def secret_models() -> list[str]:
@@ -48,6 +65,33 @@ class RestoreError(Exception):
     pass
 
 
+def _renamed(data: bytes) -> bytes:
+    """The dump with the labels of moved models (``MOVED_MODELS``) brought up to date: a
+    backup written before a model moved still restores. Unchanged when nothing moved."""
+    if not MOVED_MODELS:
+        return data
+    moved = {tuple(old.split(".")): tuple(new.split(".")) for old, new in MOVED_MODELS.items()}
+    objects = json.loads(data)
+    for obj in objects:
+        obj["model"] = MOVED_MODELS.get(obj["model"], obj["model"])
+        for name, value in obj.get("fields", {}).items():
+            obj["fields"][name] = _renamed_keys(value, moved)
+    return json.dumps(objects).encode()
+
+
+def _renamed_keys(value: Any, moved: dict[tuple, tuple]) -> Any:
+    """Natural keys of permissions ([codename, app_label, model]) and content types
+    ([app_label, model]) that name a moved model, renamed; anything else as it is."""
+    if isinstance(value, list):
+        if len(value) in (2, 3) and all(isinstance(part, str) for part in value):
+            *head, app_label, model = value
+            if (app_label, model) in moved:
+                return [*head, *moved[(app_label, model)]]
+            return value
+        return [_renamed_keys(item, moved) for item in value]
+    return value
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -61,7 +105,7 @@ def backup(target: Path) -> dict:
             format="trazajson",
             natural_foreign=True,
             natural_primary=True,  # groups exist already (roles): matched by name
-            exclude=EXCLUDED + secret_models(),
+            exclude=excluded(),
             output=str(dump),
             verbosity=0,
         )
@@ -115,9 +159,6 @@ def stored_files(folder: str = "") -> list[str]:
 
 def restore(source: Path) -> dict:
     """Load a backup into this (empty, migrated) instance; every checksum is checked first."""
-    from traza.core.models import TraceEvent
-    from traza.plans.models import ActionPlan
-
     if TraceEvent.objects.exists() or ActionPlan.objects.exists():
         raise RestoreError(_("The database is not empty: restore into an empty instance."))
     try:
@@ -129,9 +170,6 @@ def restore(source: Path) -> dict:
 
 
 def _restore(archive: tarfile.TarFile) -> dict:
-    from traza.core.services import verify_trace
-    from traza.repository.search import reindex_all
-
     with tempfile.TemporaryDirectory() as tmp:
         try:
             manifest = json.loads(archive.extractfile("manifest.json").read())
@@ -156,7 +194,7 @@ def _restore(archive: tarfile.TarFile) -> dict:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         dump = Path(tmp) / "data.trazajson"
-        dump.write_bytes(data)
+        dump.write_bytes(_renamed(data))
         with transaction.atomic():
             call_command("loaddata", str(dump), verbosity=0)
         for path in staged.rglob("*"):
@@ -170,7 +208,8 @@ def _restore(archive: tarfile.TarFile) -> dict:
                     raise RestoreError(
                         _("The file %(name)s could not keep its name.") % {"name": name}
                     )
-        reindex_all()
+        for callback in hooks.after_restore():
+            callback()
     problem = verify_trace()
     if problem is not None:
         raise RestoreError(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from traza.core import backup as backups
+from traza.ops import backup as backups
 
 
 class Command(BaseCommand):
