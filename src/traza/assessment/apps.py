@@ -9,3 +9,7 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from traza.assessment import checks  # noqa: F401  (registers the settings checks)
+        from traza.assessment.datasets import DATASETS
+        from traza.core.datasets import registry
+
+        registry.register(*DATASETS)  # its open datasets, published by the api app

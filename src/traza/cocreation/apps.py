@@ -6,3 +6,9 @@ class CocreationConfig(AppConfig):
     name = "traza.cocreation"
     label = "cocreation"
     verbose_name = _("Co-creation")
+
+    def ready(self) -> None:
+        from traza.cocreation.datasets import DATASETS
+        from traza.core.datasets import registry
+
+        registry.register(*DATASETS)  # its open datasets, published by the api app
