@@ -1,4 +1,4 @@
-# Traza — two commands: `make run` (set up and serve) and `make test` (set up and run the suite).
+# Traza — two commands: `make run` (set up and serve) and `make test` (set up, check and run the suite).
 SHELL := /bin/bash
 # The newest Python 3.11+ that actually runs here (Django 6.1 on 3.12+, Django 5.2 LTS on 3.11).
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; do \
@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test install lint format messages screenshot clean
+.PHONY: run test install check lint format messages screenshot clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Traza needs Python 3.11 or newer on the PATH." >&2; exit 1; }
@@ -26,14 +26,20 @@ run: install
 	$(BIN)/traza load-demo
 	$(BIN)/traza serve --port $(PORT)
 
-test: install
-	$(BIN)/python -m ruff check src tests tools
+# The checks that are quick come first (together some 10 s): style, formatting, a model change
+# without its migration, types; then the suite.
+test: install check
 	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$rc
 
-lint: install
+lint: install check
+
+check: install
 	$(BIN)/python -m ruff check src tests tools
 	$(BIN)/python -m ruff format --check src tests tools
+	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=traza.settings \
+		$(BIN)/python -m django makemigrations --check --dry-run
+	$(BIN)/python -m mypy
 
 format: install
 	$(BIN)/python -m ruff format src tests tools

@@ -28,7 +28,7 @@ class TracedAdmin(admin.ModelAdmin):
 
     form = ReasonForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    service = None  # set by subclasses
+    service: Any = None  # set by subclasses
     m2m_fields: tuple[str, ...] = ()  # many-to-many fields the service sets (traced)
 
     def get_fields(self, request, obj=None):

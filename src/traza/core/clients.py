@@ -102,7 +102,7 @@ def client_ip(request: HttpRequest) -> str:
 def lockout_name(request: HttpRequest, credentials: dict | None = None) -> str | None:
     """The sign-in name as django-axes records it (AXES_USERNAME_CALLABLE): at most as long
     as its column, so an absurdly long name is a failed sign-in, not a database error."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]  # django-axes' default
     if credentials:
         name = credentials.get(field)
     else:

@@ -18,5 +18,5 @@ class ExactEncoder(DjangoJSONEncoder):
 
 class Serializer(JSONSerializer):
     def _init_options(self):
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # not in django-stubs
         self.json_kwargs["cls"] = ExactEncoder

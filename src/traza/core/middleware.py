@@ -106,7 +106,9 @@ class CleanInputMiddleware:
                 return _("The form could not be read.")
             if any("\x00" in text for key, values in fields for text in (key, *values)):
                 return _("The form contains a character that is not allowed (a control character).")
-            if any(CONTROL_IN_BODY.search(text) for key, values in fields for text in (key, *values)):
+            if any(
+                CONTROL_IN_BODY.search(text) for key, values in fields for text in (key, *values)
+            ):
                 _clean_form(request, fields)
         return None
 
@@ -119,7 +121,7 @@ def _clean_form(request: HttpRequest, fields: list[tuple[str, list[str]]]) -> No
             key, [DROPPED_IN_BODY.sub("", BREAKS_IN_BODY.sub("\n", text)) for text in values]
         )
     cleaned._mutable = False
-    request.POST = cleaned
+    request.POST = cleaned  # type: ignore[assignment]  # immutable again, as Django leaves it
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:

@@ -41,6 +41,7 @@ class RateLimitMiddleware:
         if not is_ratelimited(request, group=group, key=_client_ip, rate=rate, increment=True):
             return None
         message = _("Too many requests from your address. Please wait a minute and try again.")
+        response: HttpResponse
         if group == "api":
             response = JsonResponse({"detail": message}, status=429)
         else:

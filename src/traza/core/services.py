@@ -76,7 +76,7 @@ def field_values(obj: models.Model, fields: list[str]) -> dict[str, Any]:
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        raw = getattr(obj, field.attname)
+        raw = getattr(obj, field.attname)  # type: ignore[union-attr]  # a concrete field
         values[name] = to_jsonable(raw)
     return values
 
@@ -236,7 +236,10 @@ def _summary(instance: models.Model, creating: bool, changes: dict[str, Any]) ->
     return _("Changed %(type)s “%(object)s”: %(fields)s") % {
         "type": model._meta.verbose_name,
         "object": instance,
-        "fields": ", ".join(str(model._meta.get_field(k).verbose_name) for k in changes),
+        "fields": ", ".join(
+            str(model._meta.get_field(k).verbose_name)  # type: ignore[union-attr]
+            for k in changes
+        ),
     }
 
 
@@ -253,7 +256,7 @@ def set_related(
     if set(wanted) == set(current):
         return False
     manager.set(list(wanted.values()))
-    label = obj._meta.get_field(field).verbose_name
+    label = obj._meta.get_field(field).verbose_name  # type: ignore[union-attr]
     with trace_language():
         summary = _("Changed the %(field)s of “%(object)s”") % {"field": label, "object": obj}
     record(

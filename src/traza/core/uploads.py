@@ -152,6 +152,7 @@ def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
     checked = getattr(upload, "_traza_checked", None)
     if checked is not None and checked[0] == (upload.name, upload.size):
         return checked[1]
+    size: int = upload.size  # type: ignore[assignment]  # an upload always knows its size
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in ALLOWED:
         raise ValidationError(
@@ -159,10 +160,10 @@ def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
             % {"ext": extension or "?", "list": ", ".join(sorted(ALLOWED))},
             code="file_type",
         )
-    if upload.size > max_upload_bytes():
+    if size > max_upload_bytes():
         raise ValidationError(
             _("The file is too large (%(size)s; at most %(max)s).")
-            % {"size": filesizeformat(upload.size), "max": filesizeformat(max_upload_bytes())},
+            % {"size": filesizeformat(size), "max": filesizeformat(max_upload_bytes())},
             code="file_size",
         )
     mismatch = ValidationError(_("The file's content does not match its name."), code="content")
@@ -179,14 +180,14 @@ def check_upload(upload: UploadedFile) -> tuple[str, int, str]:
             raise mismatch
         content_type = kind.mime
     if extension in ARCHIVES:
-        check_archive(upload, upload.size, extension)
+        check_archive(upload, size, extension)
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    result = (digest.hexdigest(), upload.size, content_type)
-    upload._traza_checked = ((upload.name, upload.size), result)
+    result = (digest.hexdigest(), size, content_type)
+    upload._traza_checked = ((upload.name, size), result)  # type: ignore[attr-defined]
     return result
 
 

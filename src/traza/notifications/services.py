@@ -117,7 +117,7 @@ def claim_next(now: dt.datetime) -> OutboxMessage | None:
     still queued decides which worker got it. The claim carries a fresh token: a worker marks
     only a message it claimed itself."""
     token = uuid.uuid4().hex
-    claimed = {"status": MessageStatus.SENDING, "claim_token": token}
+    claimed: dict[str, Any] = {"status": MessageStatus.SENDING, "claim_token": token}
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
             message = _due(now).select_for_update(skip_locked=True).first()
@@ -182,6 +182,7 @@ def _send(message: OutboxMessage) -> str:
     except Exception as error:  # any backend failure means "try later"
         error_text = f"{type(error).__name__}: {error}"[:2000]
         attempts = message.attempts + 1
+        changes: dict[str, Any]
         if attempts >= _setting("TRAZA_MAIL_MAX_ATTEMPTS", 8):
             outcome, changes = "failed", {"status": MessageStatus.FAILED}
         else:

@@ -654,12 +654,15 @@ class Index:
             if root == i:
                 vectors[i] = dict(row)
             else:
-                members[root].append(i)
+                root_members = members[root]
+                assert root_members is not None  # a root is never merged away here
+                root_members.append(i)
                 members[i] = None
         for i in range(n):
             root = find(i)
             if root != i:
                 target = vectors[root]
+                assert target is not None  # a root keeps its vector
                 lo, hi = X.indptr[i], X.indptr[i + 1]
                 for key, value in zip(
                     X.indices[lo:hi].tolist(), X.data[lo:hi].tolist(), strict=True
@@ -676,10 +679,11 @@ class Index:
         anchor = list(range(n))  # smallest member position, for tie-breaks
 
         def link(a: int, b: int) -> float:
-            va, vb = vectors[a], vectors[b]
+            va, vb, ma, mb = vectors[a], vectors[b], members[a], members[b]
+            assert va is not None and vb is not None and ma is not None and mb is not None
             small, large = (va, vb) if len(va) <= len(vb) else (vb, va)
             dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
-            return dot / (len(members[a]) * len(members[b]))
+            return dot / (len(ma) * len(mb))
 
         heap: list[tuple[float, int, int, int, int, int, int]] = []
         for a in sorted(adjacency):
@@ -691,19 +695,19 @@ class Index:
         heapq.heapify(heap)
         while heap:
             _, _, _, a, b, version_a, version_b = heapq.heappop(heap)
-            if members[a] is None or members[b] is None:
+            ma, mb = members[a], members[b]
+            if ma is None or mb is None:
                 continue
             if version[a] != version_a or version[b] != version_b:
                 continue  # the clusters changed since this link was computed
             # merge the smaller cluster into the larger (ties: into the one with the lower anchor)
-            if len(members[a]) < len(members[b]) or (
-                len(members[a]) == len(members[b]) and anchor[a] > anchor[b]
-            ):
-                a, b = b, a
+            if len(ma) < len(mb) or (len(ma) == len(mb) and anchor[a] > anchor[b]):
+                a, b, ma, mb = b, a, mb, ma
             va, vb = vectors[a], vectors[b]
+            assert va is not None and vb is not None  # live clusters keep their vectors
             for key, value in vb.items():
                 va[key] = va.get(key, 0.0) + value
-            members[a].extend(members[b])
+            ma.extend(mb)
             anchor[a] = min(anchor[a], anchor[b])
             members[b] = None
             vectors[b] = None
@@ -725,7 +729,9 @@ class Index:
             group_members = members[c]
             if group_members is None or len(group_members) < min_size:
                 continue
-            result.append(self._describe(sorted(group_members), vectors[c]))
+            total = vectors[c]
+            assert total is not None
+            result.append(self._describe(sorted(group_members), total))
         result.sort(key=lambda g: (-len(g.ids), _id_key(g.ids[0])))
         return result
 
@@ -930,9 +936,9 @@ class Index:
         if self.config.target_theme_weight and self.themes:
             theme_pos = {theme.key: h for h, theme in enumerate(self.themes)}
             for t, target in enumerate(self.targets):
-                h = theme_pos.get(target.theme) if target.theme is not None else None
-                if h is not None:
-                    target_scores[:, t] += self.config.target_theme_weight * theme_scores[:, h]
+                pos = theme_pos.get(target.theme) if target.theme is not None else None
+                if pos is not None:
+                    target_scores[:, t] += self.config.target_theme_weight * theme_scores[:, pos]
             target_scores /= 1 + self.config.target_theme_weight
         return theme_scores, target_scores
 
