@@ -22,8 +22,8 @@ from traza.cocreation.models import DiscussionPost, Registration
 from traza.core.services import SYSTEM
 from traza.forum import services as forum
 from traza.monitoring import services as monitoring
-from traza.monitoring.models import Officer
 from traza.plans import services as plans
+from traza.plans.models import Officer
 from traza.repository import services as repository
 
 ROLES = [

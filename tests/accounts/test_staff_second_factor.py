@@ -142,7 +142,7 @@ def private_files(demo, django_user_model):
     from traza.cocreation import services as cocreation
     from traza.cocreation.models import Event
     from traza.monitoring import services as monitoring
-    from traza.monitoring.models import Officer
+    from traza.plans.models import Officer
 
     secretariat = make_staff(django_user_model, "editora", "editora@example.org")
     secretariat.user_permissions.set(

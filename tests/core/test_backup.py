@@ -124,3 +124,53 @@ def test_a_backup_is_private_and_holds_no_second_factor_key(tmp_path, settings, 
     assert not TOTPDevice.objects.exists()  # staff set up their second factor again
     assert not SecondFactorEnrolment.objects.exists()
     assert verify_trace() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_written_before_officers_moved_to_plans_still_restores(
+    tmp_path, settings, django_user_model
+):
+    """Officers were monitoring's until plans 0005: an older backup names them (and, in the
+    groups' permissions, their content type) that way, and restores all the same."""
+    import io
+    import json
+    import tarfile
+
+    from django.contrib.auth.models import Group
+
+    from traza.plans.models import Officer, Organization
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    user = django_user_model.objects.create_user("oficial", "oficial@example.org", "x-Strong-1")
+    organization = Organization.objects.create(slug="minam", name="Minam", sector="public")
+    Officer.objects.create(user=user, organization=organization)
+    archive = tmp_path / "traza.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+
+    with tarfile.open(archive, "r:gz") as backup:
+        objects = json.loads(backup.extractfile("data.trazajson").read())
+        manifest = json.loads(backup.extractfile("manifest.json").read())
+    for obj in objects:
+        if obj["model"] == "plans.officer":
+            obj["model"] = "monitoring.officer"
+        if obj["model"] == "auth.group":
+            obj["fields"]["permissions"] = [
+                [codename, "monitoring", model] if model == "officer" else [codename, app, model]
+                for codename, app, model in obj["fields"]["permissions"]
+            ]
+    old = json.dumps(objects).encode()
+    assert b'"monitoring", "officer"' in old and b'"monitoring.officer"' in old
+    manifest["data_sha256"] = hashlib.sha256(old).hexdigest()
+    with tarfile.open(archive, "w:gz") as backup:
+        for name, content in [("data.trazajson", old), ("manifest.json", json.dumps(manifest))]:
+            content = content if isinstance(content, bytes) else content.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            backup.addfile(info, io.BytesIO(content))
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(archive), verbosity=0)
+    officer = Officer.objects.get()
+    assert (officer.user.username, officer.organization.slug) == ("oficial", "minam")
+    held = Group.objects.get(name="secretariat").permissions.filter(codename="delete_officer")
+    assert [p.content_type.app_label for p in held] == ["plans"]

@@ -16,7 +16,8 @@ from tests.monitoring.test_progress import account, values
 from traza.core.models import TraceEvent
 from traza.core.services import SYSTEM
 from traza.monitoring import services
-from traza.monitoring.models import CompletionOverride, Indicator, Measurement, Officer
+from traza.monitoring.models import CompletionOverride, Indicator, Measurement
+from traza.plans.models import Officer
 
 
 @pytest.fixture

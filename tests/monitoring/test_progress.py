@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from traza.core.models import TraceEvent
 from traza.monitoring import services
-from traza.monitoring.models import Officer, ProgressReport
+from traza.monitoring.models import ProgressReport
 from traza.monitoring.queries import commitment_progress, suggested_completion
 from traza.notifications.models import OutboxMessage
-from traza.plans.models import Organization
+from traza.plans.models import Officer, Organization
 
 
 def account(django_user_model, name, *codenames):
@@ -263,7 +263,7 @@ def test_linking_and_removing_an_officer_is_traced_and_needs_permission(setting,
         services.remove_officer(reviewer, link)
     services.remove_officer(manager, link, "Rotación de personal")
     assert not Officer.objects.filter(organization=other).exists()
-    events = TraceEvent.objects.filter(object_type="monitoring.officer").order_by("id")
+    events = TraceEvent.objects.filter(object_type="plans.officer").order_by("id")
     assert [e.action for e in events] == ["create", "delete"] and events[
         1
     ].reason == "Rotación de personal"

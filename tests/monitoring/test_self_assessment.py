@@ -14,8 +14,9 @@ from traza.cocreation import services as cocreation_services
 from traza.cocreation.models import Contribution
 from traza.core.models import TraceEvent
 from traza.monitoring import services
-from traza.monitoring.models import Officer, SelfAssessment
+from traza.monitoring.models import SelfAssessment
 from traza.notifications.models import OutboxMessage
+from traza.plans.models import Officer
 
 
 @pytest.fixture

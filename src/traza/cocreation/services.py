@@ -52,6 +52,7 @@ from traza.plans.models import (
     Commitment,
     CommitmentStatus,
     CommitmentVersion,
+    Officer,
     Organization,
     Stage,
     Theme,
@@ -565,13 +566,7 @@ def post_official_answer(
 ) -> DiscussionPost:
     """An answer on behalf of an institution, published at once and marked as official."""
     require_perm(actor, "cocreation.answer_officially", commitment)
-    from traza.monitoring.models import Officer
-
-    speaks_for_any = actor.has_perm("monitoring.report_for_any_organization")
-    if (
-        not speaks_for_any
-        and not Officer.objects.filter(user=actor, organization=organization).exists()
-    ):
+    if not Officer.speaks_for(actor, organization):
         raise PermissionDenied(
             _("Only officers of %(organization)s answer on its behalf.")
             % {"organization": organization.name}

@@ -9,11 +9,11 @@ from traza.monitoring.models import (
     CompletionOverride,
     Indicator,
     Measurement,
-    Officer,
     ProgressReport,
     Review,
     SelfAssessment,
 )
+from traza.plans.models import Officer
 
 
 @admin.register(Officer)
@@ -23,7 +23,7 @@ class OfficerAdmin(TracedAdmin):
     autocomplete_fields = ("organization",)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("monitoring.delete_officer")
+        return request.user.has_perm("plans.delete_officer")
 
     def delete_model(self, request, obj):
         services.remove_officer(request.user, obj)

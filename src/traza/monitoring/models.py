@@ -13,33 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from traza.plans.models import ActionPlan, Commitment, IndicatorLevel, Milestone, Organization
 
 
-class Officer(models.Model):
-    """An account that reports progress for an organisation (an institution officer)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account"),
-        on_delete=models.CASCADE,
-        related_name="officer_of",
-    )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="officers",
-    )
-
-    class Meta:
-        verbose_name = _("institution officer")
-        verbose_name_plural = _("institution officers")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="officer_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.organization}"
-
-
 class MilestoneStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")

@@ -24,7 +24,6 @@ from traza.monitoring.models import (
     CompletionOverride,
     Indicator,
     Measurement,
-    Officer,
     ProgressEvidence,
     ProgressReport,
     Review,
@@ -33,7 +32,7 @@ from traza.monitoring.models import (
 from traza.monitoring.queries import due_milestones
 from traza.notifications.models import OutboxMessage
 from traza.notifications.services import enqueue_rendered
-from traza.plans.models import ActionPlan, Commitment, Milestone
+from traza.plans.models import ActionPlan, Commitment, Milestone, Officer
 
 TRACED = ["status", "percent", "fact_date", "review"]
 
@@ -44,9 +43,7 @@ def reporting_organization(actor: Any, milestone: Milestone):
     lead = milestone.commitment.lead_organization
     if lead is None:
         raise PermissionDenied(_("This commitment has no lead institution."))
-    if actor.has_perm("monitoring.report_for_any_organization"):
-        return lead
-    if not Officer.objects.filter(user=actor, organization=lead).exists():
+    if not Officer.speaks_for(actor, lead):
         raise PermissionDenied(
             _("Only officers of %(organization)s report progress on this commitment.")
             % {"organization": lead.name}
@@ -239,7 +236,7 @@ def save_officer(
 @transaction.atomic
 def remove_officer(actor: Any, officer: Officer, reason: str = "") -> None:
     """Officials rotate: the link ends, the trace keeps who reported what."""
-    require_perm(actor, "monitoring.delete_officer", officer)
+    require_perm(actor, "plans.delete_officer", officer)
     with trace_language():
         summary = _("%(user)s no longer reports for %(organization)s") % {
             "user": officer.user.get_username(),

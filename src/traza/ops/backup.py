@@ -33,7 +33,7 @@ EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
 
 # Models that moved to another app since older backups were written: old label → new label.
 # Content types and permissions follow the model, so natural keys that name it are renamed too.
-MOVED_MODELS: dict[str, str] = {}
+MOVED_MODELS = {"monitoring.officer": "plans.officer"}  # 2026-12: beside its organisation
 
 
 def excluded() -> list[str]:

@@ -75,6 +75,47 @@ class Organization(models.Model):
             )
 
 
+class Officer(models.Model):
+    """An account that reports progress and answers officially for an organisation (an
+    institution officer). Its table keeps the name it had in monitoring."""
+
+    # Declared on monitoring's progress reports (the codename lives in the database and in the
+    # roles): whoever holds it speaks for every organisation.
+    SPEAKS_FOR_ANY = "monitoring.report_for_any_organization"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="officer_of",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="officers",
+    )
+
+    class Meta:
+        db_table = "monitoring_officer"
+        verbose_name = _("institution officer")
+        verbose_name_plural = _("institution officers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="officer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization}"
+
+    @classmethod
+    def speaks_for(cls, user, organization: Organization) -> bool:
+        """Whether ``user`` may report and answer on behalf of ``organization``: one of its
+        officers, or someone who speaks for every organisation (the secretariat)."""
+        if user.has_perm(cls.SPEAKS_FOR_ANY):
+            return True
+        return cls.objects.filter(user=user, organization=organization).exists()
+
+
 class Theme(models.Model):
     slug = models.SlugField(_("key"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=120, unique=True)
