@@ -75,7 +75,7 @@ def test_a_timeline_three_days_ahead_fails_3_1_and_fourteen_days_passes(plan):
     assert verdicts(plan)["2021:3.1"] == "not_met"  # nothing published
     publish_timeline(plan, 3)
     health = process_health(plan)
-    rule = next(v for v in health.standards_2021 if v.code == "3.1")
+    rule = next(v for v in health.verdicts("2021") if v.code == "3.1")
     assert rule.final == "not_met" and "3 días" in rule.explanation
     assert rule.evidence[0].url.endswith("/calendario/")
     publish_timeline(plan, 14)
@@ -208,7 +208,7 @@ def test_a_forum_meeting_every_quarter_passes_1b_and_1_1_and_a_long_gap_fails_1_
     Session.objects.filter(forum=forum, held_on__year=2025).delete()
     result = verdicts(plan)
     assert result["2021:1.1"] == "not_met" and result["2017:1b"] == "in_progress"
-    rule = next(v for v in process_health(plan).standards_2021 if v.code == "1.1")
+    rule = next(v for v in process_health(plan).verdicts("2021") if v.code == "1.1")
     assert "días sin reunirse" in rule.explanation
 
 

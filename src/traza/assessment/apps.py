@@ -8,8 +8,12 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from traza.assessment import checks  # noqa: F401  (registers the settings checks)
+        # checks registers the settings checks
+        from traza.assessment import checks, models, standards  # noqa: F401
         from traza.assessment.datasets import DATASETS
         from traza.core.datasets import registry
 
+        # The standards engine reads ProcessOverride; the model learns from it, here, which
+        # subjects and values an override may take (models.py never imports the engine).
+        models.set_override_vocabulary(standards.allowed_override_values)
         registry.register(*DATASETS)  # its open datasets, published by the api app

@@ -1,9 +1,14 @@
 """Settings of the standards engine checked at start-up: a threshold outside a sane range is
-refused with a message naming the setting, its value and the range."""
+refused with a message naming the setting, its value and the range; a setting naming standards
+is checked against the registry."""
+
+from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, register
 from django.utils.translation import gettext as _
+
+from traza.assessment.standards.registry import registry
 
 RANGES = {
     "TRAZA_NOTICE_DAYS": (1, 90),
@@ -16,12 +21,24 @@ RANGES = {
     "TRAZA_REMINDER_DAYS": (1, 120),
     "TRAZA_REGISTRATION_RETENTION_DAYS": (1, 3650),
 }
+STARRED_SETTING = "TRAZA_STARRED_PROCESS_CODES"
+
+
+def _code_settings() -> list[tuple[str, list[str]]]:
+    """Each setting that names standards, with the codes it may use."""
+    named = []
+    for edition in registry.editions():
+        codes = [s.code for s in edition.standards()]
+        if edition.starred_set:
+            named.append((STARRED_SETTING, codes))
+        if edition.codes_setting:
+            named.append((edition.codes_setting, codes))
+    # the starred set first, as before the registry
+    return sorted(named, key=lambda item: item[0] != STARRED_SETTING)
 
 
 @register()
-def standards_settings(app_configs, **kwargs) -> list[Error]:
-    from traza.assessment.standards import RULES_2017, RULES_2021
-
+def standards_settings(app_configs: Any, **kwargs: Any) -> list[Error]:
     errors = []
     for name, (low, high) in RANGES.items():
         value = getattr(settings, name)
@@ -35,10 +52,7 @@ def standards_settings(app_configs, **kwargs) -> list[Error]:
                     id="traza.E001",
                 )
             )
-    for name, known in (
-        ("TRAZA_STARRED_PROCESS_CODES", RULES_2017),
-        ("TRAZA_MINIMUM_REQUIREMENTS", RULES_2021),
-    ):
+    for name, known in _code_settings():
         unknown = [c for c in getattr(settings, name) if c not in known]
         if unknown:
             errors.append(

@@ -3,7 +3,9 @@
 What the IRM derives (relevant, potentially starred, starred) is never typed: see rules.py.
 """
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -249,6 +251,24 @@ class RecommendationFollowUp(models.Model):
         return f"{self.number}. {self.recommendation[:80]}"
 
 
+OverrideVocabulary = Callable[[str], Sequence[str] | None]
+_override_vocabulary: list[OverrideVocabulary] = []
+
+
+def set_override_vocabulary(vocabulary: OverrideVocabulary) -> None:
+    """Tell ProcessOverride what an override of a subject may say (None: unknown subject).
+
+    The standards engine reads this model, so the model does not import the engine: the
+    engine's vocabulary is set here once, from AssessmentConfig.ready()."""
+    _override_vocabulary[:] = [vocabulary]
+
+
+def override_values(subject: str) -> Sequence[str] | None:
+    if not _override_vocabulary:
+        raise ImproperlyConfigured("The standards engine has not set the override vocabulary.")
+    return _override_vocabulary[0](subject)
+
+
 class ProcessOverride(models.Model):
     """An assessor's reading of a standard, of the level of public influence or of the
     "acted contrary to process" verdict, when the computed one is wrong; always justified,
@@ -287,13 +307,11 @@ class ProcessOverride(models.Model):
         return f"{self.subject}: {self.value}"
 
     def clean(self) -> None:
-        from traza.assessment.standards import allowed_override_values
-
         if not (self.justification or "").strip():
             raise ValidationError(
                 {"justification": _("An override needs a written justification.")}
             )
-        allowed = allowed_override_values(self.subject)
+        allowed = override_values(self.subject)
         if allowed is None:
             raise ValidationError(
                 {

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.assessment.models import ProcessOverride, Rating, RecommendationFollowUp
+from traza.assessment.standards import process_warnings
 from traza.core.services import save_traced
-from traza.plans.models import ActionPlan
+from traza.plans.models import ActionPlan, Stage
 
 
 @transaction.atomic
@@ -59,7 +60,6 @@ def send_process_warnings(today=None) -> int:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
-    from traza.assessment.standards import process_warnings
     from traza.notifications.models import OutboxMessage
     from traza.notifications.services import enqueue_rendered
 
@@ -74,7 +74,7 @@ def send_process_warnings(today=None) -> int:
         .distinct()
     )
     sent = 0
-    for plan in ActionPlan.objects.exclude(stage="closed").select_related("member"):
+    for plan in ActionPlan.objects.exclude(stage=Stage.CLOSED).select_related("member"):
         warnings = process_warnings(plan, today)
         if not warnings:
             continue
