@@ -48,6 +48,8 @@ class RiskWarning:
 
 @dataclass
 class ProcessHealth:
+    """A plan's process as the registry's editions judge it (what the page and API show)."""
+
     plan: ActionPlan
     sections: list[EditionVerdicts]  # one per registered edition, in registration order
     edition_in_force: Edition
@@ -74,10 +76,9 @@ class ProcessHealth:
         """Whether every standard of the starred-process set is met (None: set not configured)."""
         if not self.starred_codes:
             return None
+        final = {(s.edition.key, v.code): v.final for s in self.sections for v in s.verdicts}
         return all(
-            {v.code: v for v in section.verdicts}[code].final == Status.MET
-            for section in self.sections
-            for code in section.starred
+            final[s.edition.key, code] == Status.MET for s in self.sections for code in s.starred
         )
 
     @property
