@@ -27,6 +27,12 @@ class TraceEventQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("Trace events cannot be deleted.")
 
+    def set_plan_scope(self, plan_id: int | None) -> int:
+        """Point these events at the plan ``plan_id``: the one column written after the fact.
+        It is derived from the scope and lies outside the hashed payload, so the chain still
+        verifies (used when a scope moves to another plan, and to fill it in older rows)."""
+        return super().update(plan_id=plan_id)
+
 
 class TraceEvent(models.Model):
     """One step of the trace: who did what to which object, when and why.
@@ -54,6 +60,16 @@ class TraceEvent(models.Model):
         max_length=80,
         help_text=_("The object whose public timeline shows this event (e.g. a commitment)."),
     )
+    plan_id = models.BigIntegerField(
+        _("plan"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The action plan the scope belongs to, kept for reading a plan's activity in one "
+            "query; derived from the scope, outside the hash."
+        ),
+    )
     summary = models.CharField(_("what"), max_length=300)
     reason = models.TextField(_("why"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
@@ -69,6 +85,7 @@ class TraceEvent(models.Model):
         indexes = [
             models.Index(fields=["scope", "id"]),
             models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["plan_id", "id"], name="core_trace_plan_id_idx"),
         ]
 
     def __str__(self) -> str:
@@ -83,7 +100,8 @@ class TraceEvent(models.Model):
         raise AppendOnlyError("Trace events cannot be deleted.")
 
     def canonical_payload(self) -> bytes:
-        """The bytes the hash covers: every recorded field plus the previous hash."""
+        """The bytes the hash covers: every recorded field plus the previous hash. Not
+        ``plan_id``: it is derived from the scope (an index for reads, not a record)."""
         payload = {
             "id": self.pk,
             "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),

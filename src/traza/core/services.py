@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
 from traza.core.models import TraceAction, TraceEvent
+from traza.core.scopes import moves_plan, plan_of
 
 GENESIS_HASH = "0" * 64
 _TRACE_LOCK_KEY = 7_261_001  # any constant: serialises trace writers on PostgreSQL
@@ -116,6 +117,7 @@ def record(
         raise RuntimeError("record() must run inside the transaction of the write it traces")
     _lock_trace()
     last = TraceEvent.objects.order_by("-id").only("id", "hash").first()
+    scoped = scope or obj
     event = TraceEvent(
         id=(last.id + 1) if last else 1,
         occurred_at=timezone.now(),
@@ -125,7 +127,8 @@ def record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_label=str(obj)[:300],
-        scope=object_key(scope or obj),
+        scope=object_key(scoped),
+        plan_id=plan_of(scoped),  # outside the hash: an index for reading a plan's activity
         summary=summary[:300],
         reason=reason,
         changes=to_jsonable_changes(changes or {}),
@@ -133,6 +136,9 @@ def record(
     )
     event.hash = event.compute_hash()
     event.save(force_insert=True)
+    if scope is None and moves_plan(obj, event.changes):
+        # the scope moved to another plan: its earlier events follow it
+        TraceEvent.objects.filter(scope=event.scope, id__lt=event.id).set_plan_scope(event.plan_id)
     return event
 
 
