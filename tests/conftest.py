@@ -1,16 +1,15 @@
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
-from traza.core.services import SYSTEM
-from traza.plans import services
+from tests import factories
 from traza.plans.models import ActionPlan, Commitment
 
 
 @pytest.fixture
 def demo(db):
+    """Peru's 2017-2019 plan, loaded with ``load_demo`` (some 3 s): only for tests of its real
+    facts; others use ``make_plan``, ``sample_plan`` or ``tests.factories``."""
     call_command("load_demo", verbosity=0)
     return ActionPlan.objects.get(member__slug="peru", number=3)
 
@@ -34,62 +33,16 @@ def outsider(django_user_model):
 
 @pytest.fixture
 def make_plan(db):
-    """Build a plan with ``n`` commitments of ``m`` milestones each, through the services."""
+    """Build a plan with ``n`` commitments of ``m`` milestones each, through the services
+    (``tests.factories.plan_with_commitments``)."""
+    return factories.plan_with_commitments
 
-    def build(n: int = 3, m: int = 2, number: int = 1) -> ActionPlan:
-        member = services.save_member(
-            SYSTEM, None, {"slug": f"m{number}", "name": f"Member {number}"}
-        )
-        theme = services.save_theme(SYSTEM, None, {"slug": f"t{number}", "name": f"Theme {number}"})
-        org = services.save_organization(
-            SYSTEM, None, {"slug": f"o{number}", "name": f"Org {number}", "sector": "public"}
-        )
-        helper = services.save_organization(
-            SYSTEM,
-            None,
-            {
-                "slug": f"h{number}",
-                "name": f"Helper {number}",
-                "sector": "civil_society",
-                "civil_society_type": "ngo",
-            },
-        )
-        plan = services.save_plan(
-            SYSTEM,
-            None,
-            {
-                "member": member,
-                "number": number,
-                "title": f"Plan {number}",
-                "period_start": 2024,
-                "period_end": 2026,
-                "stage": "implementation",
-            },
-        )
-        for i in range(1, n + 1):
-            commitment = services.save_commitment(
-                SYSTEM,
-                None,
-                {
-                    "plan": plan,
-                    "number": i,
-                    "title": f"Commitment {i}",
-                    "theme": theme,
-                    "lead_organization": org,
-                    "status": "approved",
-                    "civic_participation": True,
-                    "starts_on": dt.date(2024, 1, 1),
-                    "ends_on": dt.date(2025, 12, 31),
-                },
-                supporting=[helper],
-            )
-            for j in range(1, m + 1):
-                services.save_milestone(
-                    SYSTEM, None, {"commitment": commitment, "number": j, "text": f"Milestone {j}"}
-                )
-        return plan
 
-    return build
+@pytest.fixture
+def sample_plan(db) -> ActionPlan:
+    """A small plan with commitments, milestones, an event and answered contributions, for
+    tests that need a plan with something in it but none of Peru's facts (``demo``)."""
+    return factories.sample_plan()
 
 
 @pytest.fixture

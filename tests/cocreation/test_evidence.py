@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from tests import factories
 from traza.cocreation import services
 from traza.cocreation.models import Event, Evidence
 
@@ -21,8 +22,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def event(demo):
-    return Event.objects.get(plan=demo, key="taller-regional-arequipa")
+def event(db) -> Event:
+    return factories.EventFactory(kind="regional_workshop", title="Taller regional: Arequipa")
 
 
 def add(editor, event, name, content, **values):

@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests import factories
 from tests.repository import bombs
 from traza.cocreation.models import Event, Evidence
 from traza.core.models import TraceEvent
@@ -133,8 +134,8 @@ def test_a_new_version_of_a_document_refused_in_the_admin_changes_nothing(client
 
 
 @pytest.fixture
-def event(demo):
-    return Event.objects.get(plan=demo, key="taller-regional-arequipa")
+def event(db) -> Event:
+    return factories.EventFactory(kind="regional_workshop", title="Taller regional: Arequipa")
 
 
 @pytest.mark.parametrize("name", ["acta.pdf", "acta.docx"])
