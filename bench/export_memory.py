@@ -16,13 +16,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traza.settings")
 if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
+from benchdata import generate_contributions, peak_export_bytes  # noqa: E402  (bench/)
 from django.core.management import call_command  # noqa: E402
 
-from traza.api.benchdata import generate_contributions, peak_export_bytes  # noqa: E402
 from traza.core.services import SYSTEM  # noqa: E402
 from traza.plans import services  # noqa: E402
 

@@ -1,15 +1,23 @@
-"""Many generated contributions, for the export memory benchmark and its test."""
+"""Many generated contributions, for the export memory benchmark (bench/export_memory.py) and
+its test (tests/api/test_export_memory.py).
+
+The rows are written with ``bulk_create``, outside the services: no permission check, no
+trace, no signals (the search index is not what is measured). That is why this lives beside
+the benchmarks and not in the installed package: nothing in Traza may write untraced."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from traza.plans.models import ActionPlan
 
-def generate_contributions(plan, n: int, batch: int = 5000) -> None:
-    """``n`` contributions of about 400 characters, written in batches (no signals: the
-    search index is not what is measured)."""
+
+def generate_contributions(plan: ActionPlan, n: int, batch: int = 5000) -> None:
+    """``n`` contributions of about 400 characters, written in batches."""
     from traza.cocreation.models import Contribution
 
     start = timezone.now() - dt.timedelta(days=30)
