@@ -175,7 +175,7 @@ def test_seconds_and_the_outbox_are_in_the_download_and_are_erased(client, make_
 
 
 def test_the_pseudonym_is_a_keyed_hash(settings):
-    from traza.accounts.privacy import _pseudonym
+    from traza.accounts.privacy import pseudonym as _pseudonym
 
     email = "ana@example.org"
     unsalted = hashlib.sha256(email.encode()).hexdigest()

@@ -10,8 +10,14 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from traza.accounts import middleware  # noqa: F401 (starts a session's idle clock)
+        from traza.accounts import (
+            middleware,  # noqa: F401 (starts a session's idle clock)
+            privacy,
+        )
+        from traza.accounts.personal_data import KINDS
         from traza.accounts.roles import ensure_roles
+
+        privacy.register(*KINDS)  # accounts, follows by e-mail, the outbox
 
         # after every app's permissions exist: run once the last app has migrated
         post_migrate.connect(ensure_roles, dispatch_uid="traza-roles")

@@ -8,27 +8,42 @@ replaced by the pseudonym, the text removed), and their name and address are tak
 mail to anyone else. The pseudonym is a keyed hash (HMAC-SHA256 with
 ``TRAZA_PSEUDONYM_KEY``, or a key derived from ``SECRET_KEY``): without the key nobody can
 test whether an address was erased. Retention: registrations and attendance lists lose their
-personal data a set time after the event."""
+personal data a set time after the event.
+
+The engine knows no app's models: each app registers the kinds of record that hold personal
+data (:class:`PersonalDataKind`: how to find them under an address, what to show in the
+download, how to erase them) and its retention rules, in its ``AppConfig.ready()``::
+
+    from traza.accounts import privacy
+
+    privacy.register(privacy.PersonalDataKind(name="registrations", ...))
+    privacy.register_retention(forget_old_registrations)
+
+accounts registers its accounts and, from the notifications app below it, the follows and
+the outbox (``traza.accounts.personal_data``); cocreation its contributions, discussion
+messages, registrations and seconds (``traza.cocreation.personal_data``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Q
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from traza.accounts.models import PersonalDataLink
+from traza.core.jsonvalues import OPEN_DATA
 from traza.core.services import record, trace_language
 from traza.notifications.services import enqueue_rendered
 
@@ -37,110 +52,99 @@ ERASED_NAME = "—"
 ERASED_TEXT = "—"  # the text of a message sent to a person who later asked for erasure
 
 
-def _person_query(email: str) -> dict[str, Any]:
-    from traza.cocreation.models import Contribution, DiscussionPost, Registration, Second
-    from traza.notifications.models import OutboxMessage, Subscription
+@dataclass(frozen=True)
+class Erasure:
+    """What an erasure passes to each kind: whose data goes, the names the person gave in
+    any record (to take them out of mail to other people) and the trace's summary."""
 
-    return {
-        "contributions": Contribution.objects.filter(author_email__iexact=email),
-        "discussion_messages": DiscussionPost.objects.filter(author_email__iexact=email),
-        "registrations": Registration.objects.filter(email__iexact=email),
-        "seconds": Second.objects.filter(email__iexact=email),
-        "subscriptions": Subscription.objects.filter(email__iexact=email),
-        "accounts": get_user_model().objects.filter(email__iexact=email),
-        "messages": OutboxMessage.objects.filter(to__iexact=email),
-    }
+    email: str
+    names: set[str]
+    summary: str
 
 
-FIELDS = {
-    "contributions": [
-        "id",
-        "plan_id",
-        "channel",
-        "text",
-        "received_at",
-        "author_name",
-        "author_email",
-        "author_organization",
-        "show_author",
-        "consent_text",
-        "consented_at",
-    ],
-    "discussion_messages": [
-        "id",
-        "commitment_id",
-        "text",
-        "created_at",
-        "author_name",
-        "author_email",
-        "author_organization",
-        "show_author",
-        "consent_text",
-        "status",
-    ],
-    "registrations": [
-        "id",
-        "event_id",
-        "name",
-        "email",
-        "organization",
-        "sector",
-        "civil_society_type",
-        "region",
-        "access_needs",
-        "consent_text",
-        "consented_at",
-        "status",
-        "attended",
-    ],
-    "seconds": ["id", "contribution_id", "name", "email", "organization", "created_at"],
-    "subscriptions": [
-        "id",
-        "target",
-        "target_id",
-        "frequency",
-        "consent_text",
-        "created_at",
-        "confirmed_at",
-        "unsubscribed_at",
-    ],
-    "accounts": [
-        "id",
-        "username",
-        "email",
-        "display_name",
-        "date_joined",
-        "last_login",
-        "consent_text",
-        "consented_at",
-    ],
-    "messages": ["id", "created_at", "purpose", "subject", "body", "status", "sent_at"],
-}
+@dataclass(frozen=True)
+class PersonalDataKind:
+    """One kind of record that holds personal data, as its app registers it."""
+
+    name: str
+    """The key in the download and in the counts (e.g. ``"registrations"``)."""
+    label: str | Promise
+    """What people read (``gettext_lazy``)."""
+    records: Callable[[str], QuerySet]
+    """The records held under an e-mail address (matched case-insensitively)."""
+    fields: Sequence[str]
+    """The fields the download shows, as they are stored."""
+    erase: Callable[[QuerySet, Erasure], int]
+    """Erases the personal data of the records (locked by the caller's transaction) and
+    returns how many records were the person's. See :func:`replace_values`."""
+    names: Sequence[str | tuple[str, ...]] = ()
+    """Fields holding names the person gave; a tuple of fields is one name, joined by spaces."""
+    position: int = field(default=0, kw_only=True)
+    """Where the kind stands in the download, the counts and the erasure (lowest first).
+    Mail comes last: it removes the names every other kind gave."""
 
 
-KINDS = {
-    "contributions": _lazy("contributions"),
-    "discussion_messages": _lazy("discussion messages"),
-    "registrations": _lazy("event registrations"),
-    "seconds": _lazy("seconds of contributions"),
-    "subscriptions": _lazy("follows by e-mail"),
-    "accounts": _lazy("accounts"),
-    "messages": _lazy("e-mail messages to this address"),
-}
+_kinds: dict[str, PersonalDataKind] = {}
+_retention: list[Callable[[dt.date, str], int]] = []
+
+
+def register(*kinds: PersonalDataKind) -> None:
+    """Add kinds of personal data (an app's ``ready()``); the same kind again is a no-op."""
+    for kind in kinds:
+        known = _kinds.get(kind.name)
+        if known is not None and known != kind:
+            raise ImproperlyConfigured(f"Two kinds of personal data are named {kind.name!r}.")
+        _kinds[kind.name] = kind
+
+
+def kinds() -> list[PersonalDataKind]:
+    """Every registered kind, by position."""
+    return sorted(_kinds.values(), key=lambda kind: kind.position)
+
+
+def register_retention(rule: Callable[[dt.date, str], int]) -> None:
+    """Add a retention rule: called with today's date and the trace's summary, it removes
+    the personal data that is kept no longer and returns how many records lost it."""
+    if rule not in _retention:
+        _retention.append(rule)
+
+
+def replace_values(
+    values: Callable[[Any], dict[str, Any]],
+    scope: Callable[[Any], models.Model | None] | None = None,
+) -> Callable[[QuerySet, Erasure], int]:
+    """An ``erase`` that overwrites each record with ``values(record)`` and traces it, under
+    ``scope(record)`` so that its erasure appears beside its creation."""
+
+    def erase(queryset: QuerySet, erasure: Erasure) -> int:
+        objects = list(queryset.select_for_update())
+        for obj in objects:
+            type(obj).objects.filter(pk=obj.pk).update(**values(obj))
+            trace_erasure(obj, erasure.summary, scope(obj) if scope else None)
+        return len(objects)
+
+    return erase
+
+
+def _person_query(email: str) -> dict[str, QuerySet]:
+    return {kind.name: kind.records(email) for kind in kinds()}
 
 
 def named(counts: dict[str, int]) -> dict[str, int]:
     """The counts under the names people read."""
-    return {str(KINDS.get(kind, kind)): n for kind, n in counts.items()}
+    labels = {kind.name: kind.label for kind in kinds()}
+    return {str(labels.get(kind, kind)): n for kind, n in counts.items()}
 
 
 def personal_data(email: str) -> dict[str, list[dict]]:
-    """Everything held under ``email``, as it is stored."""
-    from traza.core.jsonvalues import OPEN_DATA  # written as the open data writes values
-
+    """Everything held under ``email``, as it is stored (values written as the open data
+    writes them)."""
     return {
-        kind: [{k: OPEN_DATA(v) for k, v in row.items()} for row in queryset.values(*FIELDS[kind])]
-        for kind, queryset in _person_query(email).items()
+        kind.name: [
+            {k: OPEN_DATA(v) for k, v in row.items()}
+            for row in kind.records(email).values(*kind.fields)
+        ]
+        for kind in kinds()
     }
 
 
@@ -180,7 +184,7 @@ def email_from(token: str) -> str | None:
     return link.email if link else None
 
 
-def _pseudonym(email: str) -> str:
+def pseudonym(email: str) -> str:
     """What replaces an erased address: the same address always gives the same pseudonym,
     and only whoever holds the key can tell which address it was."""
     key = getattr(settings, "TRAZA_PSEUDONYM_KEY", "") or settings.SECRET_KEY
@@ -188,56 +192,15 @@ def _pseudonym(email: str) -> str:
     return f"suprimido-{digest.hexdigest()[:20]}@invalid"
 
 
-def _erased_values(kind: str, obj) -> dict[str, Any]:
-    """The values that replace the personal data of one record of ``kind``."""
-    if kind in ("contributions", "discussion_messages"):
-        return {
-            "author_name": "",
-            "author_email": "",
-            "author_organization": "",
-            "show_author": False,
-        }
-    if kind == "registrations":
-        return {
-            "name": ERASED_NAME,
-            "email": _pseudonym(obj.email),
-            "organization": "",
-            "region": "",
-            "access_needs": "",
-        }
-    if kind == "seconds":
-        return {"name": ERASED_NAME, "email": _pseudonym(obj.email), "organization": ""}
-    if kind == "subscriptions":
-        return {
-            "email": _pseudonym(obj.email),
-            "unsubscribed_at": obj.unsubscribed_at or timezone.now(),
-        }
-    raise ValueError(kind)
-
-
-def _scope(kind: str, obj):
-    """Where the record's creation was traced, so its erasure appears beside it."""
-    return {
-        "discussion_messages": lambda: obj.commitment,
-        "registrations": lambda: obj.event,
-        "seconds": lambda: obj.contribution,
-    }.get(kind, lambda: None)()
-
-
-def _names(queries: dict[str, Any]) -> set[str]:
+def _names(queries: dict[str, QuerySet]) -> set[str]:
     """The names the person gave, to take them out of mail to other people. Short ones are
     left alone: they would blank out words of other people's mail."""
-    names = set()
-    for kind, field in [
-        ("contributions", "author_name"),
-        ("discussion_messages", "author_name"),
-        ("registrations", "name"),
-        ("seconds", "name"),
-        ("accounts", "display_name"),
-    ]:
-        names.update(queries[kind].values_list(field, flat=True))
-    for first, last in queries["accounts"].values_list("first_name", "last_name"):
-        names.add(f"{first} {last}")
+    names: set[str] = set()
+    for kind in kinds():
+        for name in kind.names:
+            parts = name if isinstance(name, tuple) else (name,)
+            for row in queries[kind.name].values_list(*parts):
+                names.add(" ".join(row))
     return {n.strip() for n in names if len(n.strip()) >= 4}
 
 
@@ -245,117 +208,25 @@ def _names(queries: dict[str, Any]) -> set[str]:
 def erase(email: str) -> dict[str, int]:
     """Pseudonymise every record of ``email``; return how many of each kind."""
     queries = _person_query(email)
-    names = _names(queries)
     with trace_language():
         summary = _("Personal data erased at the person's request")
-    counts = {}
-    for kind in (
-        "contributions",
-        "discussion_messages",
-        "registrations",
-        "seconds",
-        "subscriptions",
-    ):
-        objects = list(queries[kind].select_for_update())
-        for obj in objects:
-            type(obj).objects.filter(pk=obj.pk).update(**_erased_values(kind, obj))
-            _trace_erasure(obj, summary, _scope(kind, obj))
-        counts[kind] = len(objects)
-    accounts = list(queries["accounts"].select_for_update())
-    for user in accounts:
-        user.email = ""
-        user.display_name = ""
-        user.first_name = user.last_name = ""
-        user.is_active = False
-        user.erased_at = timezone.now()
-        user.set_unusable_password()
-        user.save()
-        _trace_erasure(user, summary)
-    counts["accounts"] = len(accounts)
-    counts["messages"] = _erase_outbox(email, names)
+    erasure = Erasure(email=email, names=_names(queries), summary=summary)
+    counts = {kind.name: kind.erase(queries[kind.name], erasure) for kind in kinds()}
     PersonalDataLink.objects.filter(email__iexact=email).delete()  # the links go too
     return counts
 
 
-def _erase_outbox(email: str, names: set[str]) -> int:
-    """Mail to the person that is not sent yet is deleted: it must not go out any more. Mail
-    already sent (or being sent right now, which the worker finishes) stays as the record
-    that it went and when — the public journey of a contribution says when its author was
-    told — with the pseudonym instead of the address and without its text. Their name and
-    address are replaced in mail to anyone else. Returns how many messages were theirs."""
-    from traza.notifications.models import OutboxMessage
-
-    own = list(OutboxMessage.objects.select_for_update().filter(to__iexact=email))
-    _forget_mail(own)
-    words = sorted({email, *names}, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
-    )
-
-    def replace(match: re.Match) -> str:
-        return _pseudonym(match.group(0)) if "@" in match.group(0) else ERASED_NAME
-
-    mentions = Q()
-    for word in words:
-        mentions |= Q(subject__icontains=word) | Q(body__icontains=word)
-        mentions |= Q(last_error__icontains=word)
-    others = OutboxMessage.objects.select_for_update().filter(mentions)
-    for message in others.exclude(pk__in=[m.pk for m in own]):
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            subject=pattern.sub(replace, message.subject),
-            body=pattern.sub(replace, message.body),
-            last_error=pattern.sub(replace, message.last_error),
-        )
-    return len(own)
-
-
-def _forget_mail(messages: list) -> None:
-    """Delete what is not sent yet; keep of sent mail only that it went, and when."""
-    from traza.notifications.models import DeliveryAttempt, MessageStatus, OutboxMessage
-
-    kept = {MessageStatus.SENT, MessageStatus.SENDING}
-    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages if m.status not in kept]).delete()
-    for message in messages:
-        if message.status in kept:
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                to=_pseudonym(message.to), body=ERASED_TEXT, attachments=[], last_error=""
-            )
-            DeliveryAttempt.objects.filter(message_id=message.pk).update(error="")
-
-
-def _trace_erasure(obj, summary: str, scope=None) -> None:
+def trace_erasure(obj: models.Model, summary: str, scope: models.Model | None = None) -> None:
     """The trace says that personal data went, never what it was."""
     record(None, "update", obj, summary=summary, changes={"fields": ["personal data"]}, scope=scope)
 
 
 @transaction.atomic
 def apply_retention(today: dt.date | None = None) -> int:
-    """Registrations (the attendance lists) of events that ended more than
-    ``TRAZA_REGISTRATION_RETENTION_DAYS`` ago keep only what the counts need; the mail about
-    them is forgotten like an erased person's."""
-    from traza.cocreation.models import Registration
-    from traza.notifications.models import OutboxMessage
-
+    """Apply every registered retention rule (e.g. registrations of events that ended more
+    than ``TRAZA_REGISTRATION_RETENTION_DAYS`` ago keep only what the counts need); return
+    how many records lost their personal data."""
     today = today or timezone.localdate()
-    cutoff = today - dt.timedelta(days=settings.TRAZA_REGISTRATION_RETENTION_DAYS)
-    old = Registration.objects.filter(event__ends_at__date__lt=cutoff).exclude(
-        Q(name=ERASED_NAME) & Q(email__startswith="suprimido-")
-    )
     with trace_language():
         summary = _("Personal data removed after the retention period")
-    n = 0
-    for registration in old.select_related("event"):
-        Registration.objects.filter(pk=registration.pk).update(
-            name=ERASED_NAME,
-            email=_pseudonym(registration.email),
-            organization="",
-            region="",
-            access_needs="",
-        )
-        _trace_erasure(registration, summary, registration.event)
-        mail = OutboxMessage.objects.select_for_update().filter(
-            object_type=Registration._meta.label_lower, object_id=str(registration.pk)
-        )
-        _forget_mail(list(mail))
-        n += 1
-    return n
+    return sum(rule(today, summary) for rule in list(_retention))

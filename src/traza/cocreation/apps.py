@@ -12,3 +12,9 @@ class CocreationConfig(AppConfig):
         from traza.core.datasets import registry
 
         registry.register(*DATASETS)  # its open datasets, published by the api app
+
+        from traza.accounts import privacy
+        from traza.cocreation.personal_data import KINDS, forget_old_registrations
+
+        privacy.register(*KINDS)  # what a person may download and have erased
+        privacy.register_retention(forget_old_registrations)
