@@ -47,8 +47,9 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
 
     from django.utils import timezone
 
-    from traza.cocreation import forms, services
+    from traza.cocreation import services
     from traza.cocreation.models import DiscussionPost
+    from traza.core import forms
     from traza.core.services import SYSTEM
     from traza.plans import services as plan_services
 

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from traza.cocreation.forms import HumanCheckForm
+from traza.core.forms import HumanCheckForm
 from traza.notifications.services import enqueue
 
 ACCOUNT_CONSENT = _(

@@ -1,20 +1,14 @@
-"""Public forms. Spam protection needs no outside service: a hidden field that people leave
-empty and a signed timestamp that must be a few seconds old."""
+"""Public forms of co-creation, protected from spam by ``HumanCheckForm`` (core.forms)."""
 
 from __future__ import annotations
 
-import time
-
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation.models import Registration, Second
+from traza.core.forms import SALT as SALT  # tests and older imports read it here
+from traza.core.forms import HumanCheckForm
 from traza.plans.models import ActionPlan, Commitment, Organization, Theme
-
-MIN_SECONDS = 3
-MAX_SECONDS = 24 * 3600
-SALT = "traza.contribution-form"
 
 PERSONAL_DATA_CONSENT = _(
     "I agree that my personal data are processed to answer my contribution, as the "
@@ -25,40 +19,6 @@ REGISTRATION_CONSENT = _(
     "participation, as the personal data protection law allows (Ley 29733). They are never "
     "published."
 )
-
-
-class HumanCheckForm(forms.Form):
-    """A hidden field people leave empty and a signed time the form was opened."""
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=SALT)
-
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
-        return ""
-
-    def clean_started(self) -> float:
-        try:
-            started = float(
-                signing.loads(self.cleaned_data["started"], salt=SALT, max_age=MAX_SECONDS)
-            )
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(_("The form expired. Please send it again.")) from None
-        if time.time() - started < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("That was too fast. Please check your text and send it again.")
-            )
-        return started
 
 
 class ContributionForm(HumanCheckForm):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from traza.cocreation.forms import HumanCheckForm
+from traza.core.forms import HumanCheckForm
 from traza.notifications.models import Frequency
 
 FOLLOW_CONSENT = _(
