@@ -17,3 +17,8 @@ class AssessmentConfig(AppConfig):
         # subjects and values an override may take (models.py never imports the engine).
         models.set_override_vocabulary(standards.allowed_override_values)
         registry.register(*DATASETS)  # its open datasets, published by the api app
+
+        from traza.assessment.queries import recommendation_follow_up
+        from traza.monitoring.queries import register_self_assessment_section
+
+        register_self_assessment_section("recommendations", recommendation_follow_up)

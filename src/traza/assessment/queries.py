@@ -158,3 +158,17 @@ def commitment_ratings(commitment: Commitment) -> list[tuple[Rating, Derived | N
     )
     final = next((r.completion for r in ratings if r.stage in FINAL_STAGES and r.completion), "")
     return [(r, derive(r, final) if r.methodology in GENERATION_A else None) for r in ratings]
+
+
+def recommendation_follow_up(plan: ActionPlan) -> list[dict]:
+    """The follow-up of the IRM's recommendations, as the self-assessment keeps it (a section
+    monitoring's report gets from here: see ``AssessmentConfig.ready``)."""
+    return [
+        {
+            "number": f.number,
+            "recommendation": f.recommendation,
+            "addressed": f.addressed,
+            "integrated": f.integrated,
+        }
+        for f in RecommendationFollowUp.objects.filter(plan=plan).order_by("number")
+    ]

@@ -8,11 +8,11 @@ also applies to every plan ("Starred (Current Formula)"). ``TRAZA_STAR_RULE`` ch
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
 from traza.assessment.models import Completion, PotentialImpact, Verifiability
+from traza.core.numbers import percent as percent  # the IRM's rounding, shared with monitoring
 
 STAR_RULES = ("2014", "2017")
 DONE = {Completion.SUBSTANTIAL, Completion.COMPLETE}
@@ -57,10 +57,3 @@ def derive(rating, completion: str = "") -> Derived:
     completion = completion or rating.completion
     starred = None if not completion else potentially and completion in DONE
     return Derived(relevant, potentially, starred, rule)
-
-
-def percent(part: int, whole: int) -> int:
-    """Whole-number percentage, half up, as the IRM prints it."""
-    if not whole:
-        return 0
-    return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traza.assessment.rules import percent as whole_percent
+from traza.core.numbers import percent as whole_percent
 from traza.monitoring.models import (
     Completion,
     CompletionOverride,
@@ -393,12 +394,23 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.date, e.planned))
 
 
+# Sections that apps above monitoring add to the self-assessment, by name: each builds its
+# rows for a plan (assessment adds "recommendations", the follow-up of the IRM's
+# recommendations). Registered in their AppConfig.ready(); monitoring never imports them.
+_self_assessment_sections: dict[str, Callable[[ActionPlan], Any]] = {}
+
+
+def register_self_assessment_section(name: str, build: Callable[[ActionPlan], Any]) -> None:
+    """Add the section ``name`` to every self-assessment generated from now on, after the
+    commitments, in the order of registration."""
+    _self_assessment_sections[name] = build
+
+
 def self_assessment_content(plan: ActionPlan) -> dict:
     """The self-assessment as data: fulfilment, completion and, per commitment, its
-    milestones' accepted progress with evidence and its indicators' latest measurement.
-    Codes, not labels: the report page shows them in the reader's language."""
-    from traza.assessment.models import RecommendationFollowUp
-
+    milestones' accepted progress with evidence and its indicators' latest measurement, then
+    the registered sections. Codes, not labels: the report page shows them in the reader's
+    language."""
     board = plan_dashboard(plan)
     commitments = []
     for row in board.rows:
@@ -464,13 +476,5 @@ def self_assessment_content(plan: ActionPlan) -> dict:
         },
         "completion": {level: n for level, _label, n in board.completion_counts},
         "commitments": commitments,
-        "recommendations": [
-            {
-                "number": f.number,
-                "recommendation": f.recommendation,
-                "addressed": f.addressed,
-                "integrated": f.integrated,
-            }
-            for f in RecommendationFollowUp.objects.filter(plan=plan).order_by("number")
-        ],
+        **{name: build(plan) for name, build in _self_assessment_sections.items()},
     }
