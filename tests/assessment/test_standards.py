@@ -402,3 +402,40 @@ def test_the_process_page_runs_a_fixed_number_of_queries(client, plan):
     many = count()
     Session.objects.filter(forum=forum, held_on__year__gte=2025).delete()
     assert count() == many <= 30  # ten sessions or three: the same queries
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_co_creation_evidence_links_from_the_process_page(client, plan):
+    """Evidence of an event (minutes, photos) is cited by standard 4.1/4e: as a link to its
+    checked download or to the link given (this page used to fail on any such evidence)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    event = cocreation_services.save_event(
+        SYSTEM,
+        None,
+        {
+            "plan": plan,
+            "key": "mesa-salud",
+            "title": "Mesa temática de salud",
+            "kind": "thematic_table",
+            "starts_at": at(CO_CREATION),
+            "ends_at": at(CO_CREATION, 12),
+        },
+    )
+    minutes = cocreation_services.add_evidence(
+        SYSTEM,
+        {"event": event, "kind": "minutes", "title": "Acta de la mesa"},
+        upload=SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    link = cocreation_services.add_evidence(
+        SYSTEM,
+        {"event": event, "kind": "video", "title": "Video", "url": "https://example.org/v"},
+    )
+    response = client.get(f"/planes/{plan.pk}/proceso/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert minutes.get_absolute_url().endswith(f"/{minutes.pk}/")
+    assert client.get(minutes.get_absolute_url()).status_code == 200
+    assert link.get_absolute_url() == "https://example.org/v"
+    assert client.get(f"/api/v1/plans/{plan.pk}/standards").status_code == 200
+    assert "Acta de la mesa" in html or "Video" in html

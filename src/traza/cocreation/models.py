@@ -513,6 +513,10 @@ class Evidence(models.Model):
         if bool(self.file) == bool(self.url):
             raise ValidationError(_("Give either a file or a link."))
 
+    def get_absolute_url(self) -> str:
+        """The file through Traza's checked download, or the link as given."""
+        return reverse("cocreation:evidence", args=[self.pk]) if self.file else self.url
+
 
 class FaqEntry(models.Model):
     """A question the secretariat answers once for everyone (seed 000 asks for a FAQ)."""
