@@ -74,13 +74,13 @@ def human(data: dict) -> dict:
 
 
 @pytest.fixture
-def places(demo, django_user_model):
+def places(sample_plan, django_user_model):
     from traza.core.services import SYSTEM
     from traza.forum import services as forum_services
     from traza.monitoring import services as monitoring_services
     from traza.plans import services as plan_services
 
-    plan = plan_services.set_plan_stage(SYSTEM, demo, "co_creation")
+    plan = plan_services.set_plan_stage(SYSTEM, sample_plan, "co_creation")
     commitment = plan.commitments.first()
     plan_services.set_commitment_status(SYSTEM, commitment, "proposal", reason="prueba")
     event = plan.events.first()

@@ -137,7 +137,7 @@ def test_every_page_refuses_a_staff_session_without_a_verified_second_factor(
 
 
 @pytest.fixture
-def private_files(demo, django_user_model):
+def private_files(sample_plan, django_user_model):
     """A private co-creation evidence and the evidence of a report not yet reviewed."""
     from traza.cocreation import services as cocreation
     from traza.cocreation.models import Event
@@ -149,13 +149,13 @@ def private_files(demo, django_user_model):
         Permission.objects.filter(content_type__app_label="cocreation")
     )
     secretariat = django_user_model.objects.get(pk=secretariat.pk)
-    event = Event.objects.get(plan=demo, key="taller-regional-arequipa")
+    event = Event.objects.get(plan=sample_plan, key="mesa-salud")
     private = cocreation.add_evidence(
         secretariat,
         {"event": event, "kind": "photo", "title": "Fotos", "is_private": True},
         SimpleUploadedFile("acta.pdf", PDF),
     )
-    commitment = demo.commitments.order_by("number").first()
+    commitment = sample_plan.commitments.order_by("number").first()
     officer = django_user_model.objects.create_user("oficial", "oficial@example.org", PASSWORD)
     officer.user_permissions.set(Permission.objects.filter(codename="add_progressreport"))
     officer = django_user_model.objects.get(pk=officer.pk)

@@ -1,5 +1,6 @@
 """The API fuzzed from its own OpenAPI document (schemathesis): whatever the input, no
-server error. The database holds the Peru demo, so the lists have rows to page through."""
+server error. The database holds a small plan with commitments, milestones, an event and
+answered contributions (the ``sample_plan`` fixture), so the lists have rows to page through."""
 
 import pytest
 import schemathesis
@@ -13,12 +14,12 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def demo_loaded(demo):
+def plan_loaded(sample_plan):
     """The WSGI app closes the database connection after each request; Django's test client
     stops that, and so must the fuzzer, or PostgreSQL loses the test's transaction."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield demo
+    yield sample_plan
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -29,7 +30,7 @@ def demo_loaded(demo):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_no_input_makes_the_api_fail(case, demo_loaded):
+def test_no_input_makes_the_api_fail(case, plan_loaded):
     response = case.call()
     assert response.status_code < 500, (case.path, case.query, response.text[:300])
     case.validate_response(response, checks=[not_a_server_error])

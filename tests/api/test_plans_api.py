@@ -1,3 +1,8 @@
+import factory
+
+from tests import factories
+
+
 def test_plans_endpoint_lists_plans_with_commitment_counts(client, demo):
     response = client.get("/api/v1/plans/")
     assert response.status_code == 200
@@ -16,7 +21,9 @@ def test_plans_endpoint_lists_plans_with_commitment_counts(client, demo):
     assert [plans[n]["number_of_commitments"] for n in (1, 2, 4)] == [47, 17, 21]
 
 
-def test_plans_endpoint_paginates_and_rejects_bad_parameters(client, demo):
+def test_plans_endpoint_paginates_and_rejects_bad_parameters(client, db):
+    member = factories.MemberFactory()
+    factories.PlanFactory.create_batch(4, member=member, number=factory.Iterator([1, 2, 3, 4]))
     page = client.get("/api/v1/plans/?limit=2&offset=1").json()
     assert [p["number"] for p in page["items"]] == [2, 3]
     bad = client.get("/api/v1/plans/?limit=abc")

@@ -65,11 +65,14 @@ def test_export_import_export_is_byte_identical(demo, tmp_path):
     assert json.loads(first.read_text())["plans"][2]["commitments"][0]["number"] == 1
 
 
-def test_export_of_one_plan_carries_only_what_it_refers_to(demo):
-    data = export_data([demo.pk])
+def test_export_of_one_plan_carries_only_what_it_refers_to(make_plan):
+    make_plan(n=2, m=1, number=1)
+    plan = make_plan(n=2, m=1, number=3)
+    data = export_data([plan.pk])
     assert [p["number"] for p in data["plans"]] == [3]
     used = {c["lead_organization"] for c in data["plans"][0]["commitments"]}
     assert used <= {o["key"] for o in data["organizations"]}
+    assert "o1" not in {o["key"] for o in data["organizations"]}  # plan 1's institution
     with pytest.raises(CommandError, match="No plan with id 9999"):
         call_command("export", plan=[9999])
 

@@ -104,8 +104,13 @@ def test_the_assessment_page_prints_the_tables_of_the_report(
     assert "Tabla 5.2" in page
 
 
-def test_values_outside_their_scale_or_methodology_are_refused(demo, outsider):
-    one = demo.commitments.get(number=1)
+def test_values_outside_their_scale_or_methodology_are_refused(commitment, outsider):
+    one = commitment
+    services.save_rating(
+        SYSTEM,
+        None,
+        {"commitment": one, "methodology": "A_2017", "stage": "design", "source": "Informe"},
+    )
     before = Rating.objects.count()
     bad = [
         {"verifiability": "medium"},

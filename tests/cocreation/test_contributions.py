@@ -112,13 +112,13 @@ def test_bad_submissions_get_a_message_and_write_nothing(client, open_plan, over
     assert TraceEvent.objects.count() == events
 
 
-def test_a_closed_plan_takes_no_contributions(client, demo):
+def test_a_closed_plan_takes_no_contributions(client, sample_plan):
     before = Contribution.objects.count()
-    response = client.post(contribute_url(demo), form_data())
+    response = client.post(contribute_url(sample_plan), form_data())
     assert response.status_code == 403
     assert Contribution.objects.count() == before
     with pytest.raises(ValidationError):
-        services.submit_contribution(demo, {"text": "x"})
+        services.submit_contribution(sample_plan, {"text": "x"})
 
 
 def test_the_trace_of_a_contribution_holds_no_personal_data(client, open_plan):
@@ -324,11 +324,11 @@ def test_participants_second_a_contribution_once_and_only_the_count_is_public(cl
     assert contribution.seconds.count() == 2
 
 
-def test_seconding_closes_with_the_consultation(client, demo):
+def test_seconding_closes_with_the_consultation(client, sample_plan):
     contribution = services.record_contribution(
         SYSTEM,
         {
-            "plan": demo,
+            "plan": sample_plan,
             "channel": "email",
             "text": "x",
             "received_at": dt.datetime(2017, 9, 30, tzinfo=dt.UTC),

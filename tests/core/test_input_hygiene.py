@@ -57,8 +57,9 @@ def _fill(route: str, ids: dict[str, int], value: str | None = None) -> str:
 
 
 @pytest.fixture
-def routes(demo):
-    ids = {"pk": demo.pk, "plan_id": demo.pk, "commitment_id": demo.commitments.first().pk}
+def routes(sample_plan):
+    plan = sample_plan
+    ids = {"pk": plan.pk, "plan_id": plan.pk, "commitment_id": plan.commitments.first().pk}
     return [(route, ids) for route in _public_patterns()]
 
 
@@ -92,7 +93,7 @@ def test_no_public_get_answers_500_to_nul_or_an_over_long_value(client, routes):
 
 
 @pytest.mark.django_db
-def test_nul_control_characters_and_over_long_values_are_a_translated_400(client, demo):
+def test_nul_control_characters_and_over_long_values_are_a_translated_400(client, sample_plan):
     from django.utils import translation
 
     spanish = client.get("/buscar/?q=a%00b")

@@ -80,7 +80,7 @@ def test_people_without_staff_rights_cannot_reach_admin(client, outsider, commit
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_admin_lists_and_searches_every_model(client, admin_user, demo):
+def test_admin_lists_and_searches_every_model(client, admin_user, sample_plan):
     client.force_login(admin_user)
     for model in (
         "member",

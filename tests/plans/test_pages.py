@@ -65,21 +65,21 @@ def test_unknown_plan_is_a_clear_404(client, db):
     assert "Página no encontrada" in response.content.decode()
 
 
-def test_english_pages_show_english_interface(client, demo):
-    response = client.get(f"/en/plans/{demo.pk}/")
+def test_english_pages_show_english_interface(client, sample_plan):
+    response = client.get(f"/en/plans/{sample_plan.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'lang="en"' in html
     assert "Commitments by theme" in html
     assert "Compromisos por tema" not in html
-    spanish = client.get(f"/planes/{demo.pk}/").content.decode()
+    spanish = client.get(f"/planes/{sample_plan.pk}/").content.decode()
     assert "Compromisos por tema" in spanish
     assert "Commitments by theme" not in spanish
 
 
-def test_language_switch_links_to_the_same_page(client, demo):
-    html = client.get(f"/planes/{demo.pk}/").content.decode()
-    assert f'href="/en/plans/{demo.pk}/"' in html
+def test_language_switch_links_to_the_same_page(client, sample_plan):
+    html = client.get(f"/planes/{sample_plan.pk}/").content.decode()
+    assert f'href="/en/plans/{sample_plan.pk}/"' in html
 
 
 def _queries(client, url: str) -> int:
@@ -110,13 +110,14 @@ def test_home_runs_a_fixed_number_of_queries_whatever_the_members(client, make_p
     assert _queries(client, "/") == one <= 4
 
 
-def test_a_text_change_without_a_reason_is_flagged_on_the_plan_page(client, demo, editor):
-    commitment = demo.commitments.get(number=5)
+def test_a_text_change_without_a_reason_is_flagged_on_the_plan_page(client, make_plan, editor):
+    plan = make_plan(n=6, m=0)
+    commitment = plan.commitments.get(number=5)
     services.save_commitment(editor, commitment, {"title": "Materiales EIB"}, step="national_table")
     services.save_commitment(
-        editor, demo.commitments.get(number=6), {"title": "Gestión EIB"}, reason="Pedido del sector"
+        editor, plan.commitments.get(number=6), {"title": "Gestión EIB"}, reason="Pedido del sector"
     )
-    page = client.get(demo.get_absolute_url())
+    page = client.get(plan.get_absolute_url())
     flagged = {
         c.number: c.unexplained_changes for g in page.context["page"].groups for c in g.commitments
     }

@@ -64,10 +64,10 @@ def test_a_forbidden_file_or_a_foreign_commitment_writes_nothing(make_plan):
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
 
 
-def test_evidence_attached_elsewhere_appears_without_copies(client, demo, editor):
+def test_evidence_attached_elsewhere_appears_without_copies(client, sample_plan, editor):
     from traza.cocreation import services as cocreation_services
 
-    event = demo.events.first()
+    event = sample_plan.events.first()
     cocreation_services.add_evidence(
         editor,
         {
