@@ -110,7 +110,7 @@ def backup(target: Path) -> dict:
             verbosity=0,
         )
         names = sorted(n for n in stored_files() if not n.startswith("healthz/"))
-        manifest = {
+        manifest: dict[str, Any] = {
             "format": "traza-backup",
             "version": 1,
             "created_at": timezone.now().isoformat(),
@@ -169,11 +169,18 @@ def restore(source: Path) -> dict:
         return _restore(archive)
 
 
+def _read_member(archive: tarfile.TarFile, name: str) -> bytes:
+    member = archive.extractfile(name)  # KeyError when absent
+    if member is None:
+        raise KeyError(f"{name} is not a file")
+    return member.read()
+
+
 def _restore(archive: tarfile.TarFile) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            manifest = json.loads(archive.extractfile("manifest.json").read())
-            data = archive.extractfile("data.trazajson").read()
+            manifest = json.loads(_read_member(archive, "manifest.json"))
+            data = _read_member(archive, "data.trazajson")
         except (KeyError, AttributeError, ValueError, tarfile.TarError, EOFError) as error:
             raise RestoreError(
                 _("This is not a Traza backup: %(error)s") % {"error": error}

@@ -5,6 +5,7 @@ import hmac
 import threading
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -103,7 +104,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         problems.insert(0, "storage")
     down = details["database"] != "ok" or storage_problem is not None
     status = "down" if down else "degraded" if problems else "ok"
-    body = {"status": status}
+    body: dict[str, Any] = {"status": status}
     if _may_see_details(request):
         body.update(details, problems=problems)
     response = JsonResponse(body, status=503 if down else 200)
