@@ -164,7 +164,7 @@ def test_no_personal_data_in_any_public_output(client, seeded):
     outputs += [f"/api/v1/commitments/{c.pk}" for c in seeded.commitments.all()]
     outputs += [f"/data/{name}.{fmt}" for name in DATASETS for fmt in ("csv", "json", "xlsx")]
     outputs += [reverse("cocreation:responses-csv", args=[seeded.pk])]
-    outputs += [reverse("plans:trace", args=[seeded.pk, fmt]) for fmt in ("json", "csv")]
+    outputs += [reverse("activity:plan_trace", args=[seeded.pk, fmt]) for fmt in ("json", "csv")]
     for url in outputs:
         response = client.get(url)
         assert response.status_code == 200, url

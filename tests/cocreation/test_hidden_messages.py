@@ -66,8 +66,8 @@ def public_outputs(client, contribution) -> dict[str, str]:
         "search of contributions": f"/buscar/?q={MARKER}&type=contribution",
         "search of the response": f"/buscar/?q={RESPONSE_MARKER}",
         "Atom feed": reverse("repository:plan_feed", args=[plan.pk]),
-        "trace download (JSON)": reverse("plans:trace", args=[plan.pk, "json"]),
-        "trace download (CSV)": reverse("plans:trace", args=[plan.pk, "csv"]),
+        "trace download (JSON)": reverse("activity:plan_trace", args=[plan.pk, "json"]),
+        "trace download (CSV)": reverse("activity:plan_trace", args=[plan.pk, "csv"]),
     }
     outputs = {}
     for name, url in pages.items():

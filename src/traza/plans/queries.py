@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,20 +226,22 @@ class CommitmentPage:
     origin: list = field(default_factory=list)
 
 
+# Where a commitment came from — the contributions about it, or whose reasoned response changed
+# its text — is read by the apps above (co-creation); ``traza.activity`` lends that read here
+# at start-up (its AppConfig.ready()).
+_origin_readers: list[Callable[[Commitment], list]] = []
+
+
+def register_commitment_origin(reader: Callable[[Commitment], list]) -> None:
+    """Read the origin of a commitment with ``reader`` (it replaces any earlier one)."""
+    _origin_readers[:] = [reader]
+
+
 def commitment_origin(commitment: Commitment) -> list:
     """The contributions about this commitment or whose response changed its text, with
-    their response and how many participants seconded them (one query)."""
-    from django.apps import apps
-
-    contribution_model = apps.get_model("cocreation", "Contribution")
-    return list(
-        contribution_model.objects.public()  # not what moderation hid
-        .filter(Q(commitment=commitment) | Q(response__changed_versions__commitment=commitment))
-        .select_related("response", "event")
-        .annotate(second_count=Count("seconds", distinct=True))
-        .distinct()
-        .order_by("received_at", "id")
-    )
+    their response and how many participants seconded them (one query); none when no app
+    lent the read."""
+    return _origin_readers[0](commitment) if _origin_readers else []
 
 
 def commitment_page(commitment_id: int) -> CommitmentPage:
@@ -263,21 +266,3 @@ def commitment_page(commitment_id: int) -> CommitmentPage:
         trace=trace,
         origin=commitment_origin(commitment),
     )
-
-
-def plan_trace(plan: ActionPlan):
-    """Every trace event about the plan, its commitments, events and contributions, oldest
-    first, streamed (the trace is append-only and can be long)."""
-    from traza.cocreation.models import Contribution, Event
-
-    keys = [object_key(plan)]
-    keys += [f"plans.commitment:{pk}" for pk in plan.commitments.values_list("pk", flat=True)]
-    keys += [
-        f"cocreation.event:{pk}"
-        for pk in Event.objects.filter(plan=plan).values_list("pk", flat=True)
-    ]
-    keys += [
-        f"cocreation.contribution:{pk}"
-        for pk in Contribution.objects.filter(plan=plan).values_list("pk", flat=True)
-    ]
-    return TraceEvent.objects.filter(scope__in=keys).order_by("id").iterator(chunk_size=2000)

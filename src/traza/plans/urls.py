@@ -9,5 +9,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(_("plans/<int:pk>/"), views.plan_detail, name="plan"),
     path(_("commitments/<int:pk>/"), views.commitment_detail, name="commitment"),
-    path(_("plans/<int:pk>/trace.<str:fmt>"), views.plan_trace, name="trace"),
 ]

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivityConfig(AppConfig):
+    name = "traza.activity"
+    label = "activity"
+    verbose_name = _("Activity")
+
+    def ready(self) -> None:
+        from traza.activity import queries
+        from traza.cocreation.models import Contribution, Event
+        from traza.core import hooks
+        from traza.core.scopes import register_plan_scope
+        from traza.plans import queries as plan_queries
+        from traza.plans.models import ActionPlan, Commitment
+
+        # The scopes whose events make up a plan's activity (its trace download, its news).
+        register_plan_scope(ActionPlan, None)
+        register_plan_scope(Commitment, "plan")
+        register_plan_scope(Event, "plan")
+        register_plan_scope(Contribution, "plan")
+        # A backup written before TraceEvent.plan_id existed restores without it.
+        hooks.register_after_restore(queries.fill_plan_scope)
+        # Reads lent to the apps below.
+        plan_queries.register_commitment_origin(queries.commitment_origin)

@@ -1,0 +1,11 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from traza.activity import views
+
+app_name = "activity"
+
+# The same addresses as when these pages lived in plans, monitoring and repository.
+urlpatterns = [
+    path(_("plans/<int:pk>/trace.<str:fmt>"), views.plan_trace, name="plan_trace"),
+]
