@@ -13,15 +13,52 @@ of the house). Nothing is shown that the domain rows do not hold.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from traza.cocreation.models import Contribution
+from traza.assessment.models import Rating
+from traza.cocreation.models import Contribution, Response
 from traza.core.models import TraceEvent
 from traza.core.scopes import plan_scopes
-from traza.plans.models import ActionPlan, Commitment
+from traza.core.services import object_key
+from traza.monitoring.models import (
+    CompletionOverride,
+    Indicator,
+    Measurement,
+    ProgressReport,
+)
+from traza.monitoring.queries import commitment_indicators, commitment_progress
+from traza.plans.models import ActionPlan, Commitment, Milestone
+from traza.repository.models import Document, DocumentVersion
+
+# The kinds of object whose events the reads below look for (``TraceEvent.object_type``, the
+# model's label when the event was written: a model that moves to another app keeps its old
+# label here too).
+COMMITMENT = Commitment._meta.label_lower
+MILESTONE = Milestone._meta.label_lower
+RESPONSE = Response._meta.label_lower
+PROGRESS = ProgressReport._meta.label_lower
+INDICATOR = Indicator._meta.label_lower
+MEASUREMENT = Measurement._meta.label_lower
+OVERRIDE = CompletionOverride._meta.label_lower
+RATING = Rating._meta.label_lower
+DOCUMENT = Document._meta.label_lower
+DOCUMENT_VERSION = DocumentVersion._meta.label_lower
+
+
+def happened(where: Q, since: dt.datetime | None = None) -> set[str]:
+    """The kinds of object touched by the trace events ``where`` (after ``since``): one
+    indexed query on the trace."""
+    events = TraceEvent.objects.filter(where)
+    if since is not None:
+        events = events.filter(occurred_at__gt=since)
+    return set(events.order_by().values_list("object_type", flat=True).distinct())
 
 
 # --- the trace of a plan ---------------------------------------------------------------------
@@ -64,6 +101,127 @@ def fill_plan_scope() -> int:
                     plan_id__isnull=True, scope__in=scoped[start : start + 500]
                 ).set_plan_scope(plan_id)
     return filled
+
+
+# --- the timeline of a commitment ------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    date: dt.date
+    kind: str
+    text: str
+    url: str = ""
+    planned: bool = False
+
+
+def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
+    """What happened to the commitment, oldest first: where it was proposed, each version,
+    the milestones' planned dates, accepted progress, measurements, IRM ratings, responses
+    that changed it and completion overrides. The trace of the commitment (and the reasoned
+    responses of its plan) says which of those to read; select_related ``origin_event`` on the
+    commitment to save a query."""
+    kinds = happened(
+        Q(scope=object_key(commitment)) | Q(plan_id=commitment.plan_id, object_type=RESPONSE)
+    )
+    entries: list[TimelineEntry] = []
+    if commitment.origin_event_id:
+        event = commitment.origin_event
+        entries.append(
+            TimelineEntry(
+                timezone.localdate(event.starts_at),
+                _("Proposed"),
+                event.title,
+                event.get_absolute_url(),
+            )
+        )
+    if kinds & {COMMITMENT, MILESTONE}:  # the services that write them keep its versions
+        for version in commitment.versions.all():
+            entries.append(
+                TimelineEntry(
+                    timezone.localdate(version.created_at),
+                    _("Version %(number)s") % {"number": version.number},
+                    " · ".join(p for p in (version.get_step_display(), version.reason) if p),
+                )
+            )
+    if MILESTONE in kinds:
+        entries += _milestone_entries(commitment)
+    if kinds & {INDICATOR, MEASUREMENT, PROGRESS}:  # a report may carry measurements
+        for indicator in commitment_indicators(commitment):
+            for measurement in indicator.public:
+                entries.append(
+                    TimelineEntry(
+                        measurement.measured_on,
+                        _("Measured"),
+                        f"{indicator.name}: {measurement.value.normalize():f} "
+                        f"{indicator.unit}".strip(),
+                    )
+                )
+    if RATING in kinds:
+        for rating in Rating.objects.filter(commitment=commitment, assessed_on__isnull=False):
+            entries.append(
+                TimelineEntry(
+                    rating.assessed_on,
+                    _("IRM assessment"),
+                    f"{rating.get_methodology_display()} · {rating.get_stage_display()}",
+                )
+            )
+    if RESPONSE in kinds:
+        responses = (
+            Response.objects.public()
+            .filter(changed_versions__commitment=commitment)
+            .select_related("contribution")
+            .distinct()
+        )
+        for response in responses:
+            entries.append(
+                TimelineEntry(
+                    response.decided_on,
+                    _("Reasoned response"),
+                    response.get_outcome_display(),
+                    response.contribution.get_absolute_url(),
+                )
+            )
+    if OVERRIDE in kinds:
+        override = CompletionOverride.objects.filter(commitment=commitment).first()
+        if override:
+            entries.append(
+                TimelineEntry(
+                    override.decided_on,
+                    _("Completion set to %(level)s") % {"level": override.get_level_display()},
+                    override.reason,
+                )
+            )
+    return sorted(entries, key=lambda e: (e.date, e.planned))
+
+
+def _milestone_entries(commitment: Commitment) -> list[TimelineEntry]:
+    """The milestones' planned dates and their accepted progress."""
+    entries = []
+    for item in commitment_progress(commitment):
+        m = item.milestone
+        if m.starts_on:
+            entries.append(
+                TimelineEntry(
+                    m.starts_on, _("Milestone %(n)s starts") % {"n": m.number}, m.text, planned=True
+                )
+            )
+        if m.ends_on:
+            entries.append(
+                TimelineEntry(
+                    m.ends_on, _("Milestone %(n)s due") % {"n": m.number}, m.text, planned=True
+                )
+            )
+        for report in item.history:
+            entries.append(
+                TimelineEntry(
+                    report.fact_date,
+                    _("Progress on milestone %(n)s: %(percent)s %%")
+                    % {"n": m.number, "percent": report.percent},
+                    report.narrative,
+                )
+            )
+    return entries
 
 
 # --- where a commitment came from ------------------------------------------------------------

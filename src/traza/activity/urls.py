@@ -8,4 +8,5 @@ app_name = "activity"
 # The same addresses as when these pages lived in plans, monitoring and repository.
 urlpatterns = [
     path(_("plans/<int:pk>/trace.<str:fmt>"), views.plan_trace, name="plan_trace"),
+    path(_("commitments/<int:pk>/timeline/"), views.commitment_timeline, name="timeline"),
 ]

@@ -1,13 +1,14 @@
-"""Pages of what happened: the trace download of a plan."""
+"""Pages of what happened: the trace download of a plan and the timeline of a commitment
+(the Atom feed is in ``feeds.py``)."""
 
 import json
 
-from django.http import Http404, HttpRequest, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from traza.activity import queries
 from traza.core.tabular import csv_lines, safe_cell
-from traza.plans.models import ActionPlan
+from traza.plans.models import ActionPlan, Commitment
 
 TRACE_FIELDS = [
     "id",
@@ -61,3 +62,12 @@ def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="traza-plan-{plan.pk}.{fmt}"'
     return response
+
+
+def commitment_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment.objects.select_related("plan", "origin_event"), pk=pk)
+    return render(
+        request,
+        "activity/timeline.html",
+        {"commitment": commitment, "entries": queries.commitment_timeline(commitment)},
+    )

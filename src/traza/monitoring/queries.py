@@ -1,5 +1,6 @@
 """Reads of monitoring: public progress, indicators, delays, the completion of commitments,
-fulfilment levels for dashboards, the public timeline and the self-assessment content."""
+fulfilment levels for dashboards and the self-assessment content (the public timeline of a
+commitment is read by ``traza.activity``)."""
 
 from __future__ import annotations
 
@@ -289,109 +290,6 @@ def due_milestones(today, days: int) -> list:
         commitment__lead_organization__isnull=False,
     ).select_related("commitment")
     return [state.milestone for state in milestone_states(candidates) if not state.complete]
-
-
-@dataclass
-class TimelineEntry:
-    date: dt.date
-    kind: str
-    text: str
-    url: str = ""
-    planned: bool = False
-
-
-def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
-    """What happened to the commitment, oldest first: where it was proposed, each version,
-    the milestones' planned dates, accepted progress, measurements, IRM ratings, responses
-    that changed it and completion overrides."""
-    from traza.assessment.models import Rating
-    from traza.cocreation.models import Response
-
-    entries: list[TimelineEntry] = []
-    if commitment.origin_event_id:
-        event = commitment.origin_event
-        entries.append(
-            TimelineEntry(
-                timezone.localdate(event.starts_at),
-                _("Proposed"),
-                event.title,
-                event.get_absolute_url(),
-            )
-        )
-    for version in commitment.versions.all():
-        entries.append(
-            TimelineEntry(
-                timezone.localdate(version.created_at),
-                _("Version %(number)s") % {"number": version.number},
-                " · ".join(p for p in (version.get_step_display(), version.reason) if p),
-            )
-        )
-    progress = commitment_progress(commitment)
-    for item in progress:
-        m = item.milestone
-        if m.starts_on:
-            entries.append(
-                TimelineEntry(
-                    m.starts_on, _("Milestone %(n)s starts") % {"n": m.number}, m.text, planned=True
-                )
-            )
-        if m.ends_on:
-            entries.append(
-                TimelineEntry(
-                    m.ends_on, _("Milestone %(n)s due") % {"n": m.number}, m.text, planned=True
-                )
-            )
-        for report in item.history:
-            entries.append(
-                TimelineEntry(
-                    report.fact_date,
-                    _("Progress on milestone %(n)s: %(percent)s %%")
-                    % {"n": m.number, "percent": report.percent},
-                    report.narrative,
-                )
-            )
-    for indicator in commitment_indicators(commitment):
-        for measurement in indicator.public:
-            entries.append(
-                TimelineEntry(
-                    measurement.measured_on,
-                    _("Measured"),
-                    f"{indicator.name}: {measurement.value.normalize():f} {indicator.unit}".strip(),
-                )
-            )
-    for rating in Rating.objects.filter(commitment=commitment, assessed_on__isnull=False):
-        entries.append(
-            TimelineEntry(
-                rating.assessed_on,
-                _("IRM assessment"),
-                f"{rating.get_methodology_display()} · {rating.get_stage_display()}",
-            )
-        )
-    responses = (
-        Response.objects.public()
-        .filter(changed_versions__commitment=commitment)
-        .select_related("contribution")
-        .distinct()
-    )
-    for response in responses:
-        entries.append(
-            TimelineEntry(
-                response.decided_on,
-                _("Reasoned response"),
-                response.get_outcome_display(),
-                response.contribution.get_absolute_url(),
-            )
-        )
-    override = CompletionOverride.objects.filter(commitment=commitment).first()
-    if override:
-        entries.append(
-            TimelineEntry(
-                override.decided_on,
-                _("Completion set to %(level)s") % {"level": override.get_level_display()},
-                override.reason,
-            )
-        )
-    return sorted(entries, key=lambda e: (e.date, e.planned))
 
 
 # Sections that apps above monitoring add to the self-assessment, by name: each builds its

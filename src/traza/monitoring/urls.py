@@ -7,7 +7,6 @@ app_name = "monitoring"
 
 urlpatterns = [
     path(_("commitments/<int:pk>/progress/"), views.report_progress, name="report"),
-    path(_("commitments/<int:pk>/timeline/"), views.commitment_timeline, name="timeline"),
     path(_("plans/<int:pk>/dashboard/"), views.plan_dashboard, name="plan_dashboard"),
     path(_("institutions/<slug:slug>/"), views.institution_dashboard, name="institution"),
     path(_("themes/<slug:slug>/"), views.theme_dashboard, name="theme"),

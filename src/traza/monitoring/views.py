@@ -58,15 +58,6 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def commitment_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_object_or_404(Commitment.objects.select_related("plan", "origin_event"), pk=pk)
-    return render(
-        request,
-        "monitoring/timeline.html",
-        {"commitment": commitment, "entries": queries.commitment_timeline(commitment)},
-    )
-
-
 def _dashboard(request: HttpRequest, board, context: dict) -> HttpResponse:
     return render(request, "monitoring/dashboard.html", {"board": board, **context})
 
