@@ -65,7 +65,7 @@ def public_outputs(client, contribution) -> dict[str, str]:
         "search": f"/buscar/?q={MARKER}",
         "search of contributions": f"/buscar/?q={MARKER}&type=contribution",
         "search of the response": f"/buscar/?q={RESPONSE_MARKER}",
-        "Atom feed": reverse("repository:plan_feed", args=[plan.pk]),
+        "Atom feed": reverse("activity:plan_feed", args=[plan.pk]),
         "trace download (JSON)": reverse("activity:plan_trace", args=[plan.pk, "json"]),
         "trace download (CSV)": reverse("activity:plan_trace", args=[plan.pk, "csv"]),
     }

@@ -14,6 +14,7 @@ class ActivityConfig(AppConfig):
         from traza.core.scopes import register_plan_scope
         from traza.plans import queries as plan_queries
         from traza.plans.models import ActionPlan, Commitment
+        from traza.repository import following
 
         # The scopes whose events make up a plan's activity (its trace download, its news).
         register_plan_scope(ActionPlan, None)
@@ -24,3 +25,4 @@ class ActivityConfig(AppConfig):
         hooks.register_after_restore(queries.fill_plan_scope)
         # Reads lent to the apps below.
         plan_queries.register_commitment_origin(queries.commitment_origin)
+        following.register_updates_reader(queries.updates)

@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.assessment.models import Rating
-from traza.cocreation.models import Contribution, Response
+from traza.cocreation.models import Contribution, Event, Response
 from traza.core.models import TraceEvent
 from traza.core.scopes import plan_scopes
 from traza.core.services import object_key
@@ -32,6 +32,7 @@ from traza.monitoring.models import (
     Indicator,
     Measurement,
     ProgressReport,
+    Review,
 )
 from traza.monitoring.queries import commitment_indicators, commitment_progress
 from traza.plans.models import ActionPlan, Commitment, Milestone
@@ -222,6 +223,139 @@ def _milestone_entries(commitment: Commitment) -> list[TimelineEntry]:
                 )
             )
     return entries
+
+
+# --- news of a plan, commitment or event: follower e-mails and the Atom feed ----------------
+
+
+@dataclass
+class Update:
+    kind: str
+    title: str
+    text: str
+    url: str
+    at: dt.datetime
+    key: str
+
+
+# The object types whose events may bring news of each kind (a milestone moved to another
+# commitment brings its accepted reports with it).
+RESPONSE_KINDS = {RESPONSE}
+PROGRESS_KINDS = {PROGRESS, MILESTONE}
+DOCUMENT_KINDS = {DOCUMENT, DOCUMENT_VERSION}
+
+
+def _plan_of(target: str, target_id: int):
+    """The plan of the followed object, as a value or a subquery (no query of its own)."""
+    if target == "plan":
+        return target_id
+    model = Commitment if target == "commitment" else Event
+    return Subquery(model.objects.filter(pk=target_id).order_by().values("plan_id")[:1])
+
+
+def updates(
+    target: str, target_id: int, since: dt.datetime | None = None, limit: int = 50
+) -> list[Update]:
+    """Reasoned responses published, progress accepted and documents added, newest first.
+    ``target`` is plan, commitment or event. One query on the trace of the plan (since
+    ``since``), then one per kind of news it found."""
+    if target not in ("plan", "commitment", "event"):
+        return []
+    kinds = happened(
+        Q(
+            plan_id=_plan_of(target, target_id),
+            object_type__in=RESPONSE_KINDS | PROGRESS_KINDS | DOCUMENT_KINDS,
+        )
+        # a document of no plan yet (its scope is itself) may be given one later
+        | Q(plan_id__isnull=True, object_type=DOCUMENT),
+        since,
+    )
+    items: list[Update] = []
+    if kinds & RESPONSE_KINDS:
+        items += _responses(target, target_id, since, limit)
+    if kinds & PROGRESS_KINDS and target != "event":
+        items += _progress(target, target_id, since, limit)
+    if kinds & DOCUMENT_KINDS:
+        items += _documents(target, target_id, since, limit)
+    return sorted(items, key=lambda u: u.at, reverse=True)[:limit]
+
+
+def feed_items(plan: ActionPlan, limit: int = 50) -> list[Update]:
+    """The entries of the plan's Atom feed: its latest news."""
+    return updates("plan", plan.pk, limit=limit)
+
+
+def _responses(target: str, target_id: int, since, limit: int) -> list[Update]:
+    responses = Response.objects.public().select_related("contribution")  # none to hidden ones
+    if target == "plan":
+        responses = responses.filter(contribution__plan_id=target_id)
+    elif target == "commitment":
+        responses = responses.filter(
+            Q(contribution__commitment_id=target_id) | Q(changed_versions__commitment_id=target_id)
+        ).distinct()
+    else:
+        responses = responses.filter(contribution__event_id=target_id)
+    if since:
+        responses = responses.filter(published_at__gt=since)
+    return [
+        Update(
+            "response",
+            _("Reasoned response to contribution %(number)s: %(outcome)s")
+            % {"number": r.contribution_id, "outcome": r.get_outcome_display()},
+            r.text,
+            r.contribution.get_absolute_url(),
+            r.published_at,
+            f"response-{r.pk}-{r.revision}",
+        )
+        for r in responses.order_by("-published_at")[:limit]
+    ]
+
+
+def _progress(target: str, target_id: int, since, limit: int) -> list[Update]:
+    progress = ProgressReport.objects.filter(review=Review.ACCEPTED).select_related(
+        "milestone__commitment"
+    )
+    if target == "plan":
+        progress = progress.filter(milestone__commitment__plan_id=target_id)
+    else:
+        progress = progress.filter(milestone__commitment_id=target_id)
+    if since:
+        progress = progress.filter(reviewed_at__gt=since)
+    return [
+        Update(
+            "progress",
+            _("Progress on milestone %(number)s of “%(commitment)s”: %(percent)s %%")
+            % {
+                "number": p.milestone.number,
+                "commitment": p.milestone.commitment.title[:120],
+                "percent": p.percent,
+            },
+            p.narrative,
+            p.milestone.commitment.get_absolute_url(),
+            p.reviewed_at,
+            f"progress-{p.pk}",
+        )
+        for p in progress.order_by("-reviewed_at")[:limit]
+    ]
+
+
+def _documents(target: str, target_id: int, since, limit: int) -> list[Update]:
+    documents = DocumentVersion.objects.select_related("document")
+    documents = documents.filter(**{f"document__{target}_id": target_id})
+    if since:
+        documents = documents.filter(uploaded_at__gt=since)
+    return [
+        Update(
+            "document",
+            _("Document added: %(title)s (version %(number)s)")
+            % {"title": v.document.title, "number": v.number},
+            v.document.description or v.note,
+            v.document.get_absolute_url(),
+            v.uploaded_at,
+            f"document-{v.pk}",
+        )
+        for v in documents.order_by("-uploaded_at")[:limit]
+    ]
 
 
 # --- where a commitment came from ------------------------------------------------------------

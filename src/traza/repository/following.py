@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,24 @@ from django.utils.translation import gettext as _
 
 from traza.notifications.models import FollowTarget, Frequency, Subscription
 from traza.notifications.services import enqueue_rendered
-from traza.repository.updates import updates
+
+# What happened to a followed object since a time: (target, target_id, since) → news, newest
+# first, each with ``at`` (when), ``title``, ``text``, ``url`` and ``key``. Read on the trace by
+# ``traza.activity`` (above this app), which lends it here at start-up.
+UpdatesReader = Callable[..., list[Any]]
+_updates_readers: list[UpdatesReader] = []
+
+
+def register_updates_reader(reader: UpdatesReader) -> None:
+    """Read the news of followed objects with ``reader`` (it replaces any earlier one)."""
+    _updates_readers[:] = [reader]
+
+
+def updates(target: str, target_id: int, since: dt.datetime | None = None) -> list[Any]:
+    """The news of a followed object since ``since`` (see ``register_updates_reader``)."""
+    if not _updates_readers:
+        raise RuntimeError("No reader of updates: is traza.activity installed?")
+    return _updates_readers[0](target, target_id, since=since)
 
 
 def target_object(target: str, target_id: int):

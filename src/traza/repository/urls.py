@@ -2,7 +2,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from traza.repository import views
-from traza.repository.feeds import PlanFeed
 
 app_name = "repository"
 
@@ -11,7 +10,6 @@ urlpatterns = [
     path(_("documents/<int:pk>/"), views.document_detail, name="document"),
     path(_("documents/file/<int:pk>/"), views.version_file, name="file"),
     path(_("search/"), views.search_page, name="search"),
-    path(_("plans/<int:pk>/feed/"), PlanFeed(), name="plan_feed"),
     path(_("follow/<str:target>/<int:pk>/"), views.follow, name="follow"),
     path(_("follow/confirm/<str:token>/"), views.follow_confirm, name="follow_confirm"),
     path(_("follow/stop/<str:token>/"), views.unfollow, name="unfollow"),

@@ -1,11 +1,13 @@
+"""The Atom feed of a plan: its latest news (traza.activity.queries.feed_items)."""
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from traza.activity.queries import feed_items
 from traza.plans.models import ActionPlan
-from traza.repository.updates import updates
 
 
 class PlanFeed(Feed):
@@ -26,7 +28,7 @@ class PlanFeed(Feed):
         return plan.get_absolute_url()
 
     def items(self, plan):
-        return updates("plan", plan.pk)
+        return feed_items(plan)
 
     def item_title(self, item) -> str:
         return item.title
