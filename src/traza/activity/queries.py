@@ -126,8 +126,8 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
         Q(scope=object_key(commitment)) | Q(plan_id=commitment.plan_id, object_type=RESPONSE)
     )
     entries: list[TimelineEntry] = []
-    if commitment.origin_event_id:
-        event = commitment.origin_event
+    event = commitment.origin_event  # None without a query when there is none
+    if event is not None:
         entries.append(
             TimelineEntry(
                 timezone.localdate(event.starts_at),
@@ -149,7 +149,7 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
         entries += _milestone_entries(commitment)
     if kinds & {INDICATOR, MEASUREMENT, PROGRESS}:  # a report may carry measurements
         for indicator in commitment_indicators(commitment):
-            for measurement in indicator.public:
+            for measurement in indicator.public:  # type: ignore[attr-defined]  # prefetched
                 entries.append(
                     TimelineEntry(
                         measurement.measured_on,
@@ -162,7 +162,7 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
         for rating in Rating.objects.filter(commitment=commitment, assessed_on__isnull=False):
             entries.append(
                 TimelineEntry(
-                    rating.assessed_on,
+                    rating.assessed_on,  # type: ignore[arg-type]  # not null: filtered
                     _("IRM assessment"),
                     f"{rating.get_methodology_display()} · {rating.get_stage_display()}",
                 )
@@ -332,7 +332,7 @@ def _progress(target: str, target_id: int, since, limit: int) -> list[Update]:
             },
             p.narrative,
             p.milestone.commitment.get_absolute_url(),
-            p.reviewed_at,
+            p.reviewed_at,  # type: ignore[arg-type]  # set when accepted
             f"progress-{p.pk}",
         )
         for p in progress.order_by("-reviewed_at")[:limit]
