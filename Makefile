@@ -26,7 +26,7 @@ run: install
 	$(BIN)/traza load-demo
 	$(BIN)/traza serve --port $(PORT)
 
-# The checks that are quick come first (together some 10 s): style, formatting, a model change
+# The checks that are quick come first (together some 5 s): style, formatting, a model change
 # without its migration, types; then the suite.
 test: install check
 	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
