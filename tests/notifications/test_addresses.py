@@ -76,7 +76,7 @@ def served(monkeypatch, settings):
     are put back afterwards."""
     ran = []
     monkeypatch.setattr(
-        "traza.core.management.commands.serve.call_command",
+        "traza.ops.management.commands.serve.call_command",
         lambda *args, **kwargs: ran.append(args),
     )
     for name in ("TRAZA_BASE_URL", "DEFAULT_FROM_EMAIL", "PORT", "HOST"):
