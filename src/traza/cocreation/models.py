@@ -509,13 +509,13 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        if bool(self.file) == bool(self.url):
-            raise ValidationError(_("Give either a file or a link."))
-
     def get_absolute_url(self) -> str:
         """The file through Traza's checked download, or the link as given."""
         return reverse("cocreation:evidence", args=[self.pk]) if self.file else self.url
+
+    def clean(self) -> None:
+        if bool(self.file) == bool(self.url):
+            raise ValidationError(_("Give either a file or a link."))
 
 
 class FaqEntry(models.Model):
