@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from django.utils import timezone
 from ninja.security import HttpBearer
 
 from traza.api.models import PREFIX, ApiToken, token_hash
+from traza.api.services import note_token_use
 
 SHAPE = re.compile(rf"^{PREFIX}[A-Za-z0-9_-]{{20,100}}$")
 
@@ -24,5 +24,5 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        note_token_use(found)
         return found.user

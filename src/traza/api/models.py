@@ -2,7 +2,6 @@
 token is stored; the token itself is shown once, when it is created."""
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -38,27 +37,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user, name: str, actor=None) -> tuple["ApiToken", str]:
-        """A new token, traced; the returned key is never stored and cannot be shown again."""
-        from django.db import transaction
-        from django.utils.translation import gettext
+        """A new token, traced: see :func:`traza.api.services.issue_token`."""
+        from traza.api.services import issue_token
 
-        from traza.core.services import SYSTEM, record, trace_language
-
-        key = PREFIX + secrets.token_urlsafe(32)
-        with transaction.atomic():
-            token = cls.objects.create(
-                user=user, name=name, key_hash=token_hash(key), hint=key[-6:]
-            )
-            with trace_language():
-                summary = gettext("API token for %(user)s: %(name)s") % {
-                    "user": user.get_username(),
-                    "name": name,
-                }
-            record(
-                actor or SYSTEM,
-                "create",
-                token,
-                summary=summary,
-                changes={"user": [None, user.get_username()], "name": [None, name]},
-            )
-        return token, key
+        return issue_token(user, name, actor)

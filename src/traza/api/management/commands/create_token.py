@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from traza.api.models import ApiToken
+from traza.api.services import issue_token
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No account named {options['username']!r}.")
-        _token, key = ApiToken.issue(user, options["name"])
+        _token, key = issue_token(user, options["name"])
         self.stdout.write(key)
