@@ -12,22 +12,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
-from traza.accounts import privacy
+from traza.accounts import privacy, services
 from traza.accounts.privacy import ERASED_NAME, ERASED_TEXT, Erasure, PersonalDataKind
-from traza.notifications.models import DeliveryAttempt, MessageStatus, OutboxMessage, Subscription
+from traza.notifications import services as mail
+from traza.notifications.models import OutboxMessage, Subscription
 
 
 def _erase_accounts(accounts: QuerySet, erasure: Erasure) -> int:
     users = list(accounts.select_for_update())
     for user in users:
-        user.email = ""
-        user.display_name = ""
-        user.first_name = user.last_name = ""
-        user.is_active = False
-        user.erased_at = timezone.now()
-        user.set_unusable_password()
-        user.save()
-        privacy.trace_erasure(user, erasure.summary)
+        services.erase_account(user, erasure.summary)
     return len(users)
 
 
@@ -53,24 +47,13 @@ def _erase_outbox(own: QuerySet, erasure: Erasure) -> int:
         mentions |= Q(last_error__icontains=word)
     others = OutboxMessage.objects.select_for_update().filter(mentions)
     for message in others.exclude(pk__in=[m.pk for m in own_messages]):
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            subject=pattern.sub(replace, message.subject),
-            body=pattern.sub(replace, message.body),
-            last_error=pattern.sub(replace, message.last_error),
-        )
+        mail.rewrite_mail(message, lambda text: pattern.sub(replace, text))
     return len(own_messages)
 
 
 def forget_mail(messages: list[OutboxMessage]) -> None:
     """Delete what is not sent yet; keep of sent mail only that it went, and when."""
-    kept = {MessageStatus.SENT, MessageStatus.SENDING}
-    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages if m.status not in kept]).delete()
-    for message in messages:
-        if message.status in kept:
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                to=privacy.pseudonym(message.to), body=ERASED_TEXT, attachments=[], last_error=""
-            )
-            DeliveryAttempt.objects.filter(message_id=message.pk).update(error="")
+    mail.forget_mail(messages, to=privacy.pseudonym, body=ERASED_TEXT)
 
 
 def forget_mail_about(obj) -> None:

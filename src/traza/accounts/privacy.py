@@ -26,8 +26,6 @@ messages, registrations and seconds (``traza.cocreation.personal_data``)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,9 +40,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from traza.accounts import services
 from traza.accounts.models import PersonalDataLink
 from traza.core.jsonvalues import OPEN_DATA
-from traza.core.services import record, trace_language
+from traza.core.services import trace_language
 from traza.notifications.services import enqueue_rendered
 
 LINK_HOURS = 24
@@ -119,8 +118,7 @@ def replace_values(
     def erase(queryset: QuerySet, erasure: Erasure) -> int:
         objects = list(queryset.select_for_update())
         for obj in objects:
-            type(obj).objects.filter(pk=obj.pk).update(**values(obj))
-            trace_erasure(obj, erasure.summary, scope(obj) if scope else None)
+            services.erase_values(obj, values(obj), erasure.summary, scope(obj) if scope else None)
         return len(objects)
 
     return erase
@@ -149,7 +147,7 @@ def personal_data(email: str) -> dict[str, list[dict]]:
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return services.personal_data_token_hash(token)
 
 
 @transaction.atomic
@@ -157,9 +155,7 @@ def request_link(email: str) -> None:
     """E-mail a link (valid 24 hours) to see, download or erase the data of ``email``. Sent
     whether or not Traza holds anything: the page never tells. The link carries a random
     token, never the address; only the token's SHA-256 is stored, beside the address."""
-    PersonalDataLink.objects.filter(created_at__lt=_oldest_valid()).delete()
-    token = secrets.token_urlsafe(32)
-    PersonalDataLink.objects.create(email=email.strip().lower(), token_hash=_token_hash(token))
+    token = services.issue_personal_data_link(email, expired_before=_oldest_valid())
     enqueue_rendered(
         email,
         lambda: _("Your data in Traza"),
@@ -212,13 +208,13 @@ def erase(email: str) -> dict[str, int]:
         summary = _("Personal data erased at the person's request")
     erasure = Erasure(email=email, names=_names(queries), summary=summary)
     counts = {kind.name: kind.erase(queries[kind.name], erasure) for kind in kinds()}
-    PersonalDataLink.objects.filter(email__iexact=email).delete()  # the links go too
+    services.forget_personal_data_links(email)  # the links go too
     return counts
 
 
 def trace_erasure(obj: models.Model, summary: str, scope: models.Model | None = None) -> None:
     """The trace says that personal data went, never what it was."""
-    record(None, "update", obj, summary=summary, changes={"fields": ["personal data"]}, scope=scope)
+    services.trace_erasure(obj, summary, scope)
 
 
 @transaction.atomic

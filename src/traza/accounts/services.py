@@ -1,9 +1,14 @@
 """Accounts: sign-up with e-mail verification, password reset through the outbox, the
 second factor of staff. Answers never tell whether an address has an account, neither by
-their words nor by their time. A sign-up that was never verified reserves nothing."""
+their words nor by their time. A sign-up that was never verified reserves nothing.
+
+The writes of the privacy engine (``privacy.py``) are here too: the links to one's data,
+and the erasure of a record's personal data (traced as "personal data erased", never what
+it was)."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -12,13 +17,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from traza.accounts.models import PersonalDataLink
 from traza.core.services import record, trace_language
 from traza.notifications.services import enqueue_rendered
 
@@ -158,3 +164,60 @@ def _activate(user, summary: str) -> None:
         summary=summary,
         changes={"fields": ["is_active", "awaiting_verification"]},
     )
+
+
+# The privacy engine's writes (``traza.accounts.privacy``). Links to one's data are not
+# traced: the trace is public and would tell that someone asked; their token is kept only
+# as its SHA-256. Erasures are traced without the data that went.
+
+
+def personal_data_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_personal_data_link(email: str, expired_before: Any) -> str:
+    """A new random token for the data of ``email`` (only its hash is stored, beside the
+    address); links created before ``expired_before`` are deleted on the way."""
+    PersonalDataLink.objects.filter(created_at__lt=expired_before).delete()
+    token = secrets.token_urlsafe(32)
+    PersonalDataLink.objects.create(
+        email=email.strip().lower(), token_hash=personal_data_token_hash(token)
+    )
+    return token
+
+
+def forget_personal_data_links(email: str) -> None:
+    """The links to the data of an erased person go with it."""
+    PersonalDataLink.objects.filter(email__iexact=email).delete()
+
+
+def trace_erasure(obj: models.Model, summary: str, scope: models.Model | None = None) -> None:
+    """The trace says that personal data went, never what it was."""
+    record(None, "update", obj, summary=summary, changes={"fields": ["personal data"]}, scope=scope)
+
+
+def erase_values(
+    obj: models.Model,
+    values: dict[str, Any],
+    summary: str,
+    scope: models.Model | None = None,
+) -> None:
+    """Overwrite the personal data of ``obj`` with ``values`` and trace it, under ``scope``
+    so that its erasure appears beside its creation. Call it in the erasure's transaction,
+    with the record locked."""
+    type(obj)._default_manager.filter(pk=obj.pk).update(**values)
+    trace_erasure(obj, summary, scope)
+
+
+def erase_account(user: Any, summary: str) -> None:
+    """An erased account keeps its number and username (the trace's actor label), nothing
+    that identifies the person, and can never sign in again."""
+    user.email = ""
+    user.display_name = ""
+    user.first_name = user.last_name = ""
+    user.is_active = False
+    user.erased_at = timezone.now()
+    user.set_unusable_password()
+    user.save()
+    trace_erasure(user, summary)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from traza.accounts import privacy
 from traza.accounts.personal_data import forget_mail_about
 from traza.accounts.privacy import ERASED_NAME, PersonalDataKind
+from traza.accounts.services import erase_values
 from traza.cocreation.models import Contribution, DiscussionPost, Registration, Second
 
 _ANONYMOUS_AUTHOR = {
@@ -127,14 +128,18 @@ def forget_old_registrations(today: dt.date, summary: str) -> int:
     )
     n = 0
     for registration in old.select_related("event"):
-        Registration.objects.filter(pk=registration.pk).update(
-            name=ERASED_NAME,
-            email=privacy.pseudonym(registration.email),
-            organization="",
-            region="",
-            access_needs="",
+        erase_values(
+            registration,
+            {
+                "name": ERASED_NAME,
+                "email": privacy.pseudonym(registration.email),
+                "organization": "",
+                "region": "",
+                "access_needs": "",
+            },
+            summary,
+            registration.event,
         )
-        privacy.trace_erasure(registration, summary, registration.event)
         forget_mail_about(registration)
         n += 1
     return n

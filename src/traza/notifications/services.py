@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import secrets
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -28,7 +29,13 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from traza.notifications.models import DeliveryAttempt, MessageStatus, OutboxMessage
+from traza.notifications.models import (
+    DeliveryAttempt,
+    Frequency,
+    MessageStatus,
+    OutboxMessage,
+    Subscription,
+)
 
 
 def _mail_connection():
@@ -287,3 +294,91 @@ def outbox_health(now: dt.datetime | None = None) -> tuple[dict[str, int], list[
     if waited > _setting("TRAZA_HEALTH_QUEUE_MINUTES", 15) * 60:
         problems.append("outbox_waiting")
     return summary, problems
+
+
+# Follow subscriptions: a person's address and wish to get news by e-mail
+# (``traza.repository.following`` decides what is followed and what is sent). They are not
+# traced: they are personal data, not part of the public record, and the trace never holds
+# an address.
+
+
+def subscribe(
+    email: str, target: str, target_id: int, *, frequency: str, consent_text: str
+) -> Subscription:
+    """Record (or renew) the wish to follow ``target`` ``target_id``: a new subscription gets
+    its random token; asking again keeps it, takes the new frequency and consent, and re-opens
+    an ended one. Confirmation stays as it was."""
+    subscription = Subscription.objects.filter(
+        email__iexact=email, target=target, target_id=target_id
+    ).first() or Subscription(
+        email=email,
+        target=target,
+        target_id=target_id,
+        token=secrets.token_urlsafe(32),
+        created_at=timezone.now(),
+    )
+    subscription.frequency = frequency or Frequency.IMMEDIATE
+    subscription.consent_text = consent_text
+    subscription.unsubscribed_at = None
+    subscription.full_clean()
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def confirm_subscription(token: str) -> Subscription | None:
+    """Confirm from the e-mailed link (news are counted from now); ``None`` when the link
+    is unknown or the subscription ended."""
+    subscription = Subscription.objects.select_for_update().filter(token=token).first()
+    if subscription is None or subscription.unsubscribed_at:
+        return None
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.last_sent_at = subscription.confirmed_at
+        subscription.save(update_fields=["confirmed_at", "last_sent_at"])
+    return subscription
+
+
+@transaction.atomic
+def end_subscription(token: str) -> Subscription | None:
+    """One-click unsubscribe: ends the subscription of ``token`` (if it is still on)."""
+    subscription = Subscription.objects.select_for_update().filter(token=token).first()
+    if subscription is not None and subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+    return subscription
+
+
+def mark_subscription_sent(subscription: Subscription, at: dt.datetime) -> None:
+    """The news up to ``at`` went to the subscriber (call it in the transaction that
+    enqueued them, with the subscription locked)."""
+    subscription.last_sent_at = at
+    subscription.save(update_fields=["last_sent_at"])
+
+
+# Forgetting mail, for the privacy engine above (``traza.accounts.privacy``), which passes
+# the pseudonym and the words that replace what is forgotten.
+
+
+def forget_mail(messages: list[OutboxMessage], *, to: Callable[[str], str], body: str) -> None:
+    """Delete what is not sent yet; keep of sent mail (or mail being sent) only that it
+    went, and when: the address becomes ``to(address)``, the text ``body``, attachments and
+    errors go."""
+    kept = {MessageStatus.SENT, MessageStatus.SENDING}
+    OutboxMessage.objects.filter(pk__in=[m.pk for m in messages if m.status not in kept]).delete()
+    for message in messages:
+        if message.status in kept:
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                to=to(message.to), body=body, attachments=[], last_error=""
+            )
+            DeliveryAttempt.objects.filter(message_id=message.pk).update(error="")
+
+
+def rewrite_mail(message: OutboxMessage, replace: Callable[[str], str]) -> None:
+    """Take out of a message to someone else what ``replace`` removes (an erased person's
+    name and address) from its subject, text and last error."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        subject=replace(message.subject),
+        body=replace(message.body),
+        last_error=replace(message.last_error),
+    )

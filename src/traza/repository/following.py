@@ -4,7 +4,6 @@ immediate messages or a weekly digest, all through the outbox."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.notifications.models import FollowTarget, Frequency, Subscription
-from traza.notifications.services import enqueue_rendered
+from traza.notifications.services import (
+    confirm_subscription,
+    end_subscription,
+    enqueue_rendered,
+    mark_subscription_sent,
+    subscribe,
+)
 
 # What happened to a followed object since a time: (target, target_id, since) → news, newest
 # first, each with ``at`` (when), ``title``, ``text``, ``url`` and ``key``. Read on the trace by
@@ -59,20 +64,13 @@ def follow(values: dict[str, Any]) -> Subscription:
     """Record the wish and send the confirmation; nothing is sent until it is confirmed.
     Asking again re-sends the confirmation (and re-opens an ended subscription)."""
     obj = target_object(values["target"], values["target_id"])
-    subscription = Subscription.objects.filter(
-        email__iexact=values["email"], target=values["target"], target_id=obj.pk
-    ).first() or Subscription(
-        email=values["email"],
-        target=values["target"],
-        target_id=obj.pk,
-        token=secrets.token_urlsafe(32),
-        created_at=timezone.now(),
+    subscription = subscribe(
+        values["email"],
+        values["target"],
+        obj.pk,
+        frequency=values.get("frequency") or Frequency.IMMEDIATE,
+        consent_text=values["consent_text"],
     )
-    subscription.frequency = values.get("frequency") or Frequency.IMMEDIATE
-    subscription.consent_text = values["consent_text"]
-    subscription.unsubscribed_at = None
-    subscription.full_clean()
-    subscription.save()
     if subscription.confirmed_at is None:
         enqueue_rendered(
             subscription.email,
@@ -89,25 +87,15 @@ def follow(values: dict[str, Any]) -> Subscription:
     return subscription
 
 
-@transaction.atomic
 def confirm(token: str) -> Subscription:
-    subscription = Subscription.objects.select_for_update().filter(token=token).first()
-    if subscription is None or subscription.unsubscribed_at:
+    subscription = confirm_subscription(token)
+    if subscription is None:
         raise ValidationError(_("This link is not valid any more."))
-    if subscription.confirmed_at is None:
-        subscription.confirmed_at = timezone.now()
-        subscription.last_sent_at = subscription.confirmed_at
-        subscription.save(update_fields=["confirmed_at", "last_sent_at"])
     return subscription
 
 
-@transaction.atomic
 def unfollow(token: str) -> Subscription | None:
-    subscription = Subscription.objects.select_for_update().filter(token=token).first()
-    if subscription is not None and subscription.unsubscribed_at is None:
-        subscription.unsubscribed_at = timezone.now()
-        subscription.save(update_fields=["unsubscribed_at"])
-    return subscription
+    return end_subscription(token)
 
 
 def send_updates(now: dt.datetime | None = None) -> int:
@@ -145,8 +133,7 @@ def send_updates(now: dt.datetime | None = None) -> int:
                 purpose="follow_updates",
                 about=locked,
             )
-            locked.last_sent_at = now
-            locked.save(update_fields=["last_sent_at"])
+            mark_subscription_sent(locked, now)
             sent += 1
     return sent
 
