@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 import traza
+from traza.api import services as api
+from traza.api.models import ApiToken
 from traza.assessment import services as assessment
 from traza.cocreation import services as cocreation
 from traza.cocreation.models import DiscussionPost, Registration
@@ -419,6 +421,15 @@ def actions(w):
                 a,
                 {"kind": "other", "title": "X", "document_date": "2024-01-01", "plan": plan},
                 SimpleUploadedFile("c.pdf", PDF),
+            ),
+            SECRETARIAT,
+        ),
+        "api.revoke_tokens": (
+            lambda a: api.revoke_tokens(
+                a,
+                ApiToken.objects.filter(
+                    pk=api.issue_token(w["accounts"]["participant"], f"T {n()}")[0].pk
+                ),
             ),
             SECRETARIAT,
         ),
