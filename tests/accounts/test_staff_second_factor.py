@@ -286,7 +286,7 @@ def test_enrolment_by_a_link_e_mailed_to_the_owner(second_factor_on, django_user
 
 
 def test_an_expired_link_is_refused(second_factor_on, django_user_model):
-    from traza.accounts import second_factor
+    from traza.accounts import services as second_factor
 
     staff = make_staff(django_user_model)
     link = second_factor.issue_enrolment(staff, staff)
@@ -342,7 +342,7 @@ def test_an_administrator_resets_a_second_factor_traced(second_factor_on, django
 def test_resetting_needs_the_permission_to_change_accounts(second_factor_on, django_user_model):
     from django.core.exceptions import PermissionDenied
 
-    from traza.accounts import second_factor
+    from traza.accounts import services as second_factor
 
     clerk = make_staff(django_user_model, "clerk", "clerk@example.org")
     staff = make_staff(django_user_model)

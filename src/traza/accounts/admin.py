@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from traza.accounts import second_factor
+from traza.accounts import services
 from traza.accounts.models import User
 from traza.core.services import record, trace_language
 
@@ -30,7 +30,7 @@ class TrazaUserAdmin(UserAdmin):
             if not user.is_staff or not user.email:
                 skipped.append(user.get_username())
                 continue
-            second_factor.reset_second_factor(request.user, user)
+            services.reset_second_factor(request.user, user)
             done.append(user.get_username())
         if done:
             self.message_user(

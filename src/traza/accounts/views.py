@@ -101,7 +101,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     enrolled = confirmed.exists()
     form = OTPForm(request.POST or None) if enrolled else None
     if request.method == "POST" and not enrolled:
-        if "send_link" in request.POST and second_factor_services.request_enrolment(user):
+        if "send_link" in request.POST and services.request_enrolment(user):
             messages.success(
                 request,
                 _(
@@ -134,10 +134,10 @@ def enrol_second_factor(request: HttpRequest, token: str) -> HttpResponse:
     enrolment = second_factor_services.open_enrolment(token, request.user)
     if enrolment is None:
         return render(request, "accounts/otp_enrol.html", {"invalid": True}, status=400)
-    device = second_factor_services.enrolment_device(enrolment)
+    device = services.enrolment_device(enrolment)
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        matched = second_factor_services.complete_enrolment(enrolment, form.cleaned_data["code"])
+        matched = services.complete_enrolment(enrolment, form.cleaned_data["code"])
         if matched is not None:
             otp_login(request, matched)
             messages.success(request, _("Your second factor is set up."))

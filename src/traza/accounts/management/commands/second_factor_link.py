@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from traza.accounts import second_factor
+from traza.accounts import services
 from traza.core.services import SYSTEM
 
 
@@ -37,9 +37,9 @@ class Command(BaseCommand):
             raise CommandError(f"{user.get_username()!r} has no e-mail address; use --print.")
         try:
             if options["reset"]:
-                link = second_factor.reset_second_factor(SYSTEM, user, send=send)
+                link = services.reset_second_factor(SYSTEM, user, send=send)
             else:
-                link = second_factor.issue_enrolment(user, SYSTEM, send=send)
+                link = services.issue_enrolment(user, SYSTEM, send=send)
         except PermissionDenied as error:
             raise CommandError(str(error)) from None
         if send:
