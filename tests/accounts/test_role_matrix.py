@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import traza
+from traza.accounts import services as accounts_services
 from traza.api import services as api
 from traza.api.models import ApiToken
 from traza.assessment import services as assessment
@@ -423,6 +424,12 @@ def actions(w):
                 SimpleUploadedFile("c.pdf", PDF),
             ),
             SECRETARIAT,
+        ),
+        "accounts.reset_second_factor": (
+            lambda a: accounts_services.reset_second_factor(
+                a, w["accounts"]["superuser"], send=False
+            ),
+            {"superuser"},  # accounts.change_user
         ),
         "api.revoke_tokens": (
             lambda a: api.revoke_tokens(
