@@ -8,9 +8,6 @@ from traza.accounts import services
 from traza.accounts.models import User
 from traza.core.services import record, trace_language
 
-# Fields whose values never enter the trace (only the fact that they changed).
-SECRET_FIELDS = {"password", "password1", "password2"}
-
 
 @admin.register(User)
 class TrazaUserAdmin(UserAdmin):
@@ -49,24 +46,7 @@ class TrazaUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         """Account changes are traced too: which fields changed, never their values."""
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            changed = sorted(
-                "password" if field in SECRET_FIELDS else field for field in set(form.changed_data)
-            )
-            with trace_language():
-                summary = (
-                    _("Changed account “%(user)s”: %(fields)s")
-                    if change
-                    else _("Created account “%(user)s”")
-                ) % {"user": obj.get_username(), "fields": ", ".join(changed)}
-            record(
-                request.user,
-                "update" if change else "create",
-                obj,
-                summary=summary,
-                changes={"fields": changed},
-            )
+        services.save_account(request.user, obj, list(form.changed_data), creating=not change)
 
     def user_change_password(self, request, id, form_url=""):
         """A password set in the admin is traced too (the fact, never the value)."""

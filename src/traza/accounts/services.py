@@ -168,6 +168,34 @@ def _activate(user, summary: str) -> None:
     )
 
 
+# Fields whose values never enter the trace (only the fact that they changed).
+SECRET_FIELDS = {"password", "password1", "password2"}
+
+
+@transaction.atomic
+def save_account(actor: Any, user: Any, changed: list[str], *, creating: bool) -> Any:
+    """Save an account edited in the admin and trace which fields changed, never their
+    values (a password is only "password"). Needs ``accounts.add_user`` or
+    ``accounts.change_user``."""
+    require_perm(actor, "accounts.add_user" if creating else "accounts.change_user")
+    user.save()
+    fields = sorted("password" if field in SECRET_FIELDS else field for field in set(changed))
+    with trace_language():
+        summary = (
+            _("Created account “%(user)s”")
+            if creating
+            else _("Changed account “%(user)s”: %(fields)s")
+        ) % {"user": user.get_username(), "fields": ", ".join(fields)}
+    record(
+        actor,
+        "create" if creating else "update",
+        user,
+        summary=summary,
+        changes={"fields": fields},
+    )
+    return user
+
+
 # The privacy engine's writes (``traza.accounts.privacy``). Links to one's data are not
 # traced: the trace is public and would tell that someone asked; their token is kept only
 # as its SHA-256. Erasures are traced without the data that went.

@@ -14,7 +14,13 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     actions = ["revoke"]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm("api.change_apitoken")
+        return request.user.has_perm("api.change_apitoken")  # for the action
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ApiToken._meta.concrete_fields]
+
+    def save_model(self, request, obj, form, change):
+        """Nothing to save: a token is only revoked, through the action (traced)."""
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
     def revoke(self, request, queryset):
