@@ -431,6 +431,12 @@ def actions(w):
             ),
             {"superuser"},  # accounts.change_user
         ),
+        "accounts.save_account": (
+            lambda a: accounts_services.save_account(
+                a, w["accounts"]["participant"], ["display_name"], creating=False
+            ),
+            {"superuser"},  # accounts.change_user
+        ),
         "api.revoke_tokens": (
             lambda a: api.revoke_tokens(
                 a,
