@@ -51,6 +51,8 @@ HELPERS = {
     "record",
     "save_traced",
     "set_related",
+    "replace_related",
+    "with_related",
     "reporting_organization",
 }
 

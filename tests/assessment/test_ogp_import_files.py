@@ -177,7 +177,7 @@ def test_a_row_with_more_cells_than_the_header_is_reported(db, tmp_path, table):
 def test_a_failure_while_writing_leaves_nothing_written(db, tmp_path, table, monkeypatch):
     header, rows = table
     path = _write(tmp_path, _csv(header, _ascii_rows(rows, 8)))
-    real = ogp_import.plan_services.save_commitment
+    real = ogp_import.plan_services.save_commitment.traced
     calls = []
 
     def failing(*args, **kwargs):
@@ -186,7 +186,7 @@ def test_a_failure_while_writing_leaves_nothing_written(db, tmp_path, table, mon
             raise DataError("invalid byte sequence")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ogp_import.plan_services, "save_commitment", failing)
+    monkeypatch.setattr(ogp_import.plan_services.save_commitment, "traced", failing)
     with pytest.raises(OgpFileProblem, match="invalid byte sequence") as problem:
         import_ogp_csv(SYSTEM, path)
     assert problem.value.row == 8
@@ -203,7 +203,7 @@ def test_a_failure_while_writing_rolls_back_outside_a_test_transaction(
 ):
     header, rows = table
     path = _write(tmp_path, _csv(header, _ascii_rows(rows, 4)))
-    real = ogp_import.plan_services.save_commitment
+    real = ogp_import.plan_services.save_commitment.traced
     calls = []
 
     def failing(*args, **kwargs):
@@ -212,7 +212,7 @@ def test_a_failure_while_writing_rolls_back_outside_a_test_transaction(
             raise DataError("invalid byte sequence")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ogp_import.plan_services, "save_commitment", failing)
+    monkeypatch.setattr(ogp_import.plan_services.save_commitment, "traced", failing)
     with pytest.raises(OgpFileProblem):
         import_ogp_csv(SYSTEM, path)
     assert not Commitment.objects.exists() and not TraceEvent.objects.exists()

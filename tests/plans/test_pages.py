@@ -48,7 +48,10 @@ def test_plan_page_lists_the_18_commitments_grouped_by_theme(client, demo):
 def test_commitment_page_shows_template_milestones_versions_and_trace(client, demo, editor):
     commitment = demo.commitments.get(number=2)
     services.save_commitment(
-        editor, commitment, {"title": "Acceso a información ambiental"}, reason="Shorter title"
+        editor,
+        commitment,
+        {"title": "Acceso ciudadano a información ambiental"},
+        reason="Shorter title",
     )
     html = client.get(commitment.get_absolute_url()).content.decode()
     assert "Ministerio del Ambiente (MINAM)" in html

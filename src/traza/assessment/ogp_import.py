@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from traza.assessment import services
 from traza.assessment.models import Methodology, Rating
+from traza.core.services import Service
 from traza.plans import services as plan_services
 from traza.plans.models import ActionPlan, Commitment, Member, Organization
 
@@ -239,17 +240,16 @@ def _blame(model):
         raise RowProblem(column, " ".join(error.messages)) from None
 
 
-def _save(model, lookup: dict, values: dict, save, actor, reason, result: Result):
+def _save(model, lookup: dict, values: dict, save: Service, actor, reason, result: Result):
     instance = model.objects.filter(**lookup).first()
-    before = None if instance is None else {k: getattr(instance, k) for k in values}
     with _blame(model):
-        instance = save(
+        saved = save.traced(
             actor, instance, {**lookup, **values} if instance is None else values, reason
         )
-    if before != {k: getattr(instance, k) for k in values}:
+    if saved.changed:
         name = model._meta.model_name
         result.changed[name] = result.changed.get(name, 0) + 1
-    return instance
+    return saved.object
 
 
 def _commitment_number(plan: ActionPlan, ogp_id: str, raw: str) -> int:
@@ -443,7 +443,6 @@ def _write_row(actor: Any, data: dict[str, Any], source: str, result: Result) ->
         "notes": "\n".join(notes),
     }
     commitment = Commitment.objects.filter(plan=plan, ogp_id=ogp_id).first()
-    before = None if commitment is None else {k: getattr(commitment, k) for k in values}
     if commitment is None:
         values |= {
             "plan": plan,
@@ -451,10 +450,11 @@ def _write_row(actor: Any, data: dict[str, Any], source: str, result: Result) ->
             "ogp_id": ogp_id,
         }
     with _blame(Commitment):
-        commitment = plan_services.save_commitment(
+        saved = plan_services.save_commitment.traced(
             actor, commitment, values, step="import", reason=reason
         )
-    if before is None or before != {k: getattr(commitment, k) for k in before}:
+    commitment = saved.object
+    if saved.changed:
         result.changed["commitment"] = result.changed.get("commitment", 0) + 1
     for rating in data["ratings"]:
         rating = dict(rating)

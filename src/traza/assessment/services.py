@@ -11,33 +11,22 @@ from django.utils.translation import gettext as _
 
 from traza.assessment.models import ProcessOverride, Rating, RecommendationFollowUp
 from traza.assessment.standards import process_warnings
-from traza.core.services import save_traced
+from traza.core.services import Saved, save_traced, saver, service
 from traza.plans.models import ActionPlan, Stage
 
-
-@transaction.atomic
-def save_rating(
-    actor: Any, rating: Rating | None, values: dict[str, Any], reason: str = ""
-) -> Rating:
-    """Record or change an assessor's rating; values outside their scale are refused."""
-    rating = rating or Rating()
-    commitment = values.get("commitment") or rating.commitment
-    return save_traced(actor, rating, values, reason=reason, scope=commitment)[0]
+save_rating = saver(
+    Rating,
+    scope="commitment",
+    module=__name__,
+    doc="Record or change an assessor's rating; values outside their scale are refused.",
+)
+save_followup = saver(RecommendationFollowUp, scope="plan", module=__name__)
 
 
-@transaction.atomic
-def save_followup(
-    actor: Any, followup: RecommendationFollowUp | None, values: dict[str, Any], reason: str = ""
-) -> RecommendationFollowUp:
-    followup = followup or RecommendationFollowUp()
-    plan = values.get("plan") or followup.plan
-    return save_traced(actor, followup, values, reason=reason, scope=plan)[0]
-
-
-@transaction.atomic
+@service
 def override_process(
     actor: Any, plan: ActionPlan, subject: str, value: str, justification: str, decided_on=None
-) -> ProcessOverride:
+) -> Saved[ProcessOverride]:
     """An assessor sets a standard's status, an influence level or the contrary verdict, with
     a written justification kept in the trace and shown beside the computed value."""
     stored = ProcessOverride.objects.filter(plan=plan, subject=subject).first()
@@ -50,7 +39,7 @@ def override_process(
     }
     return save_traced(
         actor, stored or ProcessOverride(), values, reason=values["justification"], scope=plan
-    )[0]
+    )
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 from collections.abc import Iterable
@@ -37,13 +38,16 @@ from traza.cocreation.models import (
     Timeline,
 )
 from traza.core.services import (
+    Saved,
     account_of,
     field_values,
     record,
     require_perm,
     save_traced,
-    set_related,
+    saver,
+    service,
     trace_language,
+    with_related,
 )
 from traza.core.uploads import checked_file
 from traza.notifications.services import enqueue_rendered
@@ -58,17 +62,13 @@ from traza.plans.models import (
     Theme,
 )
 
-
-@transaction.atomic
-def save_timeline(
-    actor: Any, timeline: Timeline | None, values: dict[str, Any], reason: str = ""
-) -> Timeline:
-    timeline = timeline or Timeline()
-    plan = values.get("plan") or timeline.plan
-    return save_traced(actor, timeline, values, reason=reason, scope=plan)[0]
+save_timeline = saver(Timeline, scope="plan", module=__name__)
+save_tally = saver(AttendanceTally, scope="event", module=__name__)
+save_faq = saver(FaqEntry, module=__name__)
+save_reported_figure = saver(ReportedFigure, scope="plan", module=__name__)
 
 
-@transaction.atomic
+@service
 def save_event(
     actor: Any,
     event: Event | None,
@@ -76,20 +76,9 @@ def save_event(
     *,
     themes: Iterable[Theme] | None = None,
     reason: str = "",
-) -> Event:
-    event, _changes = save_traced(actor, event or Event(), values, reason=reason)
-    if themes is not None:
-        set_related(actor, event, "themes", themes, reason=reason)
-    return event
-
-
-@transaction.atomic
-def save_tally(
-    actor: Any, tally: AttendanceTally | None, values: dict[str, Any], reason: str = ""
-) -> AttendanceTally:
-    tally = tally or AttendanceTally()
-    event = values.get("event") or tally.event
-    return save_traced(actor, tally, values, reason=reason, scope=event)[0]
+) -> Saved[Event]:
+    saved = save_traced(actor, event or Event(), values, reason=reason)
+    return with_related(actor, saved, {"themes": themes}, reason=reason)
 
 
 # --- contributions and reasoned responses --------------------------------------------------
@@ -186,6 +175,21 @@ def response_snapshot(response: Response) -> dict[str, Any]:
     return values
 
 
+def _republished_unchanged(
+    stored: Response, values: dict[str, Any], versions: list[CommitmentVersion]
+) -> bool:
+    """Whether publishing ``values`` and ``versions`` again would leave the response as it
+    is (its published text, decision and changed versions), read without writing."""
+    candidate = copy.copy(stored)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()  # the values as they would be stored (and refused as before)
+    fields = [name for name in response_snapshot(stored) if name != "changed_versions"]
+    if field_values(candidate, fields) != field_values(stored, fields):
+        return False
+    return {v.pk for v in versions} == set(stored.changed_versions.values_list("pk", flat=True))
+
+
 def _notify_author(response: Response) -> None:
     contribution = response.contribution
     if not contribution.author_email or response.outcome == Outcome.PENDING:
@@ -229,20 +233,24 @@ def publish_response(
         )
     if any(v.commitment.plan_id != contribution.plan_id for v in versions):
         raise ValidationError({"changed_versions": _("The versions must belong to this plan.")})
-    before = response_snapshot(stored) if stored else None
+    if stored is not None:
+        require_perm(actor, "cocreation.change_response", stored)  # as a revision would
+    if stored is not None and _republished_unchanged(stored, values, versions):
+        return stored  # nothing changed: no new revision, no new e-mail, nothing written
     values = {**values, "published_at": timezone.now()}
     if stored is None:
         values["contribution"] = contribution
     else:
         values["revision"] = stored.revision + 1
-    response, _changes = save_traced(
-        actor, stored or Response(), values, reason=reason, scope=contribution
-    )
-    response.changed_versions.set(versions)
+    response = save_traced(
+        actor,
+        stored or Response(),
+        values,
+        reason=reason,
+        scope=contribution,
+        related={"changed_versions": versions},
+    ).object
     snapshot = response_snapshot(response)
-    if before == snapshot:
-        transaction.set_rollback(True)  # nothing changed: no new revision, no new e-mail
-        return stored
     ResponseRevision.objects.create(
         response=response,
         number=response.revision,
@@ -423,13 +431,6 @@ def add_evidence(actor: Any, values: dict[str, Any], upload=None, reason: str = 
 
 
 @transaction.atomic
-def save_faq(
-    actor: Any, entry: FaqEntry | None, values: dict[str, Any], reason: str = ""
-) -> FaqEntry:
-    return save_traced(actor, entry or FaqEntry(), values, reason=reason)[0]
-
-
-@transaction.atomic
 def second_contribution(contribution: Contribution, values: dict[str, Any]) -> Second:
     """A participant supports a contribution while the consultation is open."""
     if not consultation_open(contribution.plan):
@@ -441,15 +442,6 @@ def second_contribution(contribution: Contribution, values: dict[str, Any]) -> S
         summary = _("Contribution %(number)s was seconded") % {"number": contribution.pk}
     record(None, "create", second, summary=summary, changes={}, scope=contribution)
     return second
-
-
-@transaction.atomic
-def save_reported_figure(
-    actor: Any, figure: ReportedFigure | None, values: dict[str, Any], reason: str = ""
-) -> ReportedFigure:
-    figure = figure or ReportedFigure()
-    plan = values.get("plan") or figure.plan
-    return save_traced(actor, figure, values, reason=reason, scope=plan)[0]
 
 
 # --- public discussion of draft commitments --------------------------------------------------

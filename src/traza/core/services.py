@@ -6,18 +6,24 @@ its trace event are committed together or not at all.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
 from traza.core.models import TraceAction, TraceEvent
 from traza.core.scopes import moves_plan, plan_of
+
+M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
 
 GENESIS_HASH = "0" * 64
 _TRACE_LOCK_KEY = 7_261_001  # any constant: serialises trace writers on PostgreSQL
@@ -185,16 +191,45 @@ def _editable_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
+class Saved(NamedTuple, Generic[M]):
+    """What a write service did: the object, the changes it traced (``{field: [old, new]}``,
+    for a new object its non-empty values) and whether it was created. Nothing was written
+    when ``changed`` is False."""
+
+    object: M
+    changes: dict[str, Any]
+    created: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.created or bool(self.changes)
+
+
+Scope = models.Model | str | None
+"""Where a write is traced: an object, the dotted path of one on the saved instance (read
+after the values are set, e.g. ``"session.forum"``) or None (the instance itself)."""
+
+
+def _resolve_scope(instance: models.Model, scope: Scope) -> models.Model | None:
+    if isinstance(scope, str):
+        return attrgetter(scope)(instance)
+    return scope
+
+
 def save_traced(
     actor: Any,
-    instance: models.Model,
+    instance: M,
     values: dict[str, Any],
     *,
     reason: str = "",
-    scope: models.Model | None = None,
+    scope: Scope = None,
     action: str | None = None,
-) -> tuple[models.Model, dict[str, list[Any]]]:
+    related: dict[str, Iterable[models.Model] | None] | None = None,
+) -> Saved[M]:
     """Create or change ``instance`` with ``values``, check permission, validate, trace.
+
+    ``related`` replaces many-to-many relations (None leaves one alone) in the same trace
+    event: its changes name each relation that changed, ``[old names, new names]``.
 
     Returns the instance and the changes made (empty when nothing changed: then nothing
     is written, so repeating an import adds nothing).
@@ -213,13 +248,17 @@ def save_traced(
     instance.full_clean()
     after = field_values(instance, fields)
     changes = diff_values(before, after)
-    if not creating and not changes:
-        return instance, {}
+    relations = _relations_to_change(instance, creating, related or {})
+    if not creating and not changes and not relations:
+        return Saved(instance, {})
     instance.save()
-    with trace_language():
-        summary = _summary(instance, creating, changes)
+    for field, (_current, wanted) in relations.items():
+        getattr(instance, field).set(wanted)
     if creating:
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", False)}
+    changes.update(_named(relations))
+    with trace_language():
+        summary = _summary(instance, creating, changes)
     record(
         actor,
         action or ("create" if creating else "update"),
@@ -227,9 +266,97 @@ def save_traced(
         summary=summary,
         reason=reason,
         changes=changes,
-        scope=scope,
+        scope=_resolve_scope(instance, scope),
     )
-    return instance, changes
+    return Saved(instance, changes, created=creating)
+
+
+def _relations_to_change(
+    instance: models.Model, creating: bool, related: dict[str, Iterable[models.Model] | None]
+) -> dict[str, tuple[list[models.Model], list[models.Model]]]:
+    """``{field: (current, wanted)}`` for each many-to-many relation that would change."""
+    found = {}
+    for field, items in related.items():
+        if items is None:
+            continue
+        wanted = {item.pk: item for item in items}
+        current = {} if creating else {item.pk: item for item in getattr(instance, field).all()}
+        if set(wanted) != set(current):
+            found[field] = (list(current.values()), list(wanted.values()))
+    return found
+
+
+def _named(
+    relations: dict[str, tuple[list[models.Model], list[models.Model]]],
+) -> dict[str, list[list[str]]]:
+    """The trace's record of changed relations: ``{field: [old names, new names]}``."""
+    return {
+        field: [sorted(str(i) for i in current), sorted(str(i) for i in wanted)]
+        for field, (current, wanted) in relations.items()
+    }
+
+
+class Service(Generic[P, M]):
+    """A write service, atomic: calling it returns the object written (what most callers
+    want); ``.traced(...)``, with the same arguments, returns its :class:`Saved`, so a caller
+    that needs to know what changed (the importer) never compares snapshots itself."""
+
+    def __init__(self, function: Callable[P, Saved[M]]) -> None:
+        self.traced: Callable[P, Saved[M]] = transaction.atomic(function)
+        functools.update_wrapper(self, function)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> M:
+        return self.traced(*args, **kwargs).object
+
+
+def service(function: Callable[P, Saved[M]]) -> Service[P, M]:
+    """Declare a write service that returns a :class:`Saved` (see :class:`Service`)."""
+    return Service(function)
+
+
+def saver(
+    model: type[M],
+    *,
+    scope: str | None = None,
+    module: str | None = None,
+    doc: str | None = None,
+) -> Service[..., M]:
+    """The write service of ``model`` with nothing but permission, validation and trace:
+    ``save(actor, instance_or_None, values, reason="", **many_to_many)``, traced under
+    ``scope`` (a dotted path on the instance, see :data:`Scope`); each keyword replaces a
+    many-to-many relation, traced too (None leaves it alone)."""
+
+    def save(
+        actor: Any,
+        instance: M | None,
+        values: dict[str, Any],
+        reason: str = "",
+        **related: Iterable[models.Model] | None,
+    ) -> Saved[M]:
+        saved = save_traced(actor, instance or model(), values, reason=reason, scope=scope)
+        return with_related(actor, saved, related, reason=reason)
+
+    save.__doc__ = doc or f"Create or change a {model._meta.verbose_name} (traced)."
+    save.__name__ = save.__qualname__ = f"save_{model._meta.model_name}"
+    if module:  # where the service is declared, not here
+        save.__module__ = module
+    return Service(save)
+
+
+def with_related(
+    actor: Any,
+    saved: Saved[M],
+    related: dict[str, Iterable[models.Model] | None],
+    *,
+    reason: str = "",
+) -> Saved[M]:
+    """``saved`` after replacing the many-to-many relations given (None leaves one alone),
+    each traced; their changes join the result's."""
+    changes = dict(saved.changes)
+    for field, items in related.items():
+        if items is not None:
+            changes.update(replace_related(actor, saved.object, field, items, reason=reason))
+    return saved._replace(changes=changes)
 
 
 def _summary(instance: models.Model, creating: bool, changes: dict[str, Any]) -> str:
@@ -249,33 +376,35 @@ def _summary(instance: models.Model, creating: bool, changes: dict[str, Any]) ->
     }
 
 
-def set_related(
+def replace_related(
     actor: Any, obj: models.Model, field: str, wanted: Any, *, reason: str = ""
-) -> bool:
+) -> dict[str, list[Any]]:
     """Replace a many-to-many relation and trace the change (names, old and new).
 
-    Returns False, writing nothing, when the relation already holds exactly ``wanted``.
+    Returns ``{field: [old names, new names]}``, or ``{}``, writing nothing, when the
+    relation already holds exactly ``wanted``.
     """
     manager = getattr(obj, field)
     wanted = {item.pk: item for item in wanted}
     current = {item.pk: item for item in manager.all()}
     if set(wanted) == set(current):
-        return False
+        return {}
     manager.set(list(wanted.values()))
     label = obj._meta.get_field(field).verbose_name  # type: ignore[union-attr]
     with trace_language():
         summary = _("Changed the %(field)s of “%(object)s”") % {"field": label, "object": obj}
-    record(
-        actor,
-        "update",
-        obj,
-        summary=summary,
-        reason=reason,
-        changes={
-            field: [
-                sorted(str(i) for i in current.values()),
-                sorted(str(i) for i in wanted.values()),
-            ]
-        },
-    )
-    return True
+    changes = {
+        field: [
+            sorted(str(i) for i in current.values()),
+            sorted(str(i) for i in wanted.values()),
+        ]
+    }
+    record(actor, "update", obj, summary=summary, reason=reason, changes=changes)
+    return changes
+
+
+def set_related(
+    actor: Any, obj: models.Model, field: str, wanted: Any, *, reason: str = ""
+) -> bool:
+    """:func:`replace_related`, answering whether anything changed."""
+    return bool(replace_related(actor, obj, field, wanted, reason=reason))

@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.core.services import (
+    Saved,
     account_of,
     record,
     require_perm,
     save_traced,
+    saver,
+    service,
     trace_language,
 )
 from traza.core.uploads import checked_file
@@ -223,14 +226,12 @@ def send_due_reminders(today=None) -> int:
     return sent
 
 
-@transaction.atomic
-def save_officer(
-    actor: Any, officer: Officer | None, values: dict[str, Any], reason: str = ""
-) -> Officer:
-    """Link an account to the organisation it reports for."""
-    officer = officer or Officer()
-    organization = values.get("organization") or officer.organization
-    return save_traced(actor, officer, values, reason=reason, scope=organization)[0]
+save_officer = saver(
+    Officer,
+    scope="organization",
+    module=__name__,
+    doc="Link an account to the organisation it reports for.",
+)
 
 
 @transaction.atomic
@@ -254,10 +255,10 @@ def remove_officer(actor: Any, officer: Officer, reason: str = "") -> None:
     officer.delete()
 
 
-@transaction.atomic
+@service
 def save_indicator(
     actor: Any, indicator: Indicator | None, values: dict[str, Any], reason: str = ""
-) -> Indicator:
+) -> Saved[Indicator]:
     """Create or change an indicator of a commitment or milestone (the secretariat)."""
     indicator = indicator or Indicator()
     for name in ("commitment", "milestone"):
@@ -266,25 +267,21 @@ def save_indicator(
     scope = (
         indicator.owner_commitment if (indicator.commitment_id or indicator.milestone_id) else None
     )
-    return save_traced(actor, indicator, values, reason=reason, scope=scope)[0]
+    return save_traced(actor, indicator, values, reason=reason, scope=scope)
 
 
-@transaction.atomic
-def save_measurement(
-    actor: Any, measurement: Measurement | None, values: dict[str, Any], reason: str = ""
-) -> Measurement:
-    """A measurement entered by the secretariat (public at once)."""
-    measurement = measurement or Measurement()
-    indicator = values.get("indicator") or measurement.indicator
-    return save_traced(actor, measurement, values, reason=reason, scope=indicator.owner_commitment)[
-        0
-    ]
+save_measurement = saver(
+    Measurement,
+    scope="indicator.owner_commitment",
+    module=__name__,
+    doc="A measurement entered by the secretariat (public at once).",
+)
 
 
-@transaction.atomic
+@service
 def override_completion(
     actor: Any, commitment: Commitment, level: str, reason: str, decided_on=None
-) -> CompletionOverride:
+) -> Saved[CompletionOverride]:
     """Set the commitment's completion by hand, with the reason; the suggestion stays beside it."""
     stored = CompletionOverride.objects.filter(commitment=commitment).first()
     values = {
@@ -295,14 +292,14 @@ def override_completion(
     }
     return save_traced(
         actor, stored or CompletionOverride(), values, reason=values["reason"], scope=commitment
-    )[0]
+    )
 
 
 def comment_days() -> int:
     return settings.TRAZA_SELF_ASSESSMENT_COMMENT_DAYS
 
 
-@transaction.atomic
+@service
 def generate_self_assessment(
     actor: Any,
     plan: ActionPlan,
@@ -311,7 +308,7 @@ def generate_self_assessment(
     introduction: str = "",
     opens_on=None,
     closes_on=None,
-) -> SelfAssessment:
+) -> Saved[SelfAssessment]:
     """Write the self-assessment report from the accepted data as it stands, and open it to
     public comment (``TRAZA_SELF_ASSESSMENT_COMMENT_DAYS``, two weeks by default, at least).
     Generating it again replaces the content and keeps the comments already received."""
@@ -329,7 +326,7 @@ def generate_self_assessment(
         "comments_open_on": opens_on,
         "comments_close_on": closes_on,
     }
-    return save_traced(actor, stored or SelfAssessment(), values, scope=plan)[0]
+    return save_traced(actor, stored or SelfAssessment(), values, scope=plan)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -11,12 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.core.services import (
+    Saved,
     actor_label,
     field_values,
     record,
+    replace_related,
     require_perm,
     save_traced,
-    set_related,
+    saver,
+    service,
     trace_language,
 )
 from traza.plans.models import (
@@ -33,34 +36,15 @@ from traza.plans.models import (
     VersionStep,
 )
 
-
-@transaction.atomic
-def save_member(actor: Any, member: Member | None, values: dict[str, Any], reason: str = ""):
-    return save_traced(actor, member or Member(), values, reason=reason)[0]
-
-
-@transaction.atomic
-def save_organization(
-    actor: Any, organization: Organization | None, values: dict[str, Any], reason: str = ""
-) -> Organization:
-    return save_traced(actor, organization or Organization(), values, reason=reason)[0]
+save_member = saver(Member, module=__name__)
+save_organization = saver(Organization, module=__name__)
+save_theme = saver(Theme, module=__name__)
+save_plan = saver(ActionPlan, module=__name__)
 
 
-@transaction.atomic
-def save_theme(actor: Any, theme: Theme | None, values: dict[str, Any], reason: str = "") -> Theme:
-    return save_traced(actor, theme or Theme(), values, reason=reason)[0]
-
-
-@transaction.atomic
-def save_plan(
-    actor: Any, plan: ActionPlan | None, values: dict[str, Any], reason: str = ""
-) -> ActionPlan:
-    return save_traced(actor, plan or ActionPlan(), values, reason=reason)[0]
-
-
-@transaction.atomic
-def set_plan_stage(actor: Any, plan: ActionPlan, stage: str, reason: str = "") -> ActionPlan:
-    return save_traced(actor, plan, {"stage": stage}, reason=reason, action="status")[0]
+@service
+def set_plan_stage(actor: Any, plan: ActionPlan, stage: str, reason: str = "") -> Saved[ActionPlan]:
+    return save_traced(actor, plan, {"stage": stage}, reason=reason, action="status")
 
 
 def commitment_snapshot(commitment: Commitment) -> dict[str, Any]:
@@ -98,37 +82,67 @@ def _take_version(actor: Any, commitment: Commitment, step: str, reason: str) ->
     return True
 
 
-@transaction.atomic
+MilestoneValues = tuple[Milestone | None, dict[str, Any]]
+
+
+@service
 def save_commitment(
     actor: Any,
     commitment: Commitment | None,
     values: dict[str, Any],
     *,
     supporting: Iterable[Organization] | None = None,
+    milestones: Sequence[MilestoneValues] = (),
     step: str = VersionStep.EDIT,
     reason: str = "",
-) -> Commitment:
-    """Create or change a commitment; a new version is kept whenever its text changes."""
-    commitment, _changes = save_traced(actor, commitment or Commitment(), values, reason=reason)
+) -> Saved[Commitment]:
+    """Create or change a commitment, and with it its ``milestones`` (each a stored milestone
+    or None, and its values); a new version is kept, once, whenever its text changes.
+
+    The changes name the commitment's fields, ``supporting_organizations`` and, for each
+    milestone written, ``milestones.<number>`` with that milestone's changes."""
+    saved = save_traced(actor, commitment or Commitment(), values, reason=reason)
+    commitment = saved.object
+    changes = dict(saved.changes)
     if supporting is not None:
-        set_related(actor, commitment, "supporting_organizations", supporting, reason=reason)
+        changes.update(
+            replace_related(
+                actor, commitment, "supporting_organizations", supporting, reason=reason
+            )
+        )
+    for milestone, m_values in milestones:
+        if milestone is None:
+            m_values = {**m_values, "commitment": commitment}
+        m_saved = _save_milestone(actor, commitment, milestone, m_values, reason)
+        if m_saved.changed:
+            changes[f"milestones.{m_saved.object.number}"] = m_saved.changes
     _take_version(actor, commitment, step, reason)
-    return commitment
+    return saved._replace(changes=changes)
 
 
-@transaction.atomic
+@service
 def set_commitment_status(
     actor: Any, commitment: Commitment, status: str, *, reason: str = "", step: str = ""
-) -> Commitment:
+) -> Saved[Commitment]:
     values: dict[str, Any] = {"status": status}
     if status == CommitmentStatus.DISCARDED:
         values["decision_reason"] = reason  # required: a discarded proposal stays public
-    save_traced(actor, commitment, values, reason=reason, action="status")
+    saved = save_traced(actor, commitment, values, reason=reason, action="status")
     _take_version(actor, commitment, step or VersionStep.EDIT, reason)
-    return commitment
+    return saved
 
 
-@transaction.atomic
+def _save_milestone(
+    actor: Any,
+    commitment: Commitment,
+    milestone: Milestone | None,
+    values: dict[str, Any],
+    reason: str,
+) -> Saved[Milestone]:
+    return save_traced(actor, milestone or Milestone(), values, reason=reason, scope=commitment)
+
+
+@service
 def save_milestone(
     actor: Any,
     milestone: Milestone | None,
@@ -136,13 +150,14 @@ def save_milestone(
     *,
     step: str = VersionStep.EDIT,
     reason: str = "",
-) -> Milestone:
-    """Create or change a milestone; its commitment gets a new version."""
+) -> Saved[Milestone]:
+    """Create or change a milestone; its commitment gets a new version. (To write several
+    milestones of a commitment, with one version, use ``save_commitment(milestones=...)``.)"""
     milestone = milestone or Milestone()
     commitment = values.get("commitment") or milestone.commitment
-    milestone, _changes = save_traced(actor, milestone, values, reason=reason, scope=commitment)
+    saved = _save_milestone(actor, commitment, milestone, values, reason)
     _take_version(actor, commitment, step, reason)
-    return milestone
+    return saved
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traza.core.services import record, require_perm, save_traced, trace_language
+from traza.core.services import record, require_perm, saver, trace_language
 from traza.core.uploads import checked_file
 from traza.repository import search, text
 from traza.repository.models import Document, DocumentVersion, TextStatus
@@ -20,15 +20,12 @@ from traza.repository.models import Document, DocumentVersion, TextStatus
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def save_document(
-    actor: Any, document: Document | None, values: dict[str, Any], reason: str = ""
-) -> Document:
-    """Create or describe a document (its files are versions)."""
-    document = document or Document()
-    return save_traced(
-        actor, document, values, reason=reason, scope=values.get("plan") or document.plan
-    )[0]
+save_document = saver(
+    Document,
+    scope="plan",
+    module=__name__,
+    doc="Create or describe a document (its files are versions).",
+)
 
 
 @transaction.atomic

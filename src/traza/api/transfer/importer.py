@@ -35,6 +35,7 @@ from traza.assessment import services as assessment_services
 from traza.assessment.models import Rating, RecommendationFollowUp
 from traza.cocreation import services as cocreation_services
 from traza.cocreation.models import AttendanceTally, Contribution, Event, ReportedFigure, Timeline
+from traza.core.services import Service
 from traza.monitoring import services as monitoring_services
 from traza.monitoring.models import Indicator, Measurement
 from traza.plans import services
@@ -93,15 +94,14 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
     reason = _("Imported from %s") % Path(source).name
     stats: Counter[str] = Counter()
 
-    def upsert(model, lookup: dict[str, Any], values: dict[str, Any], save) -> Any:
+    def upsert(model, lookup: dict[str, Any], values: dict[str, Any], save: Service) -> Any:
         instance = model.objects.filter(**lookup).first()
-        before = _snapshot(instance, values)
-        instance = save(
+        saved = save.traced(
             actor, instance, {**lookup, **values} if instance is None else values, reason
         )
-        if before != _snapshot(instance, values):
+        if saved.changed:
             stats[model._meta.model_name] += 1
-        return instance
+        return saved.object
 
     members = {}
     for index, item in enumerate(data.get("members", [])):
@@ -201,10 +201,11 @@ def _import_rating(actor, plan, item, reason, stats) -> None:
         "methodology": item["methodology"],
     }
     stored = Rating.objects.filter(**key).first()
-    if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
-        return
-    assessment_services.save_rating(actor, stored, values if stored else key | values, reason)
-    stats["rating"] += 1
+    saved = assessment_services.save_rating.traced(
+        actor, stored, values if stored else key | values, reason
+    )
+    if saved.changed:
+        stats["rating"] += 1
 
 
 def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
@@ -242,12 +243,6 @@ def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
     stats["contribution"] += 1
 
 
-def _snapshot(instance: Any, values: dict[str, Any]) -> Any:
-    if instance is None:
-        return None
-    return {k: getattr(instance, k) for k in values}
-
-
 def _import_commitment(actor, plan, item, organization, theme, reason, stats) -> None:
     values = _pick(item, COMMITMENT_EXPORT_FIELDS[1:], Commitment)
     if "origin_event" in item:
@@ -266,31 +261,40 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
     if "supporting_organizations" in item:
         supporting = [organization(key) for key in item["supporting_organizations"]]
     commitment = Commitment.objects.filter(plan=plan, number=item["number"]).first()
-
-    def state(commitment: Commitment) -> Any:  # the version's text and fields outside it
-        return services.commitment_snapshot(commitment), _snapshot(commitment, fields)
-
-    fields = dict(values)
-    before = None if commitment is None else state(commitment)
     if commitment is None:
         values |= {"plan": plan, "number": item["number"]}
-    commitment = services.save_commitment(
-        actor, commitment, values, supporting=supporting, step=VersionStep.IMPORT, reason=reason
+    stored_milestones = (
+        {} if commitment is None else {m.number: m for m in commitment.milestones.all()}
     )
+    milestones = []
     for m_item in item.get("milestones", []):
         m_values = _pick(m_item, MILESTONE_EXPORT_FIELDS[1:], Milestone)
-        milestone = Milestone.objects.filter(commitment=commitment, number=m_item["number"]).first()
+        milestone = stored_milestones.get(m_item["number"])
         if milestone is None:
-            m_values |= {"commitment": commitment, "number": m_item["number"]}
-        milestone = services.save_milestone(
-            actor, milestone, m_values, step=VersionStep.IMPORT, reason=reason
-        )
+            m_values["number"] = m_item["number"]
+        milestones.append((milestone, m_values))
+    saved = services.save_commitment.traced(
+        actor,
+        commitment,
+        values,
+        supporting=supporting,
+        milestones=milestones,
+        step=VersionStep.IMPORT,
+        reason=reason,
+    )  # one version for the commitment and its milestones
+    commitment = saved.object
+    if saved.changed:
+        stats["commitment"] += 1
+    written = {m.number: m for m in commitment.milestones.all()}
+    for m_item in item.get("milestones", []):
         _import_indicators(
-            actor, m_item.get("indicators", []), {"milestone": milestone}, reason, stats
+            actor,
+            m_item.get("indicators", []),
+            {"milestone": written[m_item["number"]]},
+            reason,
+            stats,
         )
     _import_indicators(actor, item.get("indicators", []), {"commitment": commitment}, reason, stats)
-    if before != state(commitment):
-        stats["commitment"] += 1
 
 
 def _decimal(number: float | int) -> Decimal:
@@ -308,9 +312,9 @@ def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> No
         indicator = Indicator.objects.filter(key=item["key"], **owner).first()
         if indicator is None:
             values |= owner | {"key": item["key"]}
-        before = None if indicator is None else _snapshot(indicator, values)
-        indicator = monitoring_services.save_indicator(actor, indicator, values, reason)
-        if before != _snapshot(indicator, values):
+        saved = monitoring_services.save_indicator.traced(actor, indicator, values, reason)
+        indicator = saved.object
+        if saved.changed:
             stats["indicator"] += 1
         for m_item in item.get("measurements", []):
             m_values = _pick(m_item, MEASUREMENT_FIELDS, Measurement)
@@ -320,9 +324,7 @@ def _import_indicators(actor, items, owner: dict[str, Any], reason, stats) -> No
             ).first()
             if stored is None:
                 m_values["indicator"] = indicator
-            before = None if stored is None else _snapshot(stored, m_values)
-            saved = monitoring_services.save_measurement(actor, stored, m_values, reason)
-            if before != _snapshot(saved, m_values):
+            if monitoring_services.save_measurement.traced(actor, stored, m_values, reason).changed:
                 stats["measurement"] += 1
 
 
@@ -334,27 +336,21 @@ def _import_event(actor, plan, item, organization, theme, reason, stats) -> None
     if "themes" in item:
         themes = [theme(key) for key in item["themes"]]
     event = Event.objects.filter(plan=plan, key=item["key"]).first()
-
-    def state(event: Event) -> Any:
-        listed = sorted(event.themes.values_list("pk", flat=True)) if themes is not None else None
-        return (_snapshot(event, values), listed)
-
-    before = None if event is None else state(event)
     if event is None:
         values |= {"plan": plan, "key": item["key"]}
-    event = cocreation_services.save_event(actor, event, values, themes=themes, reason=reason)
-    values = {k: v for k, v in values.items() if k not in ("plan", "key")}
-    if before is None or before != state(event):
+    saved = cocreation_services.save_event.traced(
+        actor, event, values, themes=themes, reason=reason
+    )
+    event = saved.object
+    if saved.changed:
         stats["event"] += 1
     for tally in item.get("attendance", []):
         t_values = _pick(tally, ["state", "civil_society", "others", "note"], AttendanceTally)
         stored = AttendanceTally.objects.filter(event=event, source=tally["source"]).first()
         if stored is None:
             t_values |= {"event": event, "source": tally["source"]}
-        elif all(getattr(stored, k) == v for k, v in t_values.items()):
-            continue
-        cocreation_services.save_tally(actor, stored, t_values, reason)
-        stats["attendance"] += 1
+        if cocreation_services.save_tally.traced(actor, stored, t_values, reason).changed:
+            stats["attendance"] += 1
 
 
 def import_file(actor: Any, path: Path | str) -> dict[str, int]:
