@@ -1,0 +1,56 @@
+"""Writes of co-creation: permission, validation and trace in one transaction.
+
+One module per section; every public name is importable from here, as before the split."""
+
+from traza.cocreation.services.contributions import (
+    CONTRIBUTION_TRACED_FIELDS,
+    consultation_open,
+    record_contribution,
+    record_public_contribution,
+    second_contribution,
+    submit_contribution,
+)
+from traza.cocreation.services.discussion import (
+    discussion_open,
+    moderate_post,
+    post_message,
+    post_official_answer,
+    running_consultation,
+)
+from traza.cocreation.services.events import save_event, save_tally, save_timeline
+from traza.cocreation.services.evidence import add_evidence
+from traza.cocreation.services.faq import save_faq
+from traza.cocreation.services.figures import save_reported_figure
+from traza.cocreation.services.registrations import (
+    cancel_registration,
+    record_attendance,
+    register,
+    registration_open,
+)
+from traza.cocreation.services.responses import publish_response, response_snapshot
+
+__all__ = [
+    "CONTRIBUTION_TRACED_FIELDS",
+    "add_evidence",
+    "cancel_registration",
+    "consultation_open",
+    "discussion_open",
+    "moderate_post",
+    "post_message",
+    "post_official_answer",
+    "publish_response",
+    "record_attendance",
+    "record_contribution",
+    "record_public_contribution",
+    "register",
+    "registration_open",
+    "response_snapshot",
+    "running_consultation",
+    "save_event",
+    "save_faq",
+    "save_reported_figure",
+    "save_tally",
+    "save_timeline",
+    "second_contribution",
+    "submit_contribution",
+]
