@@ -37,7 +37,7 @@ def test_the_400_page_for_refused_input_reads_on_a_phone(live_server, phone):
 def test_a_hidden_contribution_page_reads_on_a_phone_and_shows_no_text(
     live_server,
     phone,
-    answered,
+    answered,  # noqa: F811 (the fixture imported above)
     moderator,  # noqa: F811
 ):
     services.moderate_post(
