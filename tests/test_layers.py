@@ -41,6 +41,7 @@ LAYERS = [
     "monitoring",
     "repository",
     "assessment",
+    "workbench",
     "api",
     "activity",
     "ops",

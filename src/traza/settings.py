@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "traza.forum",
     "traza.repository",
     "traza.assessment",
+    "traza.workbench",
     "traza.api",
     "traza.activity",
     "traza.ops",
@@ -317,6 +318,8 @@ TRAZA_SELF_ASSESSMENT_COMMENT_DAYS = env_int("TRAZA_SELF_ASSESSMENT_COMMENT_DAYS
 # its sane range stops the site at start-up with a clear message (traza.assessment.checks).
 TRAZA_PARITY_TOLERANCE = env_int("TRAZA_PARITY_TOLERANCE", "1")
 TRAZA_RESPONSE_WAIT_DAYS = env_int("TRAZA_RESPONSE_WAIT_DAYS", "30")
+# The workbench's four-eyes rule: a response drafted by one account is published by another.
+TRAZA_RESPONSE_FOUR_EYES = env_bool("TRAZA_RESPONSE_FOUR_EYES", False)
 TRAZA_FORUM_IDLE_DAYS = env_int("TRAZA_FORUM_IDLE_DAYS", "90")
 TRAZA_INVOLVE_RESPONSE_SHARE = env_int("TRAZA_INVOLVE_RESPONSE_SHARE", "100")
 TRAZA_CONTRARY_GRACE_UNTIL = env_int("TRAZA_CONTRARY_GRACE_UNTIL", "2019")

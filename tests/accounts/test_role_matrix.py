@@ -37,12 +37,20 @@ ROLES = [
     "institution_officer",
     "officer_of_another_institution",
     "assessor",
+    "response_drafter",
     "secretariat",
     "superuser",
 ]
 SECRETARIAT = {"secretariat", "superuser"}
 OFFICER = {"institution_officer", "secretariat", "superuser"}
 ASSESSOR = {"assessor", "superuser"}
+DRAFTER = {"response_drafter", "secretariat", "superuser"}
+DRAFT = {
+    "outcome": "adopted",
+    "text": "Sí.",
+    "deciding_body": "secretariat",
+    "decided_on": dt.date(2024, 1, 1),
+}
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 HELPERS = {
     "account_of",
@@ -222,6 +230,22 @@ def actions(w):
                 },
             ),
             SECRETARIAT,
+        ),
+        "cocreation.save_draft": (
+            lambda a: cocreation.save_draft(a, w["contribution"], DRAFT),
+            DRAFTER,
+        ),
+        "cocreation.publish_draft": (
+            lambda a: cocreation.publish_draft(
+                a, cocreation.save_draft(SYSTEM, w["contribution"], DRAFT)
+            ),
+            SECRETARIAT,
+        ),
+        "cocreation.discard_draft": (
+            lambda a: cocreation.discard_draft(
+                a, cocreation.save_draft(SYSTEM, w["contribution"], DRAFT)
+            ),
+            DRAFTER,
         ),
         "cocreation.record_attendance": (
             lambda a: cocreation.record_attendance(a, w["registration"], True),

@@ -23,6 +23,15 @@ ROLES: dict[str, list[str]] = {
         "monitoring.add_progressevidence",
         "cocreation.answer_officially",
     ],
+    # drafts reasoned responses in the workbench; someone holding "publish" publishes them
+    # (with TRAZA_RESPONSE_FOUR_EYES on, never the drafter)
+    "response_drafter": [
+        "cocreation.draft_response",
+        "cocreation.view_contribution",
+        "cocreation.view_response",
+        "cocreation.view_responsedraft",
+        "workbench.view_responsetemplate",
+    ],
     # records the IRM's ratings, the follow-up of recommendations and overrides of the
     # computed standards
     "assessor": [
@@ -42,6 +51,7 @@ ROLES: dict[str, list[str]] = {
         "monitoring.*",
         "forum.*",
         "repository.*",
+        "workbench.*",
         "notifications.view_outboxmessage",
         "notifications.change_outboxmessage",
         "assessment.view_rating",

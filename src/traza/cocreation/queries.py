@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -259,6 +260,33 @@ def contribution_page(contribution_id: int):
         )
         told_at = sent.sent_at if sent else None
     return contribution, response, versions, told_at
+
+
+def unanswered_q() -> Q:
+    """A contribution is answered once its response is published and is not "pending":
+    the one definition behind the share answered, the workbench's queue, the overdue
+    warnings and the weekly digest."""
+    return (
+        Q(response__isnull=True)
+        | Q(response__published_at__isnull=True)
+        | Q(response__outcome=Outcome.PENDING)
+    )
+
+
+def response_deadline_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Contributions received before this instant and still unanswered are overdue
+    (``TRAZA_RESPONSE_WAIT_DAYS``)."""
+    return (now or timezone.now()) - dt.timedelta(days=settings.TRAZA_RESPONSE_WAIT_DAYS)
+
+
+def awaiting_response(plan: ActionPlan):
+    """The plan's public contributions that still wait for their reasoned response."""
+    return Contribution.objects.public().filter(plan=plan).filter(unanswered_q())
+
+
+def overdue_contributions(plan: ActionPlan, now: dt.datetime | None = None):
+    """Those that have waited longer than ``TRAZA_RESPONSE_WAIT_DAYS``."""
+    return awaiting_response(plan).filter(received_at__lt=response_deadline_cutoff(now))
 
 
 @dataclass

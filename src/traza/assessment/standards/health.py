@@ -8,7 +8,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +24,8 @@ from traza.assessment.standards.influence import (
 from traza.assessment.standards.registry import Edition, registry
 from traza.assessment.standards.verdicts import Verdict, days
 from traza.assessment.standards.vocabulary import Phase, Status, Subject, influence_subject
-from traza.cocreation.models import Contribution, EventStatus
+from traza.cocreation.models import EventStatus
+from traza.cocreation.queries import overdue_contributions
 from traza.plans.models import ActionPlan
 
 
@@ -169,13 +169,7 @@ def warnings_from(data: ProcessData) -> list[RiskWarning]:
                 )
             )
     wait = settings.TRAZA_RESPONSE_WAIT_DAYS
-    cutoff = now - dt.timedelta(days=wait)
-    waiting = (
-        Contribution.objects.public()
-        .filter(plan=data.plan, received_at__lt=cutoff)
-        .filter(Q(response__isnull=True) | Q(response__published_at__isnull=True))
-        .count()
-    )
+    waiting = overdue_contributions(data.plan, now).count()
     if waiting:
         warnings.append(
             RiskWarning(

@@ -1,5 +1,6 @@
 """Reasoned responses: the written, public decision on each contribution, and its history."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class Outcome(models.TextChoices):
     NOT_ADOPTED = "not_adopted", _("not adopted")
     DUPLICATE = "duplicate", _("duplicate")
     OUT_OF_SCOPE = "out_of_scope", _("out of scope")
+    FORWARDED = "forwarded", _("forwarded to another entity")
     PENDING = "pending", _("pending")
 
 
@@ -50,15 +52,9 @@ class ResponseQuerySet(models.QuerySet):
         )
 
 
-class Response(models.Model):
-    """The written, public, reasoned decision on a contribution."""
+class Decision(models.Model):
+    """What a reasoned response decides, shared by the published response and its draft."""
 
-    contribution = models.OneToOneField(
-        Contribution,
-        verbose_name=_("contribution"),
-        on_delete=models.PROTECT,
-        related_name="response",
-    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     reason_category = models.CharField(
         _("reason"), max_length=30, choices=ReasonCategory.choices, blank=True
@@ -74,6 +70,41 @@ class Response(models.Model):
         related_name="+",
     )
     decided_on = models.DateField(_("decided on"))
+    forwarded_to = models.CharField(
+        _("forwarded to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The entity that received a forwarded contribution."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        errors = {}
+        if self.outcome != Outcome.PENDING and not self.text.strip():
+            errors["text"] = _("Every decision needs a written reason for the participant.")
+        if self.outcome in (Outcome.NOT_ADOPTED, Outcome.OUT_OF_SCOPE) and not self.reason_category:
+            errors["reason_category"] = _("Say why the contribution was not adopted.")
+        if self.deciding_body == DecidingBody.TECHNICAL_MEETING and not self.deciding_sector_id:
+            errors["deciding_sector"] = _("Name the sector of the technical meeting.")
+        if self.outcome == Outcome.FORWARDED and not self.forwarded_to.strip():
+            errors["forwarded_to"] = _("Name the entity the contribution was forwarded to.")
+        if self.outcome != Outcome.FORWARDED and self.forwarded_to.strip():
+            errors["forwarded_to"] = _("Only a forwarded contribution names a receiving entity.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Response(Decision):
+    """The written, public, reasoned decision on a contribution."""
+
+    contribution = models.OneToOneField(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.PROTECT,
+        related_name="response",
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     changed_versions = models.ManyToManyField(
         "plans.CommitmentVersion",
@@ -88,20 +119,55 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("reasoned response")
         verbose_name_plural = _("reasoned responses")
+        permissions = [
+            ("draft_response", _("Can draft reasoned responses in the workbench")),
+            ("publish_response", _("Can publish reasoned responses from the workbench")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.contribution}: {self.get_outcome_display()}"
 
-    def clean(self) -> None:
-        errors = {}
-        if self.outcome != Outcome.PENDING and not self.text.strip():
-            errors["text"] = _("Every decision needs a written reason for the participant.")
-        if self.outcome in (Outcome.NOT_ADOPTED, Outcome.OUT_OF_SCOPE) and not self.reason_category:
-            errors["reason_category"] = _("Say why the contribution was not adopted.")
-        if self.deciding_body == DecidingBody.TECHNICAL_MEETING and not self.deciding_sector_id:
-            errors["deciding_sector"] = _("Name the sector of the technical meeting.")
-        if errors:
-            raise ValidationError(errors)
+
+class ResponseDraft(Decision):
+    """A reasoned response written in the workbench and not yet published: private to staff
+    until it is published (by another account when the four-eyes rule is on). It remembers
+    the published revision it was written against, so that publishing it over a response
+    someone else changed in the meantime is refused instead of overwriting theirs."""
+
+    contribution = models.OneToOneField(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.CASCADE,
+        related_name="draft",
+    )
+    changed_versions = models.ManyToManyField(
+        "plans.CommitmentVersion",
+        verbose_name=_("commitment versions it changed"),
+        blank=True,
+        related_name="+",
+    )
+    base_revision = models.PositiveIntegerField(
+        _("published revision it revises"), default=0, help_text=_("0: none was published.")
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    drafted_at = models.DateTimeField(_("drafted"))
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Counts the saves: a stale form is refused.")
+    )
+
+    class Meta:
+        verbose_name = _("draft response")
+        verbose_name_plural = _("draft responses")
+
+    def __str__(self) -> str:
+        return _("Draft response to %(contribution)s") % {"contribution": self.contribution}
 
 
 class ResponseRevision(models.Model):

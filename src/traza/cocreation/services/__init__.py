@@ -27,18 +27,37 @@ from traza.cocreation.services.registrations import (
     register,
     registration_open,
 )
-from traza.cocreation.services.responses import publish_response, response_snapshot
+from traza.cocreation.services.responses import (
+    DECISION_FIELDS,
+    ResponseConflict,
+    discard_draft,
+    draft_version,
+    may_publish_draft,
+    publish_draft,
+    publish_response,
+    published_revision,
+    response_snapshot,
+    save_draft,
+    tells_author,
+)
 
 __all__ = [
     "CONTRIBUTION_TRACED_FIELDS",
+    "DECISION_FIELDS",
+    "ResponseConflict",
     "add_evidence",
     "cancel_registration",
     "consultation_open",
+    "discard_draft",
     "discussion_open",
+    "draft_version",
+    "may_publish_draft",
     "moderate_post",
     "post_message",
     "post_official_answer",
+    "publish_draft",
     "publish_response",
+    "published_revision",
     "record_attendance",
     "record_contribution",
     "record_public_contribution",
@@ -46,6 +65,7 @@ __all__ = [
     "registration_open",
     "response_snapshot",
     "running_consultation",
+    "save_draft",
     "save_event",
     "save_faq",
     "save_reported_figure",
@@ -53,4 +73,5 @@ __all__ = [
     "save_timeline",
     "second_contribution",
     "submit_contribution",
+    "tells_author",
 ]
