@@ -13,6 +13,7 @@ urlpatterns = [
     path(_("plans/<int:pk>/contributions/"), views.contribution_list, name="contributions"),
     path(_("plans/<int:pk>/flow/"), views.plan_flow, name="flow"),
     path(_("plans/<int:pk>/responses.csv"), views.responses_csv, name="responses-csv"),
+    path(_("plans/<int:pk>/responses.xlsx"), views.responses_xlsx, name="responses-xlsx"),
     path(_("contributions/<int:pk>/"), views.contribution_detail, name="contribution"),
     path(_("events/<int:pk>.ics"), views.event_ics, name="event-ics"),
     path(_("events/<int:pk>/register/"), views.register, name="register"),

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,6 +18,7 @@ from traza.cocreation.forms import (
     SecondForm,
 )
 from traza.cocreation.ical import calendar_bytes
+from traza.cocreation.matrix import matrix_download
 from traza.cocreation.models import (
     Channel,
     DiscussionPost,
@@ -32,7 +31,6 @@ from traza.cocreation.models import (
     RegistrationStatus,
 )
 from traza.core.params import as_id
-from traza.core.tabular import safe_cell
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
 
@@ -253,55 +251,16 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The reasoned-response report: every contribution with its response (public data only)."""
+    """The reasoned-response report: the plan's matrix of public contributions and their
+    published responses (:mod:`traza.cocreation.matrix`, the workbench's export too)."""
     plan = get_object_or_404(ActionPlan, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="respuestas-plan-{plan.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "contribution",
-            "received",
-            "channel",
-            "theme",
-            "about",
-            "author",
-            "text",
-            "outcome",
-            "reason",
-            "response",
-            "decided_by",
-            "decided_on",
-            "url",
-        ]
-    )
-    for c in (
-        queries.plan_contributions(plan)
-        .select_related("response__deciding_sector")
-        .order_by("received_at", "id")
-    ):
-        r = getattr(c, "response", None)
-        writer.writerow(
-            safe_cell(v)
-            for v in [
-                c.pk,
-                c.received_at.date().isoformat(),
-                c.channel,
-                c.theme.name if c.theme else "",
-                str(c.commitment) if c.commitment else "",
-                c.public_author,
-                c.text,
-                r.outcome if r else "unanswered",
-                r.reason_category if r else "",
-                r.text if r else "",
-                (r.deciding_body + (f" ({r.deciding_sector.name})" if r.deciding_sector else ""))
-                if r
-                else "",
-                r.decided_on.isoformat() if r else "",
-                request.build_absolute_uri(c.get_absolute_url()),
-            ]
-        )
-    return response
+    return matrix_download(plan, "csv")
+
+
+def responses_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same report as a workbook."""
+    plan = get_object_or_404(ActionPlan, pk=pk)
+    return matrix_download(plan, "xlsx")
 
 
 def _reply_target(page: queries.DiscussionPage, parent_id: int | None) -> DiscussionPost | None:
