@@ -185,12 +185,15 @@ def publish_response(
     versions: Iterable[CommitmentVersion] = (),
     reason: str = "",
     expected_revision: int | None = None,
+    tell_author: bool = True,
 ) -> Response:
     """Publish (or revise) the reasoned response to a contribution and tell its author.
 
     ``expected_revision`` (0: none published yet) is the revision the writer saw; when
     another one was published since, :class:`ResponseConflict` is raised and nothing is
-    written. A draft of the contribution is removed once its decision is published."""
+    written. A draft of the contribution is removed once its decision is published.
+    ``tell_author=False`` publishes without e-mailing: a matrix import moves past
+    responses in, and e-mails no one (docs/data/matrix.md)."""
     versions = list(versions)
     _lock(contribution)
     _check_expected(contribution, expected_revision, None)
@@ -222,7 +225,8 @@ def publish_response(
         created_at=response.published_at,
         reason=reason,
     )
-    _notify_author(response)
+    if tell_author:
+        _notify_author(response)
     ResponseDraft.objects.filter(contribution=contribution).delete()
     return response
 
