@@ -74,3 +74,11 @@ def rate_limits_off(settings):
     """The suite sends many requests from one address; the limits have their own test
     (tests/core/test_security.py), which switches them back on."""
     settings.TRAZA_RATE_LIMITS = False
+
+
+@pytest.fixture(autouse=True)
+def trace_verified_file(settings, tmp_path):
+    """`traza verify-trace` goes on from the state it saved last time: each test keeps its own,
+    as each has its own trace (the signing key under var/ is shared: it signs, it holds no
+    state)."""
+    settings.TRAZA_TRACE_VERIFIED_FILE = tmp_path / "trace-verified.json"

@@ -195,6 +195,19 @@ TRAZA_EMAIL_LINK_DAYS = 3
 # Key of the pseudonyms that replace erased e-mail addresses (HMAC-SHA256); empty: derived
 # from SECRET_KEY. Rotating it only stops new pseudonyms matching the old ones.
 TRAZA_PSEUDONYM_KEY = os.environ.get("TRAZA_PSEUDONYM_KEY", "")
+# The Ed25519 key that signs the trace's checkpoints (`traza checkpoint`): a PEM file outside
+# the database, made with `traza trace-key`. When the variable is not set (local use, tests)
+# one is generated under var/ on first use; when it is set, the file must exist.
+TRAZA_TRACE_SIGNING_KEY_FILE = Path(
+    os.environ.get("TRAZA_TRACE_SIGNING_KEY_FILE") or VAR_DIR / "trace-signing-key.pem"
+)
+TRAZA_TRACE_SIGNING_KEY_AUTO = not os.environ.get("TRAZA_TRACE_SIGNING_KEY_FILE")
+# The public key (PEM), for web servers that should not read the private key; empty: derived.
+TRAZA_TRACE_PUBLIC_KEY = os.environ.get("TRAZA_TRACE_PUBLIC_KEY", "")
+# Where `traza verify-trace` keeps the state of its last verification (to go on from there).
+TRAZA_TRACE_VERIFIED_FILE = Path(
+    os.environ.get("TRAZA_TRACE_VERIFIED_FILE") or VAR_DIR / "trace-verified.json"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -362,6 +375,10 @@ TRAZA_BASE_URL = (
     or local_base_url(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
 ).rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
+# The name of this trace in its signed checkpoints: the host of TRAZA_BASE_URL unless given.
+TRAZA_TRACE_ORIGIN = os.environ.get("TRAZA_TRACE_ORIGIN") or (
+    TRAZA_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
+)
 # The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_sender(
     TRAZA_BASE_URL, TRAZA_SITE_NAME

@@ -120,3 +120,53 @@ class TraceEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload()).hexdigest()
+
+
+class TraceCheckpointQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Checkpoints cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Checkpoints cannot be deleted.")
+
+
+class TraceCheckpoint(models.Model):
+    """A signed head of the trace (``traza checkpoint``), as Certificate Transparency's signed
+    tree heads: the number of events, the root of the RFC 9162 Merkle tree over their hashes
+    (``core.merkle``) and the time, signed with Ed25519 by a key kept outside the database
+    (``core.checkpoints``). Published at ``/trace/checkpoints.json`` and in an Atom feed, so
+    that anyone keeps copies: a later trace that is not an extension of a checkpoint someone
+    saved is caught (consistency proofs), whatever the database says."""
+
+    size = models.BigIntegerField(_("events"), unique=True)
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    issued_at = models.DateTimeField(_("signed at"))
+    origin = models.CharField(_("origin"), max_length=200)
+    key_id = models.CharField(_("key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+    frontier = models.TextField(
+        _("frontier"),
+        help_text=_(
+            "The roots of the complete subtrees at the right edge of the tree (hexadecimal, "
+            "largest first): the next checkpoint starts from them instead of every event. Not "
+            "signed; checked against the signed root before use."
+        ),
+    )
+
+    objects = TraceCheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["size"]
+        verbose_name = _("trace checkpoint")
+        verbose_name_plural = _("trace checkpoints")
+
+    def __str__(self) -> str:
+        return f"{self.size} · {self.root_hash[:16]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError("Checkpoints cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Checkpoints cannot be deleted.")

@@ -6,20 +6,25 @@ its trace event are committed together or not at all.
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from operator import attrgetter
 from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from traza.core import checkpoints as checkpoints_module
 from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
-from traza.core.models import TraceAction, TraceEvent
+from traza.core.merkle import Frontier, leaf_hash
+from traza.core.models import TraceAction, TraceCheckpoint, TraceEvent
 from traza.core.scopes import moves_plan, plan_of
 
 M = TypeVar("M", bound=models.Model)
@@ -27,6 +32,7 @@ P = ParamSpec("P")
 
 GENESIS_HASH = "0" * 64
 _TRACE_LOCK_KEY = 7_261_001  # any constant: serialises trace writers on PostgreSQL
+_CHECKPOINT_LOCK_KEY = 7_261_002  # one checkpoint writer at a time
 
 
 @dataclass(frozen=True)
@@ -161,26 +167,214 @@ class TraceProblem:
         return f"event #{self.event_id}: {self.problem}"
 
 
-def verify_trace(batch_size: int = 2000) -> TraceProblem | None:
-    """Recompute the chain; return the first tampered or missing event, or None."""
-    expected_previous = GENESIS_HASH
-    expected_id = 1
+@dataclass
+class Verified:
+    """Where a verification of the trace got to: the events checked, the right edge of their
+    Merkle tree and the last event's hash. Kept in a file (``traza verify-trace``) so that the
+    next verification goes on from there."""
+
+    frontier: Frontier = dataclasses.field(default_factory=Frontier)
+    last_hash: str = GENESIS_HASH
+
+    @property
+    def size(self) -> int:
+        return self.frontier.size
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "size": self.size,
+            "root_hash": self.frontier.root().hex(),
+            "frontier": [h.hex() for h in self.frontier.hashes],
+            "last_hash": self.last_hash,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Verified:
+        frontier = Frontier(int(data["size"]), [bytes.fromhex(h) for h in data["frontier"]])
+        if frontier.root().hex() != data["root_hash"]:
+            raise ValueError("the saved frontier does not give its root")
+        return cls(frontier, str(data["last_hash"]))
+
+
+class Target(NamedTuple):
+    """A root the trace must give at some size: a signed checkpoint, or one saved outside."""
+
+    size: int
+    root_hash: str
+    label: str
+
+
+def _signed_targets(
+    checkpoints: Iterable[TraceCheckpoint],
+) -> tuple[list[Target], TraceProblem | None]:
+    """The checkpoints as targets, after checking their signatures with the public key."""
+    try:
+        key = checkpoints_module.public_key()
+    except (ImproperlyConfigured, OSError, ValueError):
+        key = None
+    current = checkpoints_module.key_id(key) if key else None
+    targets = []
+    for checkpoint in checkpoints:
+        # a checkpoint of another key would let whoever rewrote the trace "sign" its own root
+        if key is None or checkpoint.key_id != current:
+            return [], TraceProblem(
+                checkpoint.size,
+                f"checkpoint {checkpoint.size} names a key that is not this instance's "
+                f"({checkpoint.key_id}); see docs/operations.md on the signing key",
+            )
+        if not checkpoints_module.signature_valid(checkpoint, key):
+            return [], TraceProblem(
+                checkpoint.size,
+                f"checkpoint {checkpoint.size} does not carry a valid signature",
+            )
+        targets.append(
+            Target(
+                checkpoint.size,
+                checkpoint.root_hash,
+                f"checkpoint {checkpoint.size} signed at "
+                f"{checkpoints_module.timestamp(checkpoint.issued_at)}",
+            )
+        )
+    return targets, None
+
+
+def _walk(
+    start: Verified, targets: Iterable[Target], *, upto: int | None = None, batch_size: int = 2000
+) -> tuple[Verified, TraceProblem | None]:
+    """Check the events after ``start``: each one's content against its hash, its link to the
+    previous one, and the Merkle root at every target's size; return where it got to."""
+    frontier = Frontier(start.frontier.size, start.frontier.hashes)
+    expected_previous = start.last_hash
+    wanted: dict[int, list[Target]] = {}
+    for target in targets:
+        if target.size > start.size:
+            wanted.setdefault(target.size, []).append(target)
     queryset = TraceEvent.objects.order_by("id")
-    last_id = 0
+    if upto is not None:
+        queryset = queryset.filter(id__lte=upto)
+    last_id = start.size
     while True:
         batch = list(queryset.filter(id__gt=last_id)[:batch_size])
         if not batch:
-            return None
+            break
         for event in batch:
+            expected_id = frontier.size + 1
             if event.id != expected_id:
-                return TraceProblem(expected_id, f"missing (the sequence jumps to #{event.id})")
+                return Verified(frontier, expected_previous), TraceProblem(
+                    expected_id, f"missing (the sequence jumps to #{event.id})"
+                )
             if event.previous_hash != expected_previous:
-                return TraceProblem(event.id, "does not follow the previous event's hash")
+                return Verified(frontier, expected_previous), TraceProblem(
+                    event.id, "does not follow the previous event's hash"
+                )
             if event.compute_hash() != event.hash:
-                return TraceProblem(event.id, "altered (its content no longer matches its hash)")
+                return Verified(frontier, expected_previous), TraceProblem(
+                    event.id, "altered (its content no longer matches its hash)"
+                )
+            frontier.append(leaf_hash(bytes.fromhex(event.hash)))
             expected_previous = event.hash
-            expected_id += 1
-            last_id = event.id
+            for target in wanted.pop(frontier.size, []):
+                if frontier.root().hex() != target.root_hash:
+                    return Verified(frontier, expected_previous), TraceProblem(
+                        event.id,
+                        f"the events up to here no longer give the root of {target.label}: "
+                        "an event at or before this one was rewritten, removed or reordered "
+                        "and the hashes recomputed",
+                    )
+        last_id = batch[-1].id
+    if wanted:
+        size = min(wanted)
+        return Verified(frontier, expected_previous), TraceProblem(
+            frontier.size + 1,
+            f"missing: {wanted[size][0].label} holds {size} events, the trace only "
+            f"{frontier.size} (the end of the trace was removed)",
+        )
+    return Verified(frontier, expected_previous), None
+
+
+def verify_trace(
+    batch_size: int = 2000,
+    *,
+    since: Verified | None = None,
+    saved: Iterable[Target] = (),
+) -> TraceProblem | None:
+    """Recompute the chain and the Merkle tree; return the first tampered or missing event, or
+    None. The tree must give the root of every signed checkpoint in the database and of every
+    checkpoint ``saved`` outside it (a copy kept by someone else, or by ``verify-trace``), so
+    that removing the end of the trace, or rewriting it and recomputing every later hash, is
+    caught too. ``since``: go on from an earlier verification instead of the first event."""
+    return verify_trace_from(since or Verified(), saved=saved, batch_size=batch_size)[1]
+
+
+def verify_trace_from(
+    start: Verified, *, saved: Iterable[Target] = (), batch_size: int = 2000
+) -> tuple[Verified, TraceProblem | None]:
+    """:func:`verify_trace`, answering also where it got to (to save for the next time)."""
+    targets, problem = _signed_targets(TraceCheckpoint.objects.filter(size__gt=start.size))
+    if problem:
+        return start, problem
+    targets += list(saved)
+    if start.size:
+        last = TraceEvent.objects.filter(id=start.size).values_list("hash", flat=True).first()
+        if last is None:
+            return start, TraceProblem(
+                start.size,
+                f"missing: {start.size} events were verified before, the trace has fewer now "
+                "(its end was removed)",
+            )
+        if last != start.last_hash:
+            return start, TraceProblem(
+                start.size, "its hash is not the one verified before (rewritten)"
+            )
+    return _walk(start, targets, batch_size=batch_size)
+
+
+@transaction.atomic
+def write_checkpoint(now: datetime | None = None) -> TraceCheckpoint | None:
+    """Sign a checkpoint of the whole trace as committed now, and store it; None when there is
+    nothing new since the last one. The events since the last checkpoint are verified first
+    (content, chain, its root): a broken trace is never signed. Run by ``traza checkpoint``
+    (hourly, docs/operations.md); concurrent writers of the trace are not held up."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # one checkpoint writer at a time
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHECKPOINT_LOCK_KEY])
+    previous = checkpoints_module.latest()
+    start = Verified()
+    if previous is not None:
+        frontier = checkpoints_module.frontier_of(previous)
+        if frontier is None:  # rebuild it from the events, checking them against the root
+            start, problem = _walk(
+                Verified(),
+                [Target(previous.size, previous.root_hash, f"checkpoint {previous.size}")],
+                upto=previous.size,
+            )
+            if problem is not None:
+                raise checkpoints_module.TraceMismatch(str(problem))
+        else:
+            last = TraceEvent.objects.filter(id=previous.size).values_list("hash", flat=True)
+            start = Verified(frontier, last.first() or "")
+    upto = TraceEvent.objects.aggregate(top=models.Max("id"))["top"] or 0
+    if upto <= start.size:
+        return None
+    reached, problem = _walk(start, [], upto=upto)
+    if problem is not None:
+        raise checkpoints_module.TraceMismatch(str(problem))
+    root_hash = reached.frontier.root().hex()
+    issued_at = (now or timezone.now()).replace(microsecond=0)
+    origin = checkpoints_module.origin()
+    key = checkpoints_module.signing_key()
+    text = checkpoints_module.signed_text(origin, reached.size, root_hash, issued_at)
+    checkpoint = TraceCheckpoint(
+        size=reached.size,
+        root_hash=root_hash,
+        issued_at=issued_at,
+        origin=origin,
+        key_id=checkpoints_module.key_id(key.public_key()),
+        signature=base64.b64encode(key.sign(text)).decode(),
+        frontier=checkpoints_module.encode_frontier(reached.frontier),
+    )
+    checkpoint.save(force_insert=True)
+    return checkpoint
 
 
 def _editable_fields(model: type[models.Model]) -> list[str]:
