@@ -376,8 +376,8 @@ TRAZA_BASE_URL = (
 ).rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
 # The name of this trace in its signed checkpoints: the host of TRAZA_BASE_URL unless given.
-TRAZA_TRACE_ORIGIN = os.environ.get("TRAZA_TRACE_ORIGIN") or (
-    TRAZA_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
+TRAZA_TRACE_ORIGIN = (
+    os.environ.get("TRAZA_TRACE_ORIGIN") or (TRAZA_BASE_URL.split("://", 1)[-1].split("/", 1)[0])
 )
 # The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_sender(

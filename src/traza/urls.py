@@ -13,6 +13,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("trace/", include("traza.core.urls")),
     path("api/v1/", api.urls),
     path("data/datapackage.json", downloads.datapackage, name="datapackage"),
     path("data/<slug:name>.<str:fmt>", downloads.download, name="download"),

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, render
 
 from traza.activity import queries
+from traza.core import checkpoints, trace_views
 from traza.core.tabular import csv_lines, safe_cell
 from traza.plans.models import ActionPlan, Commitment
 
@@ -29,7 +30,9 @@ TRACE_FIELDS = [
 
 def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
     """The plan's trace with its hashes, for anyone to check: each event's hash is the SHA-256
-    of its canonical payload (docs/security.md), which includes the previous event's hash."""
+    of its canonical payload (docs/security.md), which includes the previous event's hash. The
+    JSON carries the newest signed checkpoint and each event's inclusion proof in it (RFC 9162),
+    so that ``traza_verify.py`` checks the file against a checkpoint saved earlier."""
     plan = get_object_or_404(ActionPlan, pk=pk)
     events = queries.plan_trace(plan)
 
@@ -39,12 +42,31 @@ def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse
         return values
 
     if fmt == "json":
+        checkpoint = checkpoints.latest()
+        tree = None
+        if checkpoint is not None:
+            try:
+                tree = checkpoints.tree_for(checkpoint)
+            except checkpoints.TraceMismatch:
+                checkpoint = None  # the trace no longer gives it: nothing to prove against
+        head = {
+            "format": "traza-plan-trace/2",
+            "plan": plan.pk,
+            "checkpoint": checkpoints.as_json(checkpoint) if checkpoint else None,
+            **trace_views.links(),
+        }
+
+        def proof(event) -> list[str] | None:
+            if tree is None or checkpoint is None or event.id > checkpoint.size:
+                return None  # recorded after the newest checkpoint
+            return [h.hex() for h in tree.inclusion_proof(event.id - 1, checkpoint.size)]
 
         def chunks():
-            yield "["
+            yield json.dumps(head, ensure_ascii=False)[:-1] + ', "events": ['
             for n, event in enumerate(events):
-                yield ("," if n else "") + "\n" + json.dumps(payload(event), ensure_ascii=False)
-            yield "\n]\n"
+                item = {**payload(event), "inclusion_proof": proof(event)}
+                yield ("," if n else "") + "\n" + json.dumps(item, ensure_ascii=False)
+            yield "\n]}\n"
 
         response = StreamingHttpResponse(chunks(), content_type="application/json")
     elif fmt == "csv":

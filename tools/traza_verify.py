@@ -1,0 +1,1 @@
+../src/traza/core/static/traza/traza_verify.py
