@@ -14,6 +14,7 @@ from traza.activity import queries
 from traza.cocreation.models import Contribution, Event
 from traza.core import hooks
 from traza.core.models import TraceEvent
+from traza.core.services import write_checkpoint
 from traza.core.services import object_key, verify_trace
 from traza.plans import queries as plan_queries
 
@@ -61,11 +62,16 @@ def test_the_plan_trace_is_what_its_scopes_hold_in_one_query(
 
 def test_the_download_streams_it_with_its_hashes(client, busy, django_assert_num_queries):
     happen(busy)
-    with django_assert_num_queries(2):  # the plan, its trace
+    write_checkpoint()
+    client.get(f"/planes/{busy.plan.pk}/traza.json")  # the checkpoint's tree, kept in memory
+    with django_assert_num_queries(3):  # the plan, the newest checkpoint, its trace
         response = client.get(f"/planes/{busy.plan.pk}/traza.json")
-        events = json.loads(b"".join(response.streaming_content))
+        download = json.loads(b"".join(response.streaming_content))
+    events = download["events"]
     assert [e["id"] for e in events] == scoped_to_the_plan(busy.plan)
-    assert "plan_id" not in events[0]  # the format is what it was
+    assert "plan_id" not in events[0]  # outside the hash, outside the download
+    assert download["checkpoint"]["size"] == TraceEvent.objects.count()
+    assert all(e["inclusion_proof"] for e in events)
     assert (
         response["Content-Disposition"] == f'attachment; filename="traza-plan-{busy.plan.pk}.json"'
     )
