@@ -83,6 +83,10 @@ ALLOWED = {
     "core/models.py::TraceEvent.save": (
         "the trace's own append, called only by core.services.record (it refuses any other save)"
     ),
+    "core/models.py::TraceCheckpoint.save": (
+        "the checkpoints' own append, called only by core.services.write_checkpoint (it "
+        "refuses any other save)"
+    ),
     "accounts/forms.py::OutboxPasswordResetForm.save": (
         "Django's PasswordResetForm.save writes no model: it composes the reset mail, which "
         "goes through the outbox service"

@@ -9,11 +9,13 @@ class ActivityConfig(AppConfig):
 
     def ready(self) -> None:
         from traza.activity import queries
-        from traza.cocreation.models import Contribution, Event
+        from traza.cocreation.models import Contribution, Event, Response
+        from traza.cocreation.services.contributions import CONTRIBUTION_TRACED_FIELDS
         from traza.core import hooks
+        from traza.core.replay import register_replayed
         from traza.core.scopes import register_plan_scope
         from traza.plans import queries as plan_queries
-        from traza.plans.models import ActionPlan, Commitment
+        from traza.plans.models import ActionPlan, Commitment, Milestone
         from traza.repository import following
 
         # The scopes whose events make up a plan's activity (its trace download, its news).
@@ -21,6 +23,12 @@ class ActivityConfig(AppConfig):
         register_plan_scope(Commitment, "plan")
         register_plan_scope(Event, "plan")
         register_plan_scope(Contribution, "plan")
+        # The data checked against the trace replayed (`traza verify-trace --data`): every
+        # traced field; of a contribution only those the trace holds (no personal data).
+        register_replayed(Commitment)
+        register_replayed(Milestone)
+        register_replayed(Response)
+        register_replayed(Contribution, CONTRIBUTION_TRACED_FIELDS)
         # A backup written before TraceEvent.plan_id existed restores without it.
         hooks.register_after_restore(queries.fill_plan_scope)
         # Reads lent to the apps below.

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from traza.core import checkpoints
+from traza.core import checkpoints, replay
 from traza.core.models import TraceEvent
 from traza.core.services import Target, Verified, verify_trace_from
 
@@ -17,7 +17,17 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--full", action="store_true", help="Verify from the first event.")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Verify from the first event, and the data against the trace (--data).",
+        )
+        parser.add_argument(
+            "--data",
+            action="store_true",
+            help="Also replay the trace and compare it with the data: a row changed without "
+            "its trace event is named.",
+        )
         parser.add_argument(
             "--checkpoint",
             action="append",
@@ -27,7 +37,7 @@ class Command(BaseCommand):
             "the trace must still give its root. Implies --full.",
         )
 
-    def handle(self, *args, full=False, checkpoint=(), **options):
+    def handle(self, *args, full=False, data=False, checkpoint=(), **options):
         state_file = Path(settings.TRAZA_TRACE_VERIFIED_FILE)
         saved = [self._saved(Path(name)) for name in checkpoint]
         start = Verified()
@@ -41,6 +51,12 @@ class Command(BaseCommand):
         reached, problem = verify_trace_from(start, saved=saved)
         if problem:
             raise CommandError(f"The trace is broken at {problem}.")
+        if full or data:
+            found = list(replay.mismatches(limit=20))
+            if found:
+                raise CommandError(
+                    "The data does not match the trace:\n" + "\n".join(str(m) for m in found)
+                )
         state_file.write_text(json.dumps(reached.as_json()))
         state_file.chmod(0o600)
         newest = checkpoints.latest()
