@@ -14,8 +14,7 @@ from traza.activity import queries
 from traza.cocreation.models import Contribution, Event
 from traza.core import hooks
 from traza.core.models import TraceEvent
-from traza.core.services import write_checkpoint
-from traza.core.services import object_key, verify_trace
+from traza.core.services import object_key, verify_trace, write_checkpoint
 from traza.plans import queries as plan_queries
 
 

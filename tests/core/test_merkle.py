@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 
+from tests.core.verifier import traza_verify
 from traza.core.merkle import (
     EMPTY_ROOT,
     Frontier,
@@ -14,7 +15,6 @@ from traza.core.merkle import (
     verify_consistency,
     verify_inclusion,
 )
-from tests.core.verifier import traza_verify
 
 ENTRIES = [
     bytes.fromhex(h)
