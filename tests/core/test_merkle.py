@@ -82,7 +82,7 @@ def test_the_reference_roots_of_certificate_transparency():
     for size, expected in enumerate(ROOTS, 1):
         assert tree.root(size).hex() == expected
         frontier = Frontier()
-        for leaf in tree.levels[0][:size]:
+        for leaf in [tree.leaf(i) for i in range(size)]:
             frontier.append(leaf)
         assert frontier.root().hex() == expected
 

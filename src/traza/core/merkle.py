@@ -38,17 +38,29 @@ def _largest_power_of_two_below(n: int) -> int:
 class Tree:
     """Every level of the tree over ``leaves`` (leaf hashes), built bottom-up: a node without a
     right sibling is carried up unchanged, which gives exactly RFC 9162's tree (its left
-    subtrees are the complete ones). Memory: about twice the leaves' hashes."""
+    subtrees are the complete ones). Each level is kept as one ``bytes`` of 32-byte hashes
+    (about 64 bytes per leaf in all, not a Python object per node)."""
 
     def __init__(self, leaves: Sequence[bytes]) -> None:
-        self.levels: list[list[bytes]] = [list(leaves)]
-        level = self.levels[0]
-        while len(level) > 1:
-            upper = [node_hash(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
-            if len(level) % 2:
-                upper.append(level[-1])
-            self.levels.append(upper)
-            level = upper
+        level = b"".join(leaves)
+        self._size = len(leaves)
+        self.levels: list[bytes] = [level]
+        count = self._size
+        while count > 1:
+            upper = bytearray()
+            for i in range(0, count - 1, 2):
+                upper += node_hash(level[i * 32 : i * 32 + 32], level[i * 32 + 32 : i * 32 + 64])
+            if count % 2:
+                upper += level[(count - 1) * 32 :]
+            level = bytes(upper)
+            self.levels.append(level)
+            count = (count + 1) // 2
+
+    def node(self, height: int, index: int) -> bytes:
+        return self.levels[height][index * 32 : index * 32 + 32]
+
+    def leaf(self, index: int) -> bytes:
+        return self.node(0, index)
 
     @classmethod
     def of_entries(cls, entries: Iterable[bytes]) -> Tree:
@@ -56,7 +68,7 @@ class Tree:
 
     @property
     def size(self) -> int:
-        return len(self.levels[0])
+        return self._size
 
     def root(self, size: int | None = None) -> bytes:
         """The root of the tree of the first ``size`` leaves (all of them by default)."""
@@ -73,7 +85,7 @@ class Tree:
         n = end - start
         if n & (n - 1) == 0:  # a complete subtree: read it from its level
             height = n.bit_length() - 1
-            return self.levels[height][start >> height]
+            return self.node(height, start >> height)
         k = _largest_power_of_two_below(n)
         return node_hash(self._subtree(start, start + k), self._subtree(start + k, end))
 
