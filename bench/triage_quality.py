@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
 import resource
 import sys
@@ -59,6 +60,9 @@ THEME_KEYWORDS = {
     "participación ciudadana gobierno abierto corrupción integridad datos abiertos portal "
     "presupuesto participativo contrataciones municipalidad alcalde",
 }
+
+#: added to a score before its logarithm (the engine's pooling uses the same)
+EPS = 1e-3
 
 TARGETS = {
     "group_f1": 0.80,
@@ -228,7 +232,8 @@ def ranking(index: Index) -> dict:
 
 
 def best_scores(items: list[dict], themes, targets, config: Config):
-    """(best target score, top-1 hit, top-3 hit, has no commitment) per item, without abstention."""
+    """(abstention evidence, top-1 hit, top-3 hit, has no commitment) per item, without
+    abstention (the evidence does not depend on the threshold)."""
     index = Index(
         ((i["id"], i["text"]) for i in items),
         themes,
@@ -242,7 +247,7 @@ def best_scores(items: list[dict], themes, targets, config: Config):
         keys = [t.key for t in s.targets]
         rows.append(
             (
-                s.best_target_score,
+                s.evidence,
                 keys[:1] == [item["commitment"]],
                 item["commitment"] in keys,
                 item["commitment"] is None,
@@ -389,23 +394,6 @@ def tune(dev, themes, targets) -> Config:
     cfg = best[1]
     print("suggestion settings:", cfg, flush=True)
 
-    # abstention: the threshold whose smaller slack over the two targets it trades off
-    # (top-3 with abstention counted as a miss ≥ 0.97; abstention on no-commitment ≥ 0.50)
-    rows = best_scores(dev, themes, targets, cfg)
-    with_c = [r for r in rows if not r[3]]
-    without_c = [r for r in rows if r[3]]
-    best_t = None
-    for t in sorted({round(r[0], 4) for r in rows}):
-        top3 = sum(r[2] and r[0] >= t for r in with_c) / len(with_c)
-        abstain = sum(r[0] < t for r in without_c) / len(without_c)
-        slack = min(top3 - TARGETS["commitment_top3"], abstain - TARGETS["abstain_rate"])
-        if best_t is None or slack > best_t[0] + 1e-9:
-            best_t = (slack, t, top3, abstain)
-    print(
-        f"abstain_threshold={best_t[1]}: top3={best_t[2]:.3f} abstain={best_t[3]:.3f}", flush=True
-    )
-    cfg = replace(cfg, abstain_threshold=best_t[1])
-
     # grouping: the highest threshold whose F1 is within 0.01 of the best (among near-equal
     # F1s, prefer precision: splitting a wrong group costs the secretariat more than joining two)
     scores = []
@@ -432,6 +420,36 @@ def tune(dev, themes, targets) -> Config:
     top = max(f for f, _ in plateau)
     chosen = [t for f, t in plateau if f == top]
     cfg = replace(cfg, duplicate_threshold=chosen[len(chosen) // 2])
+
+    # abstention, last (the evidence is pooled over the groups, so it depends on the grouping
+    # threshold): the thresholds whose smaller slack over the two targets they trade off (top-3
+    # with abstention counted as a miss ≥ 0.97; abstention on no-commitment items ≥ 0.50) is
+    # largest form a plateau; take its middle in log scale, the point farthest from both edges
+    # (the edge is where a small shift of scores on new data starts missing a target). Candidate
+    # thresholds are the log-midpoints between consecutive observed evidences.
+    rows = best_scores(dev, themes, targets, cfg)
+    with_c = [r for r in rows if not r[3]]
+    without_c = [r for r in rows if r[3]]
+    observed = sorted({r[0] for r in rows})
+    candidates = [math.sqrt((a + EPS) * (b + EPS)) - EPS for a, b in itertools.pairwise(observed)]
+    scored = []
+    for t in candidates:
+        top3 = sum(r[2] and r[0] >= t for r in with_c) / len(with_c)
+        abstain = sum(r[0] < t for r in without_c) / len(without_c)
+        slack = min(top3 - TARGETS["commitment_top3"], abstain - TARGETS["abstain_rate"])
+        scored.append((round(slack, 9), t, top3, abstain))
+    best_slack = max(row[0] for row in scored)
+    plateau = [row for row in scored if row[0] == best_slack]
+    low, high = plateau[0][1], plateau[-1][1]
+    threshold = round(math.sqrt((low + EPS) * (high + EPS)) - EPS, 4)
+    top3 = sum(r[2] and r[0] >= threshold for r in with_c) / len(with_c)
+    abstain = sum(r[0] < threshold for r in without_c) / len(without_c)
+    print(
+        f"abstention plateau {low:.4f}-{high:.4f}; abstain_threshold={threshold}: "
+        f"top3={top3:.3f} abstain={abstain:.3f}",
+        flush=True,
+    )
+    cfg = replace(cfg, abstain_threshold=threshold)
     print("\nchosen:", cfg)
     return cfg
 
