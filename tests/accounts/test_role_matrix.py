@@ -28,6 +28,7 @@ from traza.monitoring import services as monitoring
 from traza.plans import services as plans
 from traza.plans.models import Officer
 from traza.repository import services as repository
+from traza.workbench import services as workbench
 
 ROLES = [
     "public",
@@ -462,6 +463,32 @@ def actions(w):
                 a, w["accounts"]["participant"], ["display_name"], creating=False
             ),
             {"superuser"},  # accounts.change_user
+        ),
+        "workbench.decide_many": (
+            lambda a: workbench.decide_many(
+                a, [workbench.DecisionItem(w["contribution"], DRAFT)], publish=False
+            ),
+            DRAFTER,
+        ),
+        "workbench.publish_drafts": (
+            lambda a: workbench.publish_drafts(
+                a,
+                [workbench.DraftChoice(cocreation.save_draft(SYSTEM, w["contribution"], DRAFT))],
+            ),
+            SECRETARIAT,
+        ),
+        "workbench.discard_drafts": (
+            lambda a: workbench.discard_drafts(
+                a,
+                [workbench.DraftChoice(cocreation.save_draft(SYSTEM, w["contribution"], DRAFT))],
+            ),
+            DRAFTER,
+        ),
+        "workbench.save_template": (
+            lambda a: workbench.save_template(
+                a, None, {"name": f"Plantilla {n()}", "body": "Hola"}
+            ),
+            SECRETARIAT,
         ),
         "api.revoke_tokens": (
             lambda a: api.revoke_tokens(
