@@ -12,4 +12,8 @@ from traza.workbench.services.decisions import DraftChoice as DraftChoice
 from traza.workbench.services.decisions import decide_many as decide_many
 from traza.workbench.services.decisions import discard_drafts as discard_drafts
 from traza.workbench.services.decisions import publish_drafts as publish_drafts
+from traza.workbench.services.matrix import MatrixChanged as MatrixChanged
+from traza.workbench.services.matrix import check_matrix as check_matrix
+from traza.workbench.services.matrix import import_matrix as import_matrix
+from traza.workbench.services.matrix import upload_matrix as upload_matrix
 from traza.workbench.services.templates import save_template as save_template
