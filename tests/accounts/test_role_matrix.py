@@ -153,6 +153,23 @@ def world(make_plan, django_user_model):
     return locals()
 
 
+MATRIX_CSV = "Código,Fecha,Canal,Aporte\nm-1,2024-03-01,carta,Un aporte\n".encode()
+
+
+def matrix_import(plan, *, checked=False):
+    """A matrix uploaded (and checked) by the system, with its table and mapping."""
+    from traza.workbench.matrix.check import Options
+    from traza.workbench.matrix.mapping import guess_mapping
+    from traza.workbench.matrix.reader import read_table
+
+    table = read_table(SimpleUploadedFile("m.csv", MATRIX_CSV), "m.csv")
+    options = Options(columns=guess_mapping(table.headers))
+    matrix = workbench.upload_matrix(SYSTEM, plan, SimpleUploadedFile("m.csv", MATRIX_CSV))
+    if checked:
+        matrix = workbench.check_matrix(SYSTEM, matrix, table, options)
+    return matrix, table, options
+
+
 def n():
     n.count = getattr(n, "count", 0) + 1
     return n.count
@@ -488,6 +505,18 @@ def actions(w):
             lambda a: workbench.save_template(
                 a, None, {"name": f"Plantilla {n()}", "body": "Hola"}
             ),
+            SECRETARIAT,
+        ),
+        "workbench.upload_matrix": (
+            lambda a: workbench.upload_matrix(a, plan, SimpleUploadedFile("m.csv", MATRIX_CSV)),
+            SECRETARIAT,
+        ),
+        "workbench.check_matrix": (
+            lambda a: workbench.check_matrix(a, *matrix_import(plan)),
+            SECRETARIAT,
+        ),
+        "workbench.import_matrix": (
+            lambda a: workbench.import_matrix(a, *matrix_import(plan, checked=True)[:2]),
             SECRETARIAT,
         ),
         "api.revoke_tokens": (
