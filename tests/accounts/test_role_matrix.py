@@ -63,6 +63,7 @@ HELPERS = {
     "replace_related",
     "with_related",
     "reporting_organization",
+    "may_publish_draft",  # a question (may this actor publish this draft?), not a write
 }
 
 
@@ -507,6 +508,7 @@ def actions(w):
             ),
             SECRETARIAT,
         ),
+        "workbench.run_triage": (lambda a: workbench.run_triage(a, plan), DRAFTER),
         "workbench.upload_matrix": (
             lambda a: workbench.upload_matrix(a, plan, SimpleUploadedFile("m.csv", MATRIX_CSV)),
             SECRETARIAT,
@@ -542,8 +544,13 @@ def actor_services() -> set[str]:
         for name, function in vars(module).items():
             if name.startswith("_") or name in HELPERS or not callable(function):
                 continue
-            if getattr(function, "__module__", "") != module.__name__ and not hasattr(
-                function, "__wrapped__"
+            declared_in = getattr(function, "__module__", "")
+            # a services package's own modules count (a service that is not one transaction,
+            # such as workbench.run_triage, has no __wrapped__)
+            if (
+                declared_in != module.__name__
+                and not declared_in.startswith(f"{module.__name__}.")
+                and not hasattr(function, "__wrapped__")
             ):
                 continue
             try:

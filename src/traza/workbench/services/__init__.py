@@ -17,3 +17,4 @@ from traza.workbench.services.matrix import check_matrix as check_matrix
 from traza.workbench.services.matrix import import_matrix as import_matrix
 from traza.workbench.services.matrix import upload_matrix as upload_matrix
 from traza.workbench.services.templates import save_template as save_template
+from traza.workbench.services.triage import run_triage as run_triage
