@@ -651,12 +651,12 @@ def test_a_bomb_and_an_oversized_file_are_refused_before_parsing(
     monkeypatch.setattr(views, "read_table", lambda *a, **k: parsed.append(a))
     response = client.post(url, {"file": SimpleUploadedFile("matriz.xlsx", bomb())})
     assert response.status_code == 400
-    assert response.context["form"].errors["file"]
+    assert response.context["form"].errors.as_data()["file"][0].code == "archive_too_large"
     settings.TRAZA_MAX_UPLOAD_MB = 1
     big = csv_bytes(good_rows(1)) + b"x" * (1024 * 1024 + 10)
     response = client.post(url, {"file": SimpleUploadedFile("matriz.csv", big)})
     assert response.status_code == 400
-    assert response.context["form"].errors["file"]
+    assert response.context["form"].errors.as_data()["file"][0].code == "file_size"
     response = client.post(url, {"file": SimpleUploadedFile("matriz.pdf", b"%PDF-1.4")})
     assert response.status_code == 400
     assert parsed == [] and not MatrixImport.objects.exists()
@@ -753,3 +753,93 @@ def test_upload_map_dry_run_and_import_through_the_pages(client, secretary, sett
     assert trace.count() == 3
     assert not any("Aporte 1" in str(e.changes) for e in trace)
     assert timezone.now() >= matrix.imported_at
+
+
+# --- a secretariat's own matrix --------------------------------------------------------------
+
+FIXTURE = "tests/data/matrices/matriz_secretaria_cp1252.csv"
+
+
+def secretariat_rows():
+    with open(FIXTURE, encoding="cp1252", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";"))
+
+
+def check_expected_import(plan):
+    by_key = {c.key: c for c in Contribution.objects.filter(plan=plan).exclude(key="")}
+    assert sorted(by_key) == ["1", "2", "3", "4", "5", "6"]
+    outcomes = {key: c.response.outcome for key, c in by_key.items()}
+    assert outcomes == {
+        "1": "adopted",
+        "2": "partially_adopted",
+        "3": "not_adopted",
+        "4": "forwarded",
+        "5": "pending",
+        "6": "duplicate",
+    }
+    assert by_key["1"].channel == "event" and by_key["1"].event.title == "Mesa temática de salud"
+    assert by_key["1"].author_name == "" and not by_key["1"].show_author  # "Anónimo"
+    assert by_key["2"].author_name == "Colectivo Salud Sur" and not by_key["2"].show_author
+    assert by_key["2"].response.deciding_sector.name == "Ministerio de Salud"
+    assert by_key["2"].commitment.number == 1 and by_key["4"].theme.name == "Educación"
+    assert by_key["3"].response.reason_category == "outside_competence"
+    assert by_key["4"].response.forwarded_to == "Ministerio de Educación"
+    assert by_key["1"].received_at.date() == dt.date(2024, 3, 12)
+    assert by_key["1"].response.decided_on == dt.date(2024, 4, 2)
+    assert not OutboxMessage.objects.filter(
+        object_id__in=[str(c.response.pk) for c in by_key.values()]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_a_secretariats_csv_in_windows_encoding_with_a_title_imports(secretary, sample_plan):
+    with open(FIXTURE, "rb") as handle:
+        data = handle.read()
+    table = table_of(data, "csv")
+    assert table.header_row == 4 and table.encoding == "cp1252"
+    mapping = guess_mapping(table.headers)
+    assert [mapping[i] for i in range(len(table.headers))] == [
+        "code",
+        "received",
+        "channel",
+        "event",
+        "theme",
+        "author",
+        "text",
+        "outcome",
+        "reason",
+        "response",
+        "decided_by",
+        "decided_on",
+        "forwarded_to",
+        "commitment",
+        "",
+    ]
+    matrix = run_import(secretary, sample_plan, data, "csv")
+    assert matrix.report["errors"] == [] and matrix.status == "imported"
+    assert matrix.report["ignored"] == ["Observaciones"]
+    check_expected_import(sample_plan)
+
+
+@pytest.mark.django_db
+def test_the_same_matrix_as_a_workbook_with_numbers_and_date_cells(
+    secretary, sample_plan, tmp_path
+):
+    import xlsxwriter
+
+    path = tmp_path / "matriz.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Aportes")
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    for r, row in enumerate(secretariat_rows()):
+        for c, value in enumerate(row):
+            if r > 3 and c == 0:
+                sheet.write_number(r, c, int(value))  # the N° as a number
+            elif r > 3 and c in (1, 11) and value:
+                sheet.write_datetime(r, c, dt.datetime.strptime(value, "%d/%m/%Y"), day)
+            elif value:
+                sheet.write_string(r, c, value)
+    book.close()
+    matrix = run_import(secretary, sample_plan, path.read_bytes(), "xlsx")
+    assert matrix.report["errors"] == [] and matrix.status == "imported"
+    check_expected_import(sample_plan)

@@ -202,7 +202,8 @@ VALUE_SYNONYMS: dict[type[models.TextChoices], dict[str, list[str]]] = {
         Outcome.PENDING: ["pendiente", "en evaluacion", "en revision", "por responder"],
     },
     Channel: {
-        Channel.EVENT: ["evento", "en evento", "mesa", "taller", "presencial", "event"],
+        Channel.EVENT: ["evento", "en evento", "mesa", "taller", "presencial", "event", "mesa tematica",
+            "taller regional", "mesa nacional"],
         Channel.VIRTUAL_FORUM: ["foro virtual", "foro en linea"],
         Channel.EMAIL: ["correo", "correo electronico", "e mail", "email", "mail"],
         Channel.WEB_FORM: ["formulario web", "formulario", "web", "plataforma", "en linea"],

@@ -24,6 +24,7 @@ from traza.core.tabular import FORMULA_PREFIXES
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
 MAX_CELL = 32_767  # a spreadsheet cell's own limit
+MAX_EMPTY_RUN = 1_000  # this many empty rows in a row end the sheet
 HEADER_SEARCH = 10  # the header is the best-recognised of the first rows (titles may precede)
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -94,9 +95,16 @@ def _table(raw_rows: Iterable[list[Any]], sha256: str, encoding: str = "") -> Ta
     from traza.workbench.matrix.mapping import guess_target
 
     rows: list[tuple[int, list[Cell]]] = []
+    empty = 0
     for number, raw in enumerate(raw_rows, start=1):
         if len(rows) > MAX_ROWS + HEADER_SEARCH:
             raise _too_many_rows()
+        if all(v in (None, "") for v in raw):
+            empty += 1
+            if empty > MAX_EMPTY_RUN:  # rows formatted to the sheet's end: the data is over
+                break
+            continue
+        empty = 0
         if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
             raise ValidationError(
                 _("Row %(row)s has more than %(max)s columns.")
