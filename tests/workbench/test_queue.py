@@ -55,7 +55,14 @@ def plan(db):
     first = plan.commitments.get(number=1)
     rows = [
         ("event", event, water, first, 45, "Publicar en datos abiertos la calidad del agua."),
-        ("email", None, water, first, 40, "Que la SUNASS publique los cortes de agua por distrito."),
+        (
+            "email",
+            None,
+            water,
+            first,
+            40,
+            "Que la SUNASS publique los cortes de agua por distrito.",
+        ),
         ("letter", None, None, None, 20, "Pido que me respondan por carta sobre mi reclamo."),
         ("web_form", None, water, None, 10, "Mapa de pozos y reservorios con datos abiertos."),
         ("email", None, None, plan.commitments.get(number=2), 5, "Presupuesto participativo."),

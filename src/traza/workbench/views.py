@@ -480,7 +480,9 @@ def templates(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if not may_edit:
             raise PermissionDenied
         if form.is_valid():
-            save_template(request.user, template, form.cleaned_data)
+            # the form wrote its values on its instance: the service compares with the stored row
+            stored = ResponseTemplate.objects.get(pk=template.pk) if template else None
+            save_template(request.user, stored, form.cleaned_data)
             messages.success(request, _("The response template was saved."))
             return redirect("workbench:templates")
         status = 400
