@@ -463,6 +463,7 @@ class Index:
         self.themes: list[Theme] = sorted(themes, key=lambda t: t.key)
         self.targets: list[Target] = sorted(targets, key=lambda t: _id_key(t.id))
         self._position = {ident: i for i, ident in enumerate(ids)}
+        self._groups_cache: dict[float, list[Group]] = {}
         weight = self.config.bigram_weight
         classes = SYNONYMS if self.config.synonyms is None else self.config.synonyms
         self._synonyms = synonym_map(classes)
@@ -636,6 +637,14 @@ class Index:
         (``min_size=1`` also returns every ungrouped contribution on its own).
         """
         threshold = self.config.group_threshold if threshold is None else threshold
+        cached = self._groups_cache.get(threshold)
+        if cached is None:
+            cached = self._groups_cache[threshold] = self._agglomerate(threshold)
+        return [g for g in cached if len(g.ids) >= min_size]
+
+    def _agglomerate(self, threshold: float) -> list[Group]:
+        """Every cluster (singletons included) at ``threshold``, largest first."""
+        min_size = 1
         X = self._X
         n = X.shape[0]
         members: list[list[int] | None] = [[i] for i in range(n)]
