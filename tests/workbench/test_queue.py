@@ -313,3 +313,34 @@ def test_the_workbench_is_linked_for_those_who_may_use_it(client, plan, publishe
     assert reverse("workbench:index") in client.get(plan.get_absolute_url()).content.decode()
     client.force_login(outsider)
     assert reverse("workbench:index") not in client.get(plan.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_triage_proposals_are_recomputed_shown_and_a_group_decided(client, plan, publisher):
+    texts = [
+        "Que publiquen en datos abiertos la calidad del agua potable de cada distrito.",
+        "Publicar la calidad del agua potable por distrito en datos abiertos, por favor.",
+        "Pedimos datos abiertos sobre la calidad del agua potable en los distritos.",
+    ]
+    for text in texts:
+        factories.ContributionFactory(plan=plan, text=text, received_at=received(3))
+    client.force_login(publisher)
+    recomputed = client.post(reverse("workbench:triage", args=[plan.pk]))
+    assert recomputed.status_code == 302
+    page = client.get(queue_url(plan))
+    triage = page.context["triage"]
+    assert triage is not None and not triage.stale
+    assert reverse("workbench:triage", args=[plan.pk]) in page.content.decode()
+    if not triage.groups:
+        pytest.skip("the engine proposed no group for these texts")
+    group = triage.groups[0]
+    by_group = client.get(queue_url(plan, group=group.key))
+    assert sorted(shown(by_group)) == sorted(group.contribution_ids)
+    chosen = client.post(
+        reverse("workbench:decide", args=[plan.pk]),
+        {"step": "choose", "scope": "group", "group": group.key},
+    )
+    assert chosen.status_code == 200
+    assert sorted(c.pk for c in chosen.context["contributions"]) == sorted(group.contribution_ids)
+    one = client.get(reverse("workbench:contribution", args=[group.contribution_ids[0]]))
+    assert one.context["file"].proposals.group_key == group.key

@@ -18,6 +18,7 @@ from traza.cocreation.models import Channel, Contribution, Outcome, Response
 from traza.cocreation.queries import response_deadline_cutoff, unanswered_q
 from traza.core.params import as_id
 from traza.plans.models import ActionPlan, CommitmentVersion
+from traza.workbench.suggestions import plan_triage
 
 PAGE_SIZE = 25
 
@@ -27,16 +28,6 @@ STATUSES: dict[str, Any] = {
     "overdue": _("overdue"),
     "answered": _("answered"),
 }
-
-
-def plan_triage(plan: ActionPlan) -> Any:
-    """The stored proposals of the triage engine for ``plan`` (None: never computed, or the
-    engine is not installed)."""
-    try:
-        from traza.workbench.suggestions import plan_triage as read
-    except ImportError:
-        return None
-    return read(plan)
 
 
 # --- the plans ---------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from traza.workbench.services import (
     decide_many,
     discard_drafts,
     publish_drafts,
+    run_triage,
     save_template,
 )
 
@@ -122,20 +123,11 @@ def queue(request: HttpRequest, pk: int) -> HttpResponse:
             "facets": queries.facets(plan, filters, triage=triage),
             "signed_filter": signing.dumps(filters.query(), salt=FILTER_SALT),
             "triage": triage,
-            "triage_available": _run_triage() is not None,
             "wait_days": settings.TRAZA_RESPONSE_WAIT_DAYS,
             "max_batch": MAX_BATCH,
             **_powers(request.user),
         },
     )
-
-
-def _run_triage() -> Callable[..., Any] | None:
-    try:
-        from traza.workbench.services import run_triage  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return run_triage
 
 
 @workbench_view
@@ -144,11 +136,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("workbench:queue", args=[plan.pk])
     if request.method != "POST":
         return redirect(back)
-    run = _run_triage()
-    if run is None:
-        messages.error(request, _("The triage engine is not installed on this site."))
-        return redirect(back)
-    run(request.user, plan)
+    run_triage(request.user, plan)
     messages.success(request, _("The proposals were computed again."))
     return redirect(back)
 
