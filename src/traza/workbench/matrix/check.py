@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from traza.cocreation.matrix import code_id
+from traza.cocreation.matrix import COLUMNS, code_id
 from traza.cocreation.models import (
     CHANGING_OUTCOMES,
     Channel,
@@ -51,7 +51,6 @@ from traza.cocreation.models import (
 from traza.plans.models import ActionPlan, Commitment, CommitmentVersion, Organization, Theme
 from traza.workbench.matrix.mapping import (
     RESPONSE_TARGETS,
-    TARGETS,
     anonymous_names,
     normalise,
     value_names,
@@ -306,7 +305,7 @@ def check(plan: ActionPlan, table: Table, options: Options) -> Result:
     columns = {i: t for i, t in options.columns.items() if i < len(table.headers)}
     ignored = [table.headers[i] for i in range(len(table.headers)) if not columns.get(i)]
     target_column = {t: i for i, t in columns.items() if t}
-    labels = {key: str(label) for key, label in TARGETS}
+    labels = {column.key: str(column.label) for column in COLUMNS}  # the short names
     headers = {t: table.headers[i] for t, i in target_column.items()}
     if "code" not in target_column:
         errors.append(
@@ -431,7 +430,7 @@ def _check_row(
         planned.contribution_values = values
         for name, target in CONTRIBUTION_FIELD_TARGET.items():
             if values.get(name) not in (None, ""):
-                planned.changes.append([labels.get(target, name), "", _display(values[name])])
+                planned.changes.append([labels.get(target, name), "", _show(name, values[name])])
         if values["author_name"] and not values["show_author"]:
             planned.notes.append(_("The author's name is kept but not published."))
     else:
@@ -638,7 +637,7 @@ def _note_differences(
         ("event", lambda: event is not None and event.pk != contribution.event_id),
         ("theme", lambda: theme is not None and theme.pk != contribution.theme_id),
     ]
-    names = dict(TARGETS)
+    names = {column.key: column.label for column in COLUMNS}
     differing = [str(names[target]) for target, differs in checks if differs()]
     if differing:
         planned.notes.append(
@@ -725,7 +724,10 @@ def _show(name: str, value: Any) -> str:
         "outcome": Outcome,
         "reason_category": ReasonCategory,
         "deciding_body": DecidingBody,
+        "channel": Channel,
     }.get(name)
     if choices is not None:
         return str(choices(value).label)
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date().isoformat()
     return _display(value)

@@ -77,7 +77,7 @@ HEADER_SYNONYMS: dict[str, list[str]] = {
     ],
     "response": [
         "reasoned response", "response", "respuesta", "respuesta razonada",
-        "respuesta motivada", "respuesta al aporte", "justificacion", "sustento",
+        "respuesta motivada", "respuesta fundamentada", "respuesta al aporte", "justificacion", "sustento",
         "response text",
     ],
     "decided_by": [
