@@ -377,6 +377,9 @@ class Builder:
             )
             for number, m in enumerate(spec.milestones, start=1)
         ]
+        status_quo, contribution = content.STATUS_QUO.get(spec.number, ("", ""))
+        dated["status_quo"] = status_quo
+        dated["contribution"] = contribution
         commitment = plans.save_commitment(
             SYSTEM,
             commitment,
@@ -489,12 +492,26 @@ class Builder:
             contribution = self.contribution(
                 spec, self.round_key(self.L, spec.key), "l", self.reason
             )
+            self.seconds(contribution, spec.seconds)
             if spec.response:
                 self.respond(contribution, spec.response, "l", self.reason)
             elif (
                 spec.draft and not ResponseDraft.objects.filter(contribution=contribution).exists()
             ):
                 self.draft(contribution, spec.draft)
+
+    def seconds(self, contribution: Contribution, how_many: int) -> None:
+        """Participants who support a contribution (only their number is public; the
+        addresses are of the reserved ``.invalid`` domain, so no mail can reach anyone)."""
+        if not how_many or not cocreation.consultation_open(self.plan):
+            return
+        for n in range(1, how_many + 1):
+            email = f"apoyo{n}.{contribution.key}@ejemplo.invalid"
+            if contribution.seconds.filter(email=email).exists():
+                continue
+            cocreation.second_contribution(
+                contribution, {"name": f"Vecina o vecino {n} (ficticio)", "email": email}
+            )
 
     def close(self, contribution: Contribution, spec: ResponseSpec) -> None:
         """The final answer to a contribution an earlier round left waiting or pending."""

@@ -655,6 +655,7 @@ class ContributionSpec:
     self_assessment: bool = False
     evidence: str = ""  # "photo" or "pdf": a scan or an attachment
     draft: ResponseSpec | None = None  # a draft waiting in the workbench
+    seconds: int = 0  # participants who second it (living round only)
 
 
 R = ResponseSpec
@@ -1565,6 +1566,7 @@ ROUND = [
         "Sofía Ramos",
         "",
         True,
+        seconds=4,
         response=R(
             "adopted",
             "Se acoge: la propuesta 6 incluirá las reuniones virtuales.",
@@ -1628,6 +1630,7 @@ ROUND = [
         CONSULTATION_KEY,
         "ejemplo-integridad",
         6,
+        seconds=7,
     ),
     C(
         "07",
@@ -2204,3 +2207,28 @@ GOOD_PRACTICES = [
         -15,
     ),
 ]
+
+# What the approved commitments say of the status quo and of how they help (added when the
+# contributions changed them: a good commitment states both).
+STATUS_QUO = {
+    1: (
+        "La cartera del presupuesto participativo es un cuadro en PDF que se publica una vez al año, sin avance ni fotos.",
+        "Con el avance de cada obra y un espacio para comentar, los vecinos vigilan y la municipalidad responde en público.",
+    ),
+    2: (
+        "Solo las compras de más de 100 000 soles se conocen, y únicamente en el portal nacional.",
+        "Con todos los datos descargables, cualquier persona, periodista u observatorio puede detectar sobrecostos y retrasos.",
+    ),
+    3: (
+        "Las denuncias vecinales se registran en cuadernos; no se publica qué se hizo con ellas.",
+        "Las mesas y el mapa del delito hacen que el serenazgo rinda cuentas con datos ante los vecinos.",
+    ),
+    4: (
+        "No hay medición pública del aire; el horario del recojo de residuos no se publica.",
+        "Con datos públicos y validados, los vecinos pueden exigir mejoras con pruebas.",
+    ),
+    5: (
+        "Una de cada tres solicitudes de información se responde fuera de plazo y nadie sabe quién la tiene.",
+        "Un plazo visible y un responsable con nombre permiten reclamar a tiempo.",
+    ),
+}
