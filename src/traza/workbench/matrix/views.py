@@ -6,6 +6,7 @@ import for those who may publish responses and add contributions."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,6 +91,12 @@ def import_start(request: HttpRequest, plan_pk: int) -> HttpResponse:
     )
 
 
+def breakable(name: str) -> str:
+    """A file name that a narrow screen may wrap after its ``_ - .`` (it has no spaces)."""
+    parts = ((part,) for part in re.split(r"(?<=[_.\-])", name))
+    return format_html_join(mark_safe("<wbr>"), "{}", parts)
+
+
 def _stored_table(matrix: MatrixImport) -> Table:
     with matrix.file.open("rb") as stored:
         return read_table(stored, matrix.filename)
@@ -138,6 +147,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": matrix.plan,
             "matrix": matrix,
+            "filename": breakable(matrix.filename),
             "table": table,
             "form": form,
             "report": report,
