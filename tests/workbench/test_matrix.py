@@ -843,3 +843,68 @@ def test_the_same_matrix_as_a_workbook_with_numbers_and_date_cells(
     matrix = run_import(secretary, sample_plan, path.read_bytes(), "xlsx")
     assert matrix.report["errors"] == [] and matrix.status == "imported"
     check_expected_import(sample_plan)
+
+
+@pytest.mark.django_db
+def test_a_hidden_contribution_is_neither_exported_nor_changed(client, secretary):
+    from traza.cocreation.models import DiscussionPost
+
+    plan, _e, _s = build_plan(1)
+    hidden = Contribution.objects.get(plan=plan, key="mt-04")
+    DiscussionPost.objects.create(
+        commitment=plan.commitments.get(number=1),
+        text="Mapas del aire.",
+        status="hidden",
+        created_at=timezone.now(),
+        contribution=hidden,
+    )
+    client.force_login(secretary)
+    exported = export_bytes(client, plan, "csv").decode()
+    assert "mt-04" not in exported and "Mapas del aire" not in exported
+    rows = [
+        ["Code", "Outcome", "Reasoned response", "Decided by", "Decided on"],
+        ["mt-04", "adopted", "Sí.", "secretariat", "2024-04-01"],
+    ]
+    data = csv_bytes(rows)
+    table = table_of(data, "csv")
+    matrix = upload_matrix(secretary, plan, as_upload(data, "csv"))
+    matrix = check_matrix(secretary, matrix, table, Options(columns=guess_mapping(table.headers)))
+    assert [(e["row"], e["column"]) for e in matrix.report["errors"]] == [(2, "Code")]
+
+
+@pytest.mark.django_db
+def test_a_stored_file_that_changed_is_refused(secretary):
+    plan, _e, _s = build_plan(1, answered=False)
+    data = csv_bytes(good_rows(2))
+    matrix = upload_matrix(secretary, plan, as_upload(data, "csv"))
+    other = table_of(csv_bytes(good_rows(3)), "csv")
+    with pytest.raises(ValidationError):
+        check_matrix(secretary, matrix, other, Options(columns=guess_mapping(other.headers)))
+    matrix.refresh_from_db()
+    assert matrix.status == "uploaded" and matrix.report == {}
+
+
+@pytest.mark.django_db
+def test_defaults_fill_the_channel_and_deciding_body_rows_leave_out(secretary):
+    plan, _e, _s = build_plan(1, answered=False)
+    rows = [
+        ["Code", "Date received", "Contribution", "Outcome", "Response", "Decided on"],
+        ["d-1", "2024-03-01", "Texto", "adopted", "Sí.", "2024-04-01"],
+    ]
+    data = csv_bytes(rows)
+    table = table_of(data, "csv")
+    columns = guess_mapping(table.headers)
+    matrix = upload_matrix(secretary, plan, as_upload(data, "csv"))
+    missing = check_matrix(secretary, matrix, table, Options(columns=columns))
+    # no channel and no deciding body: two errors of row 2, under no column (none is mapped)
+    assert [(e["row"], e["column"]) for e in missing.report["errors"]] == [(2, ""), (2, "")]
+    matrix = check_matrix(
+        secretary,
+        matrix,
+        table,
+        Options(columns=columns, channel="letter", deciding_body="forum"),
+    )
+    assert matrix.report["errors"] == []
+    import_matrix(secretary, matrix, table)
+    created = Contribution.objects.get(plan=plan, key="d-1")
+    assert created.channel == "letter" and created.response.deciding_body == "forum"
