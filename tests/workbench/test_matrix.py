@@ -908,3 +908,21 @@ def test_defaults_fill_the_channel_and_deciding_body_rows_leave_out(secretary):
     import_matrix(secretary, matrix, table)
     created = Contribution.objects.get(plan=plan, key="d-1")
     assert created.channel == "letter" and created.response.deciding_body == "forum"
+
+
+@pytest.mark.django_db
+def test_the_dry_run_in_spanish_and_the_import_in_english_agree(secretary):
+    plan, _e, _s = build_plan(1)
+    rows = good_rows(2)
+    rows.append(["mt-04", "2024-03-07", "formulario web", "x", "adoptado", "Sí.", "secretaría", "2024-04-01"])  # fmt: skip
+    data = csv_bytes(rows)
+    table = table_of(data, "csv")
+    matrix = upload_matrix(secretary, plan, as_upload(data, "csv"))
+    with translation.override("es"):
+        matrix = check_matrix(
+            secretary, matrix, table, Options(columns=guess_mapping(table.headers))
+        )
+    with translation.override("en"):
+        matrix = import_matrix(secretary, matrix, table)
+    assert matrix.status == "imported"
+    assert Contribution.objects.get(plan=plan, key="mt-04").response.outcome == "adopted"

@@ -132,15 +132,33 @@ class Planned:
     notes: list[str] = field(default_factory=list)
 
     def signature(self) -> list[Any]:
-        """What the write depends on, to see whether the data changed since the dry run."""
+        """What the write depends on, to see whether the data changed since the dry run: the
+        values to write as stored (never their labels, which follow the page's language)."""
         return [
             self.row,
             self.action,
             self.contribution.pk if self.contribution else None,
             self.expected_revision,
-            self.changes,
+            _canonical(self.contribution_values),
+            _canonical(self.response_values),
             sorted(v.pk for v in self.versions),
         ]
+
+
+def _canonical(values: dict[str, Any] | None) -> list[list[Any]] | None:
+    if values is None:
+        return None
+    return [
+        [
+            name,
+            value.pk
+            if isinstance(value, models.Model)
+            else value.isoformat()
+            if isinstance(value, dt.date)
+            else value,
+        ]
+        for name, value in sorted(values.items())
+    ]
 
 
 @dataclass
