@@ -306,12 +306,14 @@ class _Row:
         self.headers = headers
         self.errors = errors
         self.failed = False
+        self.failed_targets: set[str] = set()
 
     def get(self, target: str) -> str:
         return _text(self.cells.get(target))
 
     def error(self, target: str, reason: str) -> None:
         self.failed = True
+        self.failed_targets.add(target)
         self.errors.append(
             {"row": self.number, "column": self.headers.get(target, ""), "reason": reason}
         )
@@ -590,21 +592,25 @@ def _response_values(row: _Row, lookups: _Lookups, options: Options) -> dict[str
         "forwarded_to": row.get("forwarded_to"),
     }
     candidate = Response(**values)
+    reported = set(row.failed_targets)  # a cell already refused is not refused twice
     try:
         candidate.clean_fields(exclude=["contribution", "published_at", "revision"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            if name == "deciding_body" and not body:
-                row.error("decided_by", _("Say who decided (or choose a default deciding body)."))
-            elif name == "decided_on":
+            target = FIELD_TARGET.get(name, "response")
+            if target in reported or name == "decided_on":
                 continue  # reported above
+            if name == "deciding_body":
+                row.error(target, _("Say who decided (or choose a default deciding body)."))
             else:
-                row.error(FIELD_TARGET.get(name, "response"), " ".join(messages))
+                row.error(target, " ".join(messages))
     try:
         candidate.clean()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            row.error(FIELD_TARGET.get(name, "response"), " ".join(messages))
+            target = FIELD_TARGET.get(name, "response")
+            if target not in reported:
+                row.error(target, " ".join(messages))
     return values
 
 
