@@ -429,14 +429,22 @@ class Builder:
             values["self_assessment"] = self.report
         contribution = cocreation.record_contribution(SYSTEM, values, reason=reason)
         if spec.evidence:
-            kind, upload = (
-                ("photo", png_upload(f"escaneo-{key}.png", len(key)))
+            kind, upload, title = (
+                (
+                    "photo",
+                    png_upload(f"escaneo-{key}.png", len(key)),
+                    "Carta escaneada del aporte %s",
+                )
                 if spec.evidence == "photo"
-                else ("other", pdf_upload(f"adjunto-{key}.pdf", "Adjunto", [spec.text[:90]]))
+                else (
+                    "other",
+                    pdf_upload(f"adjunto-{key}.pdf", "Adjunto", [spec.text[:90]]),
+                    "Documento adjunto al aporte %s",
+                )
             )
             cocreation.add_evidence(
                 SYSTEM,
-                {"contribution": contribution, "kind": kind, "title": f"Adjunto del aporte {key}"},
+                {"contribution": contribution, "kind": kind, "title": title % contribution.pk},
                 upload,
                 reason=reason,
             )
