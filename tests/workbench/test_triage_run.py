@@ -257,3 +257,23 @@ def test_the_command_runs_the_triage_as_the_system():
     assert run.result["groups"]
     with pytest.raises(CommandError):
         call_command("triage", "999999", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_engine_runs_outside_any_transaction(monkeypatch):
+    """A long computation must not hold a write transaction (locks) open; only the storing
+    of its result is atomic."""
+    from traza.workbench.services import triage as module
+
+    seen = []
+    real = module.compute
+
+    def spy(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "compute", spy)
+    plan, _, _ = build_plan()
+    run_triage(SYSTEM, plan)
+    assert seen == [False]
+    assert TriageRun.objects.filter(plan=plan).exists()
