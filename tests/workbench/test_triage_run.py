@@ -277,3 +277,20 @@ def test_the_engine_runs_outside_any_transaction(monkeypatch):
     run_triage(SYSTEM, plan)
     assert seen == [False]
     assert TriageRun.objects.filter(plan=plan).exists()
+
+
+@pytest.mark.django_db
+def test_a_plan_with_nothing_yet():
+    """No contributions, no commitments: an empty run, not an error; then contributions with
+    no commitment to suggest get none."""
+    plan = factories.PlanFactory()
+    run = run_triage(SYSTEM, plan)
+    assert run.contributions == 0 and run.result["groups"] == []
+    assert plan_triage(plan).groups == [] and not plan_triage(plan).stale
+    lone = factories.ContributionFactory(plan=plan, text=CAMAS, received_at=WHEN)
+    factories.ContributionFactory(plan=plan, text=CAMAS_COPY, received_at=WHEN)
+    assert plan_triage(plan).stale
+    run_triage(SYSTEM, plan)
+    proposals = plan_triage(plan).for_contribution(lone.pk)
+    assert proposals.targets == ()
+    assert proposals.duplicates and proposals.group_key
