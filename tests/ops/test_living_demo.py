@@ -18,6 +18,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from traza.activity.queries import commitment_origin
+from traza.api.transfer import export_data
 from traza.assessment import standards
 from traza.assessment.standards.vocabulary import Status
 from traza.cocreation.models import (
@@ -241,6 +242,7 @@ def test_the_api_and_open_data_mark_the_fictional_plan(plan, client):
     assert sum(marks.values()) == 1
     dataset = {row["id"]: row["is_fictional"] for row in registry["plans"].rows()}
     assert dataset == marks
+    assert export_data([plan.pk])["plans"][0]["is_fictional"] is True
 
 
 def test_refresh_moves_the_living_dates_and_keeps_history(plan, clock):
