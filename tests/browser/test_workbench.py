@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from traza.cocreation.models import Response, ResponseDraft
+from traza.cocreation.models import Response, ResponseDraft, Second
 from traza.core.services import SYSTEM
 from traza.notifications.services import deliver_due
 from traza.workbench import services as workbench
@@ -92,15 +92,20 @@ def load_plan():
     ]
     from traza.plans import services as plans
 
-    for number, title in enumerate(titles, start=1):
+    plans.save_plan(SYSTEM, plan, {"title": "Plan de Acción de Gobierno Abierto 2026-2028"})
+    themes = {}
+    for number, (key, title) in enumerate(zip(TOPICS, titles, strict=False), start=1):
         commitment = plan.commitments.get(number=number)
-        plans.save_commitment(SYSTEM, commitment, {"title": title}, reason="Título final")
+        themes[key] = factories.ThemeFactory(slug=f"tema-{key}", name=title.split(" de ")[-1])
+        plans.save_commitment(
+            SYSTEM, commitment, {"title": title, "theme": themes[key]}, reason="Título final"
+        )
     event = factories.EventFactory(plan=plan, key="mesa-lima", title="Mesa temática de Lima")
     now = timezone.now()
     made = []
-    texts = [text for variants in TOPICS.values() for text in variants]
+    texts = [(key, text) for key, variants in TOPICS.items() for text in variants]
     for i in range(60):
-        text = texts[i % len(texts)]
+        topic, text = texts[i % len(texts)]
         if i >= len(texts):
             text = f"{text} (lo reiteramos desde {['Arequipa', 'Cusco', 'Piura'][i % 3]})"
         channel = CHANNELS[i % 4]
@@ -109,6 +114,8 @@ def load_plan():
                 plan=plan,
                 channel=channel,
                 event=event if channel == "event" else None,
+                # the tables classify what they receive; mail and letters arrive unsorted
+                theme=themes.get(topic) if channel == "event" else None,
                 text=text,
                 author_name=NAMES[i % 5],
                 show_author=i % 2 == 0,
@@ -116,6 +123,13 @@ def load_plan():
                 received_at=now - dt.timedelta(days=60 - i),
             )
         )
+    for n, contribution in zip((4, 2, 7), (made[0], made[6], made[10]), strict=True):
+        for k in range(n):  # seconds, as the contribution page records them
+            Second.objects.create(
+                contribution=contribution,
+                name=f"Vecina {k}",
+                email=f"s{k}-{contribution.pk}@example.org",
+            )
     workbench.save_template(
         SYSTEM,
         None,

@@ -45,10 +45,11 @@ def test_a_quote_is_shortened_at_a_word_or_sentence():
     long = "palabra " * 60
     quoted = templating.quote(long)
     assert quoted.startswith("“palabra") and quoted.endswith("…”") and len(quoted) < 170
-    assert templating.quote("Corto.") == "“Corto.”"
+    assert templating.quote("Corto.") == "“Corto”"  # the full stop goes after the quote
+    assert templating.quote("¿Cuándo?") == "“¿Cuándo?”"
     sentence = "Primera idea completa aquí dentro del límite de la cita larga. " + "x " * 100
     assert templating.quote(sentence, length=100) == (
-        "“Primera idea completa aquí dentro del límite de la cita larga.”"
+        "“Primera idea completa aquí dentro del límite de la cita larga”"
     )
 
 
@@ -60,6 +61,9 @@ def test_the_name_only_with_consent_and_links_absolute(named, anonymous, plan, s
     text = templating.render(body, named, versions=[version])
     assert text.startswith("Hola Rosa Mamani: sobre “Pedimos que la municipalidad")
     assert f"https://traza.example.org{version.commitment.get_absolute_url()}" in text
+    with translation.override("en"):  # a member of staff working in English
+        english = templating.render(body, named, versions=[version])
+    assert english == text  # the links are the site language's, as the e-mail is
     assert f"https://traza.example.org{named.get_absolute_url()}" in text
     assert "Commitment 1" in text
     with translation.override("en"):

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from traza.cocreation.models import Contribution
@@ -142,6 +143,8 @@ def quote(text: str, length: int = QUOTE_LENGTH) -> str:
         else:
             space = cut.rfind(" ")
             folded = (cut[:space] if space > length // 2 else cut).rstrip(",;:.- ") + "…"
+    if folded.endswith(".") and not folded.endswith(".."):
+        folded = folded[:-1]  # the sentence's full stop goes after the closing quote
     return f"“{folded}”"
 
 
@@ -166,7 +169,8 @@ def value_of(
     if key == "quote":
         return quote(contribution.text)
     if key == "contribution_link":
-        return f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}"
+        with translation.override(settings.LANGUAGE_CODE):  # the text is in the site's language
+            return f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}"
     if key == "entity":
         return forwarded_to.strip() or None
     commitments = _commitments(versions)
@@ -174,7 +178,8 @@ def value_of(
         return None
     if key == "commitment":
         return "; ".join(c.title for c in commitments)
-    return " ".join(f"{settings.TRAZA_BASE_URL}{c.get_absolute_url()}" for c in commitments)
+    with translation.override(settings.LANGUAGE_CODE):
+        return " ".join(f"{settings.TRAZA_BASE_URL}{c.get_absolute_url()}" for c in commitments)
 
 
 def check(

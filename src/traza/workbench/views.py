@@ -289,12 +289,12 @@ def _preview(form: DecisionForm, contributions: list[Contribution], texts: dict[
         response = _unsaved_response(form, c, texts[c.pk], published_revision(c))
         mail = None
         if tells_author(response):
+            # as the outbox writes it: the context read here, rendered in the site's language
+            context = response_mail_context(response)
             with translation.override(settings.LANGUAGE_CODE):
                 mail = {
                     "subject": response_mail_subject(c),
-                    "body": render_to_string(
-                        RESPONSE_MAIL_TEMPLATE, response_mail_context(response)
-                    ),
+                    "body": render_to_string(RESPONSE_MAIL_TEMPLATE, context),
                 }
         previews.append(
             {
