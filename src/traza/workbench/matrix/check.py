@@ -313,7 +313,7 @@ class _Row:
 
     def error(self, target: str, reason: str) -> None:
         self.failed = True
-        self.failed_targets.add(target)
+        self.failed_targets |= {target}
         self.errors.append(
             {"row": self.number, "column": self.headers.get(target, ""), "reason": reason}
         )
