@@ -344,3 +344,15 @@ def test_triage_proposals_are_recomputed_shown_and_a_group_decided(client, plan,
     assert sorted(c.pk for c in chosen.context["contributions"]) == sorted(group.contribution_ids)
     one = client.get(reverse("workbench:contribution", args=[group.contribution_ids[0]]))
     assert one.context["file"].proposals.group_key == group.key
+
+
+@pytest.mark.django_db
+def test_choosing_nothing_goes_back_to_the_filtered_queue(client, plan, publisher):
+    client.force_login(publisher)
+    page = client.get(queue_url(plan, status="overdue"))
+    response = client.post(
+        reverse("workbench:decide", args=[plan.pk]),
+        {"step": "choose", "scope": "ids", "filter": page.context["signed_filter"]},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == queue_url(plan, status="overdue")

@@ -30,7 +30,7 @@ from django.utils.translation import ngettext
 
 from traza.accounts.second_factor import is_verified_staff
 from traza.cocreation.models import Contribution, Response, ResponseDraft
-from traza.cocreation.services import draft_version, may_publish_draft, published_revision
+from traza.cocreation.services import may_publish_draft
 from traza.cocreation.services.responses import (
     RESPONSE_MAIL_TEMPLATE,
     response_mail_context,
@@ -182,8 +182,16 @@ def _initial_from(decision: Any) -> dict[str, Any]:
 # --- the decision, step by step ----------------------------------------------------------
 
 
+def _seen(contribution: Contribution) -> tuple[int, int]:
+    """The published revision and draft version of a contribution read with its response and
+    draft (``select_related``): what a writer must expect (0: none)."""
+    response = getattr(contribution, "response", None)
+    draft = getattr(contribution, "draft", None)
+    return (response.revision if response else 0, draft.version if draft else 0)
+
+
 def _sign_selection(plan: ActionPlan, contributions: list[Contribution]) -> str:
-    items = [[c.pk, published_revision(c), draft_version(c)] for c in contributions]
+    items = [[c.pk, *_seen(c)] for c in contributions]
     return signing.dumps({"plan": plan.pk, "items": items}, salt=SELECTION_SALT, compress=True)
 
 
@@ -219,6 +227,16 @@ def _read_selection(
             _("Some contributions chosen are no longer public: choose the contributions again.")
         )
     return [found[i] for i in seen], seen
+
+
+def _back_to_queue(plan: ActionPlan, signed_filter: str) -> str:
+    """The queue as it was filtered when the contributions were chosen."""
+    back = reverse("workbench:queue", args=[plan.pk])
+    try:
+        query = signing.loads(signed_filter, salt=FILTER_SALT)
+    except signing.BadSignature:
+        return back
+    return f"{back}?{query}" if query else back
 
 
 def _chosen(request: HttpRequest, plan: ActionPlan) -> list[Contribution] | str:
@@ -286,7 +304,7 @@ def _preview(form: DecisionForm, contributions: list[Contribution], texts: dict[
     versions = list(form.cleaned_data.get("versions") or [])
     previews = []
     for c in contributions:
-        response = _unsaved_response(form, c, texts[c.pk], published_revision(c))
+        response = _unsaved_response(form, c, texts[c.pk], _seen(c)[0])
         mail = None
         if tells_author(response):
             # as the outbox writes it: the context read here, rendered in the site's language
@@ -321,7 +339,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = _chosen(request, plan)
         if isinstance(chosen, str):
             messages.error(request, chosen)
-            return redirect(back)
+            return redirect(_back_to_queue(plan, request.POST.get("filter", "")))
         form = DecisionForm(plan=plan)
         context.update(form=form, contributions=chosen, selection=_sign_selection(plan, chosen))
         return render(request, "workbench/decide.html", context)
