@@ -727,7 +727,8 @@ def _plan_response(
     planned.changes = changes
     planned.response_values = values
     planned.versions = keep
-    _notes_on_publishing(planned, lookups, contribution)
+    if contribution is not None:
+        _notes_on_publishing(planned, lookups, contribution)
 
 
 def _notes_on_publishing(planned: Planned, lookups: _Lookups, contribution: Contribution) -> None:

@@ -78,7 +78,7 @@ class MappingForm(forms.Form):
         self.fields = {**columns, **self.fields}
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         used: dict[str, str] = {}
         labels = dict(TARGETS)
         for index, header in enumerate(self.table.headers):

@@ -112,7 +112,7 @@ def normalise(value: object) -> str:
 
 
 def _in_languages(labels: Iterable) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for language in ("es", "en"):
         with translation.override(language):
             found.update(normalise(str(label)) for label in labels)

@@ -15,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -58,7 +59,7 @@ def staff_only(*, any_of: tuple[str, ...] = (), all_of: tuple[str, ...] = ()) ->
 
 
 @staff_only(any_of=EXPORT_PERMS)
-def export(request: HttpRequest, plan_pk: int, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, plan_pk: int, fmt: str) -> HttpResponseBase:
     if fmt not in ("csv", "xlsx"):
         raise Http404
     plan = get_object_or_404(ActionPlan, pk=plan_pk)
