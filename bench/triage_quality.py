@@ -17,8 +17,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -59,6 +61,9 @@ THEME_KEYWORDS = {
     "participación ciudadana gobierno abierto corrupción integridad datos abiertos portal "
     "presupuesto participativo contrataciones municipalidad alcalde",
 }
+
+#: added to a score before its logarithm (the engine's pooling uses the same)
+EPS = 1e-3
 
 TARGETS = {
     "group_f1": 0.80,
@@ -228,7 +233,8 @@ def ranking(index: Index) -> dict:
 
 
 def best_scores(items: list[dict], themes, targets, config: Config):
-    """(best target score, top-1 hit, top-3 hit, has no commitment) per item, without abstention."""
+    """(abstention evidence, top-1 hit, top-3 hit, has no commitment) per item, without
+    abstention (the evidence does not depend on the threshold)."""
     index = Index(
         ((i["id"], i["text"]) for i in items),
         themes,
@@ -242,7 +248,7 @@ def best_scores(items: list[dict], themes, targets, config: Config):
         keys = [t.key for t in s.targets]
         rows.append(
             (
-                s.best_target_score,
+                s.evidence,
                 keys[:1] == [item["commitment"]],
                 item["commitment"] in keys,
                 item["commitment"] is None,
@@ -333,19 +339,40 @@ def synthetic_bcubed(items, contributions, themes, targets, config) -> float:
     return bcubed(predicted, truth)[2]
 
 
-def measure_scale(items, themes, targets, config, sizes) -> list[dict]:
+def measure_one(items, themes, targets, config, n: int) -> dict:
+    """Time, memory and grouping F1 of the whole pipeline on ``n`` synthetic contributions.
+
+    ``rss_mib`` is the process's peak resident memory after the timed run (the process does
+    nothing else: each size runs in its own process, so it is that size's peak, interpreter and
+    libraries included); ``rss_base_mib`` is the same before the engine ran (after the
+    contributions were synthesised). ``peak_mib`` is tracemalloc's peak of a second run
+    (Python and numpy allocations; slower, so times come from the first run)."""
+    contributions = synthesise(items, n)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timing = run_pipeline(contributions, themes, targets, config)
+    timing["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timing["rss_base_mib"] = base
+    timing["bcubed"] = synthetic_bcubed(items, contributions, themes, targets, config)
+    tracemalloc.start()
+    run_pipeline(contributions, themes, targets, config)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    timing["peak_mib"] = peak / 2**20
+    timing["n"] = n
+    return timing
+
+
+def measure_scale(sizes) -> list[dict]:
+    """Each size in a fresh process (``--scale-one``), so its peak resident memory is its own."""
     results = []
     for n in sizes:
-        contributions = synthesise(items, n)
-        timing = run_pipeline(contributions, themes, targets, config)
-        timing["bcubed"] = synthetic_bcubed(items, contributions, themes, targets, config)
-        tracemalloc.start()
-        run_pipeline(contributions, themes, targets, config)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        timing["peak_mib"] = peak / 2**20
-        timing["n"] = n
-        results.append(timing)
+        done = subprocess.run(
+            [sys.executable, __file__, "--scale-one", str(n)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     return results
 
 
@@ -389,23 +416,6 @@ def tune(dev, themes, targets) -> Config:
     cfg = best[1]
     print("suggestion settings:", cfg, flush=True)
 
-    # abstention: the threshold whose smaller slack over the two targets it trades off
-    # (top-3 with abstention counted as a miss ≥ 0.97; abstention on no-commitment ≥ 0.50)
-    rows = best_scores(dev, themes, targets, cfg)
-    with_c = [r for r in rows if not r[3]]
-    without_c = [r for r in rows if r[3]]
-    best_t = None
-    for t in sorted({round(r[0], 4) for r in rows}):
-        top3 = sum(r[2] and r[0] >= t for r in with_c) / len(with_c)
-        abstain = sum(r[0] < t for r in without_c) / len(without_c)
-        slack = min(top3 - TARGETS["commitment_top3"], abstain - TARGETS["abstain_rate"])
-        if best_t is None or slack > best_t[0] + 1e-9:
-            best_t = (slack, t, top3, abstain)
-    print(
-        f"abstain_threshold={best_t[1]}: top3={best_t[2]:.3f} abstain={best_t[3]:.3f}", flush=True
-    )
-    cfg = replace(cfg, abstain_threshold=best_t[1])
-
     # grouping: the highest threshold whose F1 is within 0.01 of the best (among near-equal
     # F1s, prefer precision: splitting a wrong group costs the secretariat more than joining two)
     scores = []
@@ -432,6 +442,36 @@ def tune(dev, themes, targets) -> Config:
     top = max(f for f, _ in plateau)
     chosen = [t for f, t in plateau if f == top]
     cfg = replace(cfg, duplicate_threshold=chosen[len(chosen) // 2])
+
+    # abstention, last (the evidence is pooled over the groups, so it depends on the grouping
+    # threshold): the thresholds whose smaller slack over the two targets they trade off (top-3
+    # with abstention counted as a miss ≥ 0.97; abstention on no-commitment items ≥ 0.50) is
+    # largest form a plateau; take its middle in log scale, the point farthest from both edges
+    # (the edge is where a small shift of scores on new data starts missing a target). Candidate
+    # thresholds are the log-midpoints between consecutive observed evidences.
+    rows = best_scores(dev, themes, targets, cfg)
+    with_c = [r for r in rows if not r[3]]
+    without_c = [r for r in rows if r[3]]
+    observed = sorted({r[0] for r in rows})
+    candidates = [math.sqrt((a + EPS) * (b + EPS)) - EPS for a, b in itertools.pairwise(observed)]
+    scored = []
+    for t in candidates:
+        top3 = sum(r[2] and r[0] >= t for r in with_c) / len(with_c)
+        abstain = sum(r[0] < t for r in without_c) / len(without_c)
+        slack = min(top3 - TARGETS["commitment_top3"], abstain - TARGETS["abstain_rate"])
+        scored.append((round(slack, 9), t, top3, abstain))
+    best_slack = max(row[0] for row in scored)
+    plateau = [row for row in scored if row[0] == best_slack]
+    low, high = plateau[0][1], plateau[-1][1]
+    threshold = round(math.sqrt((low + EPS) * (high + EPS)) - EPS, 4)
+    top3 = sum(r[2] and r[0] >= threshold for r in with_c) / len(with_c)
+    abstain = sum(r[0] < threshold for r in without_c) / len(without_c)
+    print(
+        f"abstention plateau {low:.4f}-{high:.4f}; abstain_threshold={threshold}: "
+        f"top3={top3:.3f} abstain={abstain:.3f}",
+        flush=True,
+    )
+    cfg = replace(cfg, abstain_threshold=threshold)
     print("\nchosen:", cfg)
     return cfg
 
@@ -446,10 +486,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="quality only, no scale run")
     parser.add_argument("--tune", action="store_true", help="grid search on the dev split")
     parser.add_argument("--sizes", default="5000,50000", help="scale sizes, comma-separated")
+    parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     items = load_items()
     themes, targets = load_targets()
+    if args.scale_one:
+        print(json.dumps(measure_one(items, themes, targets, Config(), args.scale_one)))
+        return 0
     dev, held = split(items)
     if args.tune:
         tune(dev, themes, targets)
@@ -503,9 +547,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"{'n':>7} {'index s':>8} {'groups s':>9} {'dups s':>7} {'suggest s':>10} "
-            f"{'total s':>8} {'peak MiB':>9} {'F1':>5}  target"
+            f"{'total s':>8} {'RSS MiB':>8} {'tracemalloc MiB':>16} {'F1':>5}  target"
         )
-        for r in measure_scale(items, themes, targets, config, sizes):
+        scale = measure_scale(sizes)
+        for r in scale:
             verdict = ""
             if r["n"] == 5000:
                 ok = r["grouping_total"] < TARGETS["group_5000_seconds"]
@@ -514,13 +559,14 @@ def main(argv: list[str] | None = None) -> int:
                     missed.append("grouping of 5,000 in < 10 s")
             print(
                 f"{r['n']:7d} {r['index']:8.2f} {r['groups']:9.2f} {r['duplicates']:7.2f} "
-                f"{r['suggestions']:10.2f} {r['total']:8.2f} {r['peak_mib']:9.1f} "
-                f"{r['bcubed']:5.2f}  {verdict}"
+                f"{r['suggestions']:10.2f} {r['total']:8.2f} {r['rss_mib']:8.0f} "
+                f"{r['peak_mib']:16.1f} {r['bcubed']:5.2f}  {verdict}"
             )
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        before = ", ".join(f"{r['rss_base_mib']:.0f}" for r in scale)
         print(
-            f"process peak resident memory: {rss:.0f} MiB (tracemalloc peaks above; times measured "
-            "without tracemalloc)"
+            "RSS: peak resident memory of a process running that size alone (before the engine "
+            f"ran: {before} MiB: interpreter, numpy, scipy, the texts); tracemalloc: peak of "
+            "Python and numpy allocations in a second run; times measured without tracemalloc."
         )
     if missed:
         print("\nMISSED: " + "; ".join(missed))

@@ -10,7 +10,7 @@ from traza.plans.models import ActionPlan, Commitment
 def demo(db):
     """Peru's 2017-2019 plan, loaded with ``load_demo`` (some 3 s): only for tests of its real
     facts; others use ``make_plan``, ``sample_plan`` or ``tests.factories``."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     return ActionPlan.objects.get(member__slug="peru", number=3)
 
 

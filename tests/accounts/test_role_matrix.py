@@ -28,6 +28,7 @@ from traza.monitoring import services as monitoring
 from traza.plans import services as plans
 from traza.plans.models import Officer
 from traza.repository import services as repository
+from traza.workbench import services as workbench
 
 ROLES = [
     "public",
@@ -62,6 +63,7 @@ HELPERS = {
     "replace_related",
     "with_related",
     "reporting_organization",
+    "may_publish_draft",  # a question (may this actor publish this draft?), not a write
 }
 
 
@@ -150,6 +152,23 @@ def world(make_plan, django_user_model):
                 Officer.objects.create(user=user, organization=lead)
         accounts[role] = django_user_model.objects.get(pk=user.pk)
     return locals()
+
+
+MATRIX_CSV = "Código,Fecha,Canal,Aporte\nm-1,2024-03-01,carta,Un aporte\n".encode()
+
+
+def matrix_import(plan, *, checked=False):
+    """A matrix uploaded (and checked) by the system, with its table and mapping."""
+    from traza.workbench.matrix.check import Options
+    from traza.workbench.matrix.mapping import guess_mapping
+    from traza.workbench.matrix.reader import read_table
+
+    table = read_table(SimpleUploadedFile("m.csv", MATRIX_CSV), "m.csv")
+    options = Options(columns=guess_mapping(table.headers))
+    matrix = workbench.upload_matrix(SYSTEM, plan, SimpleUploadedFile("m.csv", MATRIX_CSV))
+    if checked:
+        matrix = workbench.check_matrix(SYSTEM, matrix, table, options)
+    return matrix, table, options
 
 
 def n():
@@ -463,6 +482,45 @@ def actions(w):
             ),
             {"superuser"},  # accounts.change_user
         ),
+        "workbench.decide_many": (
+            lambda a: workbench.decide_many(
+                a, [workbench.DecisionItem(w["contribution"], DRAFT)], publish=False
+            ),
+            DRAFTER,
+        ),
+        "workbench.publish_drafts": (
+            lambda a: workbench.publish_drafts(
+                a,
+                [workbench.DraftChoice(cocreation.save_draft(SYSTEM, w["contribution"], DRAFT))],
+            ),
+            SECRETARIAT,
+        ),
+        "workbench.discard_drafts": (
+            lambda a: workbench.discard_drafts(
+                a,
+                [workbench.DraftChoice(cocreation.save_draft(SYSTEM, w["contribution"], DRAFT))],
+            ),
+            DRAFTER,
+        ),
+        "workbench.save_template": (
+            lambda a: workbench.save_template(
+                a, None, {"name": f"Plantilla {n()}", "body": "Hola"}
+            ),
+            SECRETARIAT,
+        ),
+        "workbench.run_triage": (lambda a: workbench.run_triage(a, plan), DRAFTER),
+        "workbench.upload_matrix": (
+            lambda a: workbench.upload_matrix(a, plan, SimpleUploadedFile("m.csv", MATRIX_CSV)),
+            SECRETARIAT,
+        ),
+        "workbench.check_matrix": (
+            lambda a: workbench.check_matrix(a, *matrix_import(plan)),
+            SECRETARIAT,
+        ),
+        "workbench.import_matrix": (
+            lambda a: workbench.import_matrix(a, *matrix_import(plan, checked=True)[:2]),
+            SECRETARIAT,
+        ),
         "api.revoke_tokens": (
             lambda a: api.revoke_tokens(
                 a,
@@ -486,8 +544,13 @@ def actor_services() -> set[str]:
         for name, function in vars(module).items():
             if name.startswith("_") or name in HELPERS or not callable(function):
                 continue
-            if getattr(function, "__module__", "") != module.__name__ and not hasattr(
-                function, "__wrapped__"
+            declared_in = getattr(function, "__module__", "")
+            # a services package's own modules count (a service that is not one transaction,
+            # such as workbench.run_triage, has no __wrapped__)
+            if (
+                declared_in != module.__name__
+                and not declared_in.startswith(f"{module.__name__}.")
+                and not hasattr(function, "__wrapped__")
             ):
                 continue
             try:

@@ -199,7 +199,7 @@ def _post(client, body, key):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_api_keeps_what_a_partial_document_leaves_out(client, django_user_model):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = _plan3()
     key = _token(django_user_model)
     before = export_data([plan.pk])
@@ -215,7 +215,7 @@ def test_the_api_keeps_what_a_partial_document_leaves_out(client, django_user_mo
 
 @pytest.mark.django_db(transaction=True)
 def test_the_api_clears_a_field_given_as_null(client, django_user_model):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = _plan3()
     key = _token(django_user_model)
     first = plan.commitments.get(number=1)

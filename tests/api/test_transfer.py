@@ -47,7 +47,7 @@ def test_demo_holds_peru_plan_three_and_the_history(demo):
 
 def test_loading_the_demo_twice_adds_nothing(demo, capsys):
     before = snapshot_counts()
-    call_command("load_demo")
+    call_command("load_demo", real_only=True)
     assert "nothing added" in capsys.readouterr().out
     assert snapshot_counts() == before
 

@@ -7,7 +7,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_plan_page_lists_the_18_commitments_in_chromium(live_server, browser):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = ActionPlan.objects.get(number=3)
     page = browser.new_page()
     try:
@@ -25,7 +25,7 @@ def test_plan_page_lists_the_18_commitments_in_chromium(live_server, browser):
 
 
 def test_pages_work_without_javascript(live_server, browser):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = ActionPlan.objects.get(number=3)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
@@ -54,7 +54,7 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
     from traza.plans import services as plan_services
 
     monkeypatch.setattr(forms, "MIN_SECONDS", 0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = ActionPlan.objects.get(number=3)
     draft = plan.commitments.order_by("number").first()
     plan_services.set_commitment_status(SYSTEM, draft, "proposal", reason="Borrador para consulta")
@@ -90,7 +90,7 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
 
 def test_the_dashboard_draws_its_charts_on_the_server(live_server, browser):
     """JavaScript off: the charts are SVG images with a name, each followed by its table."""
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     plan = ActionPlan.objects.get(number=3)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

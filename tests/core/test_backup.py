@@ -25,7 +25,7 @@ def test_backup_restore_round_trips_database_and_files(tmp_path, settings, djang
     from traza.plans import services as plan_services
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", real_only=True, verbosity=0)
     from traza.plans.models import ActionPlan
 
     plan = ActionPlan.objects.get(number=3)

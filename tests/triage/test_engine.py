@@ -135,6 +135,34 @@ def test_abstains_on_an_off_topic_text():
     assert not result["a"].abstained
 
 
+def test_abstention_is_judged_on_the_group_evidence():
+    """A contribution alone is judged on its own best score; one in a group on the geometric
+    mean of its members' best scores, so a member worded far from the commitment still gets
+    the group's suggestion, and chance words of one member do not carry an off-topic group."""
+    items = [("a", CAMAS), ("b", CAMAS_OTHER_WORDS), ("z", OFF_TOPIC)]
+    index = Index(items, THEMES, TARGETS)
+    by_id = {s.id: s for s in index.suggestions()}
+    grouped = {i for g in index.groups() for i in g.ids}
+    assert grouped == {"a", "b"}
+    assert by_id["z"].evidence == by_id["z"].best_target_score  # alone: its own score
+    a, b = by_id["a"], by_id["b"]
+    assert a.evidence == b.evidence  # one group, one evidence
+    low, high = sorted([a.best_target_score, b.best_target_score])
+    assert low <= a.evidence <= high
+    assert not a.abstained and not b.abstained and by_id["z"].abstained
+    # without pooling, each is judged alone
+    alone = Index(items, THEMES, TARGETS, replace(Config(), abstain_by_group=False))
+    assert all(s.evidence == s.best_target_score for s in alone.suggestions())
+
+
+def test_groups_are_computed_once_per_threshold():
+    index = Index([("a", CAMAS), ("b", CAMAS_OTHER_WORDS), ("c", EXTORSION)])
+    assert index.groups() is not index.groups()  # a fresh list each time...
+    assert index.groups() == index.groups()
+    assert list(index._groups_cache) == [index.config.group_threshold]  # ...from one clustering
+    assert [g.ids for g in index.groups(min_size=1)][-1] == ("c",)
+
+
 def test_suggest_text_outside_the_index():
     index = Index([("a", CAMAS), ("b", EXTORSION)], THEMES, TARGETS)
     s = index.suggest_text("faltan datos de camas libres en emergencias", ident="new")
@@ -217,6 +245,8 @@ def test_quality_floor_on_the_labelled_set(bench):
         assert m["theme_top1"] >= 0.85
         assert m["commitment_top1"] >= 0.85
         assert m["ranking_top3"] >= 0.95
+        assert m["commitment_top3"] >= 0.95
+        assert m["abstain_rate"] >= 0.50
     assert time.perf_counter() - started < 20
 
 

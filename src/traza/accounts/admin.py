@@ -1,8 +1,12 @@
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from traza.accounts import services
 from traza.accounts.models import User
@@ -63,3 +67,69 @@ class TrazaUserAdmin(UserAdmin):
                     request.user, "update", user, summary=summary, changes={"fields": ["password"]}
                 )
         return response
+
+
+# --- The second factor's devices (django-otp) and sign-in protection (django-axes), in the
+# site's language. django-otp names its model and fields in plain English strings: the
+# labels are replaced here, at run time, on the model's options (not its fields: that would
+# change the third-party migrations' state) and in the admin's form and columns.
+TOTPDevice._meta.verbose_name = _lazy("TOTP device")
+TOTPDevice._meta.verbose_name_plural = _lazy("TOTP devices (authenticator apps)")
+apps.get_app_config("otp_totp").verbose_name = _lazy("Second factor")
+apps.get_app_config("axes").verbose_name = _lazy("Sign-in protection")
+
+TOTP_LABELS = {
+    "user": _lazy("account"),
+    "name": _lazy("device name"),
+    "confirmed": _lazy("confirmed"),
+    "key": _lazy("secret key"),
+    "step": _lazy("time step (seconds)"),
+    "t0": _lazy("start time (Unix)"),
+    "digits": _lazy("digits"),
+    "tolerance": _lazy("tolerance (time steps)"),
+    "drift": _lazy("clock drift (time steps)"),
+    "throttling_failure_timestamp": _lazy("last failed attempt"),
+    "throttling_failure_count": _lazy("failed attempts in a row"),
+}
+
+
+class TrazaTOTPDeviceForm(forms.ModelForm):
+    class Meta:
+        model = TOTPDevice
+        fields = list(TOTP_LABELS)  # the admin's fieldsets decide which are shown
+        labels = TOTP_LABELS
+
+
+class TrazaTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's admin with translated section titles, columns and field labels."""
+
+    form = TrazaTOTPDeviceForm
+    list_display = ["user", "device_name", "created", "last_used", "is_confirmed"]
+
+    def get_fieldsets(self, request, obj=None):
+        # the section titles are django-otp's English; their msgids are in core.admin_messages
+        return [
+            (_(name) if name else name, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_lazy("device name"), ordering="name")
+    def device_name(self, device: TOTPDevice) -> str:
+        return device.name
+
+    @admin.display(description=_lazy("created"), ordering="created_at")
+    def created(self, device: TOTPDevice):
+        return device.created_at
+
+    @admin.display(description=_lazy("last used"), ordering="last_used_at")
+    def last_used(self, device: TOTPDevice):
+        return device.last_used_at
+
+    @admin.display(description=_lazy("confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, device: TOTPDevice) -> bool:
+        return device.confirmed
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, TrazaTOTPDeviceAdmin)

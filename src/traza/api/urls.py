@@ -34,6 +34,9 @@ class PlanOut(Schema):
     period_end: int
     stage: str
     number_of_commitments: int | None
+    is_fictional: bool = Field(
+        description="true for the living demo's invented plan, whose data is fictional"
+    )
 
     @staticmethod
     def resolve_member(obj) -> str:

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation import services
@@ -23,6 +24,11 @@ from traza.cocreation.models import (
 )
 from traza.core.admin_base import ReasonForm, TracedAdmin
 from traza.core.uploads import check_upload
+from traza.plans.models import CommitmentVersion
+
+
+def contribution_excerpt(contribution: Contribution, length: int = 90) -> str:
+    return Truncator(" ".join(contribution.text.split())).chars(length)
 
 
 @admin.register(Timeline)
@@ -87,8 +93,23 @@ class ContributionAdmin(TracedAdmin):
     list_filter = ("plan", "channel", "theme", "response__outcome")
     search_fields = ("text", "author_name", "author_organization")
     list_select_related = ("plan", "theme", "response")
-    autocomplete_fields = ("commitment",)
+    # a plain, labelled select (select2's autocomplete fails WCAG: unlabelled search field)
     date_hierarchy = "received_at"
+    change_form_template = "admin/cocreation/contribution/change_form.html"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "commitment":
+            kwargs["queryset"] = db_field.related_model.objects.select_related("plan").order_by(
+                "plan", "number"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change page says how to answer: in the workbench, or here with the form."""
+        if obj is not None:
+            context["workbench_url"] = reverse("workbench:contribution", args=[obj.pk])
+            context["may_answer_here"] = request.user.has_perm("cocreation.add_response")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("outcome"))
     def outcome(self, obj):
@@ -175,8 +196,52 @@ class ContributionAdmin(TracedAdmin):
         )
 
 
+class ContributionChoiceField(forms.ModelChoiceField):
+    """Each choice says which contribution it is: its number, channel and a text excerpt."""
+
+    def label_from_instance(self, obj: Contribution) -> str:
+        return _("%(contribution)s (%(channel)s): %(excerpt)s") % {
+            "contribution": obj,
+            "channel": obj.get_channel_display(),
+            "excerpt": contribution_excerpt(obj),
+        }
+
+
+class ResponseAdminForm(ReasonForm):
+    """The reasoned-response form of the admin: plain, labelled selects (no select2: its
+    search field has no label), the contribution named by its text, and only the versions of
+    the contribution's plan offered when the contribution is known."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("contribution")
+        if field is not None:
+            unanswered = Contribution.objects.filter(response__isnull=True)
+            field.queryset = unanswered.select_related("plan").order_by("plan", "pk")
+        versions = self.fields.get("changed_versions")
+        if versions is not None:
+            queryset = CommitmentVersion.objects.select_related("commitment").order_by(
+                "commitment__plan", "commitment__number", "number"
+            )
+            plan_id = self._plan_id()
+            if plan_id is not None:
+                queryset = queryset.filter(commitment__plan_id=plan_id)
+            versions.queryset = queryset
+
+    def _plan_id(self) -> int | None:
+        if self.instance.pk:
+            return self.instance.contribution.plan_id
+        chosen = self.initial.get("contribution")
+        try:
+            return Contribution.objects.values_list("plan_id", flat=True).get(pk=int(chosen))
+        except (TypeError, ValueError, Contribution.DoesNotExist):
+            return None
+
+
 @admin.register(Response)
 class ResponseAdmin(TracedAdmin):
+    form = ResponseAdminForm
+    change_form_template = "admin/cocreation/response/change_form.html"
     list_display = (
         "contribution",
         "outcome",
@@ -188,8 +253,34 @@ class ResponseAdmin(TracedAdmin):
     list_filter = ("outcome", "reason_category", "deciding_body", "contribution__plan")
     search_fields = ("text",)
     list_select_related = ("contribution",)
-    autocomplete_fields = ("contribution", "changed_versions")
     exclude = ("published_at", "revision")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("contribution",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "contribution":
+            kwargs["form_class"] = ContributionChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "changed_versions":
+            kwargs["widget"] = forms.SelectMultiple(attrs={"size": 8})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def answered_contribution(self, request, obj) -> Contribution | None:
+        """The contribution being answered: the response's, or the one chosen in the link."""
+        if obj is not None:
+            return obj.contribution
+        try:
+            pk = int(request.GET.get("contribution") or request.POST.get("contribution") or "")
+        except ValueError:
+            return None
+        return Contribution.objects.select_related("plan", "event", "theme").filter(pk=pk).first()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["answered_contribution"] = self.answered_contribution(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def call_service(self, actor, stored, form, values):
         contribution = values.pop("contribution", None) or stored.contribution

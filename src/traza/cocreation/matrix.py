@@ -85,7 +85,7 @@ def commitment_label(number: int, title: str) -> str:
 
 def deciding_label(response: Response) -> str:
     label = str(response.get_deciding_body_display())
-    if response.deciding_sector_id:
+    if response.deciding_sector is not None:
         label += f" ({response.deciding_sector.name})"
     return label
 

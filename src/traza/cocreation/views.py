@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -250,14 +251,14 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def responses_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def responses_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The reasoned-response report: the plan's matrix of public contributions and their
     published responses (:mod:`traza.cocreation.matrix`, the workbench's export too)."""
     plan = get_object_or_404(ActionPlan, pk=pk)
     return matrix_download(plan, "csv")
 
 
-def responses_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def responses_xlsx(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The same report as a workbook."""
     plan = get_object_or_404(ActionPlan, pk=pk)
     return matrix_download(plan, "xlsx")

@@ -13,6 +13,37 @@ class MessageStatus(models.TextChoices):
     UNCERTAIN = "uncertain", _("uncertain: the worker stopped while sending")
 
 
+# What each message is for, as staff read it in the admin. The stored code is kept as it is
+# (it de-duplicates scheduled mail: "process_warnings:2026-05-04"); the label is looked up
+# on the part before the colon. A code not listed here is shown as stored.
+PURPOSE_LABELS = {
+    "response_published": _("reasoned response published"),
+    "post_hidden": _("discussion message hidden"),
+    "progress_reviewed": _("progress report reviewed"),
+    "milestone_due": _("milestone due"),
+    "process_warnings": _("process requirements at risk"),
+    "weekly_digest": _("weekly digest of contributions awaiting a response"),
+    "follow_confirm": _("confirm following"),
+    "follow_updates": _("updates of what you follow"),
+    "my_data": _("your data"),
+    "signup_exists": _("sign-up with an existing address"),
+    "verify_email": _("e-mail address check"),
+    "password_reset": _("password reset"),
+    "second_factor_enrol": _("second factor set-up link"),
+    "registration": _("event registration"),
+}
+
+
+def purpose_label(code: str) -> str:
+    """The translated label of a stored purpose code ("process_warnings:2026-05-04" →
+    "process requirements at risk (2026-05-04)"); unknown codes are shown as stored."""
+    kind, _sep, detail = code.partition(":")
+    label = PURPOSE_LABELS.get(kind)
+    if label is None:
+        return code
+    return f"{label} ({detail})" if detail else str(label)
+
+
 class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     purpose = models.CharField(_("purpose"), max_length=60)
@@ -45,6 +76,10 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+    @property
+    def purpose_label(self) -> str:
+        return purpose_label(self.purpose)
 
 
 class DeliveryAttempt(models.Model):

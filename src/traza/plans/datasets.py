@@ -95,6 +95,7 @@ DATASETS = (
                 "integer",
                 "number of commitments the sources report, for plans kept as history",
             ),
+            C("is_fictional", "boolean", "invented demonstration data (the living demo)"),
         ],
         _plans,
         position=40,

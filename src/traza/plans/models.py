@@ -164,6 +164,14 @@ class ActionPlan(models.Model):
         ),
     )
     notes = models.TextField(_("notes"), blank=True)
+    is_fictional = models.BooleanField(
+        _("fictional demonstration data"),
+        default=False,
+        help_text=_(
+            "Invented to show how Traza works (the living demo): every page of the plan and "
+            "its objects says so, and the open data marks it."
+        ),
+    )
 
     class Meta:
         ordering = ["member__name", "number"]

@@ -20,8 +20,9 @@ network, no randomness. The pipeline:
 6. Suggestions: cosine with each theme (its name, keywords and commitments) and each target
    (commitment or proposal: title, summary, milestones...), half of it borrowed from the
    contribution's nearest neighbours (so words a commitment lacks but similar contributions
-   share still lead to it), with the words that matched; no target is suggested when the best
-   score is below a calibrated threshold.
+   share still lead to it), with the words that matched; no target is suggested when the
+   evidence (the best target score, pooled over the contribution's group by geometric mean) is
+   below a threshold chosen on the development half of the labelled set.
 
 Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
 input always gives the same output, whatever the order it came in.
@@ -136,8 +137,11 @@ class Suggestion:
 class Suggestions:
     """Theme and target suggestions for one contribution.
 
-    ``targets`` is empty and ``abstained`` true when the best target scored below the threshold:
-    the engine then has no commitment to propose. ``best_target_score`` is kept either way.
+    ``targets`` is empty and ``abstained`` true when the evidence that the contribution concerns
+    any target is below ``Config.abstain_threshold``: the engine then has no commitment to
+    propose. ``best_target_score`` is the contribution's own best target score; ``evidence`` is
+    what the threshold is compared with: the geometric mean of the best target scores of the
+    contribution's group (its own best score when it is in no group). Both are kept either way.
     """
 
     id: Any
@@ -145,6 +149,7 @@ class Suggestions:
     targets: tuple[Suggestion, ...]
     abstained: bool
     best_target_score: float
+    evidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -168,8 +173,14 @@ class Config:
     duplicate_min_cosine: float = 0.55
     #: duplicate score (mean of cosine and shingle overlap) needed to flag a pair
     duplicate_threshold: float = 0.65
-    #: best target score below which no target is suggested
-    abstain_threshold: float = 0.0383
+    #: evidence (geometric mean of the best target scores over the contribution's group)
+    #: below which no target is suggested; chosen on the dev half (``--tune``): the middle, in
+    #: log scale, of the range of thresholds that keep the dev half's top-3 and abstention
+    #: targets equally far from being missed
+    abstain_threshold: float = 0.0549
+    #: judge abstention on the group's pooled evidence rather than on each contribution alone
+    #: (a group asks for one thing: either it concerns a commitment or it does not)
+    abstain_by_group: bool = True
     #: exponent of the extra weight a word gets for naming few targets (log of targets over
     #: targets using it): "camas" or "extorsión" count, "información" or "plan" hardly (0: off)
     target_specificity: float = 0.0
@@ -452,6 +463,7 @@ class Index:
         self.themes: list[Theme] = sorted(themes, key=lambda t: t.key)
         self.targets: list[Target] = sorted(targets, key=lambda t: _id_key(t.id))
         self._position = {ident: i for i, ident in enumerate(ids)}
+        self._groups_cache: dict[float, list[Group]] = {}
         weight = self.config.bigram_weight
         classes = SYNONYMS if self.config.synonyms is None else self.config.synonyms
         self._synonyms = synonym_map(classes)
@@ -625,6 +637,14 @@ class Index:
         (``min_size=1`` also returns every ungrouped contribution on its own).
         """
         threshold = self.config.group_threshold if threshold is None else threshold
+        cached = self._groups_cache.get(threshold)
+        if cached is None:
+            cached = self._groups_cache[threshold] = self._agglomerate(threshold)
+        return [g for g in cached if len(g.ids) >= min_size]
+
+    def _agglomerate(self, threshold: float) -> list[Group]:
+        """Every cluster (singletons included) at ``threshold``, largest first."""
+        min_size = 1
         X = self._X
         n = X.shape[0]
         members: list[list[int] | None] = [[i] for i in range(n)]
@@ -981,6 +1001,36 @@ class Index:
             out_sim[r, : order.size] = sims[r, order]
         return out_idx, out_sim
 
+    @cached_property
+    def _best_target_scores(self) -> np.ndarray:
+        """Each contribution's best target score (after propagation), by position."""
+        n = self._X.shape[0]
+        out = np.zeros(n)
+        if not self.targets:
+            return out
+        for start in range(0, n, 4096):
+            chunk = list(range(start, min(n, start + 4096)))
+            out[chunk] = self._scores(self._X[chunk], chunk)[1].max(axis=1)
+        return out
+
+    @cached_property
+    def _evidence(self) -> np.ndarray:
+        """What abstention is judged on, by position: the geometric mean of the best target
+        scores of the contribution's group (the engine's own groups, default threshold), or its
+        own best score. Pooling lets a contribution worded far from a commitment borrow the
+        evidence of the others asking for the same thing, and keeps one request about no
+        commitment from being carried by one member's chance words."""
+        best = self._best_target_scores
+        if not self.config.abstain_by_group or best.size < 2:
+            return best
+        eps = 1e-3
+        logs = np.log(best + eps)
+        out = best.copy()
+        for g in self.groups():
+            members = [self._position[i] for i in g.ids]
+            out[members] = math.exp(float(logs[members].mean())) - eps
+        return out
+
     def _suggest_rows(
         self,
         rows: sp.csr_matrix,
@@ -1007,7 +1057,8 @@ class Index:
                 key=lambda t: (-target_scores[r, t], _id_key(self.targets[t].id)),
             )
             best = float(target_scores[r, ranked[0]]) if ranked else 0.0
-            abstained = best < self.config.abstain_threshold
+            evidence = best if positions is None else float(self._evidence[positions[r]])
+            abstained = not ranked or evidence < self.config.abstain_threshold
             targets = []
             if not abstained:
                 for t in ranked[:k]:
@@ -1023,6 +1074,7 @@ class Index:
                     targets=tuple(targets),
                     abstained=abstained,
                     best_target_score=round(best, 6),
+                    evidence=round(evidence, 6),
                 )
             )
         return out
@@ -1108,8 +1160,8 @@ def suggest_targets(
 ) -> dict[Any, Suggestions]:
     """The ``k`` likeliest targets (commitments or proposals) of each contribution, by id.
 
-    A contribution whose best target scores below ``Config.abstain_threshold`` gets no target
-    (``abstained`` is true).
+    A contribution whose evidence (see ``Suggestions``) is below ``Config.abstain_threshold``
+    gets no target (``abstained`` is true).
     """
     index = Index(contributions, themes=themes, targets=targets, config=config)
     return {s.id: s for s in index.suggestions(k)}

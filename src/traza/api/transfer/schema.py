@@ -35,6 +35,7 @@ PLAN_FIELDS = [
     "approved_on",
     "reported_commitment_count",
     "notes",
+    "is_fictional",
 ]
 COMMITMENT_EXPORT_FIELDS = [
     "number",
