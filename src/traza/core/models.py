@@ -34,6 +34,30 @@ class TraceEventQuerySet(models.QuerySet):
         return super().update(plan_id=plan_id)
 
 
+# What an event's hash covers, in the order read by verify_trace (values, not objects).
+HASHED_FIELDS = (
+    "id",
+    "occurred_at",
+    "actor_label",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "scope",
+    "summary",
+    "reason",
+    "changes",
+    "previous_hash",
+)
+
+
+def canonical_payload(values: dict) -> bytes:
+    """The canonical JSON of an event's ``HASHED_FIELDS`` (``occurred_at`` a datetime)."""
+    payload = dict(values)
+    payload["occurred_at"] = values["occurred_at"].isoformat(timespec="microseconds")
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+
 class TraceEvent(models.Model):
     """One step of the trace: who did what to which object, when and why.
 
@@ -102,21 +126,13 @@ class TraceEvent(models.Model):
     def canonical_payload(self) -> bytes:
         """The bytes the hash covers: every recorded field plus the previous hash. Not
         ``plan_id``: it is derived from the scope (an index for reads, not a record)."""
-        payload = {
-            "id": self.pk,
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
-            "actor_label": self.actor_label,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "object_label": self.object_label,
-            "scope": self.scope,
-            "summary": self.summary,
-            "reason": self.reason,
-            "changes": self.changes,
-            "previous_hash": self.previous_hash,
-        }
-        return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
+        return canonical_payload(
+            {
+                "id": self.pk,
+                "occurred_at": self.occurred_at,
+                **{name: getattr(self, name) for name in HASHED_FIELDS[2:]},
+            }
+        )
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload()).hexdigest()
