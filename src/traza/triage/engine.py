@@ -140,8 +140,10 @@ class Suggestions:
     ``targets`` is empty and ``abstained`` true when the evidence that the contribution concerns
     any target is below ``Config.abstain_threshold``: the engine then has no commitment to
     propose. ``best_target_score`` is the contribution's own best target score; ``evidence`` is
-    what the threshold is compared with: the geometric mean of the best target scores of the
-    contribution's group (its own best score when it is in no group). Both are kept either way.
+    what the threshold is compared with: the calibrated probability that the contribution
+    concerns one of the targets (``Config.abstain_coefficients``: a logistic function of its
+    best target score and of how many distinct content words it has), averaged in log-odds
+    over its group when ``Config.abstain_by_group``. Both are kept either way.
     """
 
     id: Any
@@ -173,14 +175,22 @@ class Config:
     duplicate_min_cosine: float = 0.55
     #: duplicate score (mean of cosine and shingle overlap) needed to flag a pair
     duplicate_threshold: float = 0.65
-    #: evidence (geometric mean of the best target scores over the contribution's group)
-    #: below which no target is suggested; chosen on the dev half (``--tune``): the middle, in
-    #: log scale, of the range of thresholds that keep the dev half's top-3 and abstention
-    #: targets equally far from being missed
-    abstain_threshold: float = 0.0549
-    #: judge abstention on the group's pooled evidence rather than on each contribution alone
-    #: (a group asks for one thing: either it concerns a commitment or it does not)
-    abstain_by_group: bool = True
+    #: logistic calibration of "this contribution concerns one of the targets":
+    #: P = 1 / (1 + exp(-(b0 + b1·ln(best target score + 0.001) + b2·ln(content words + 1)))).
+    #: A cosine means more in a long text than in a short one: a short message shares one or
+    #: two words with some commitment by chance and gets a high cosine from them (the null
+    #: model), a long one about a commitment is diluted by its other words. Fitted with numpy
+    #: on the 327 contributions of ``bench/triage/contributions_es.jsonl`` (dev + validation;
+    #: ``bench/triage_quality.py --tune``)
+    abstain_coefficients: tuple[float, float, float] = (-1.593, 4.828, 5.462)
+    #: probability (``evidence``) below which no target is suggested; chosen by ``--tune`` on
+    #: out-of-fold probabilities (fit on dev, predict validation and vice versa): the middle, in
+    #: log-odds, of the cutoffs that keep the top-3 and abstention targets equally far from
+    #: being missed. Low because a missed commitment costs more than a needless suggestion
+    abstain_threshold: float = 0.0404
+    #: average the log-odds over the contribution's group (off by default: on out-of-fold
+    #: predictions it calibrated worse than each contribution's own)
+    abstain_by_group: bool = False
     #: exponent of the extra weight a word gets for naming few targets (log of targets over
     #: targets using it): "camas" or "extorsión" count, "información" or "plan" hardly (0: off)
     target_specificity: float = 0.0
@@ -1013,23 +1023,31 @@ class Index:
             out[chunk] = self._scores(self._X[chunk], chunk)[1].max(axis=1)
         return out
 
+    def _content_words(self, rows: sp.csr_matrix) -> np.ndarray:
+        """Distinct content stems (no bigrams) of each row."""
+        single = (~self._is_bigram).astype(np.float64)
+        return np.asarray((rows != 0).astype(np.float64) @ single).ravel()
+
+    def _probability(self, best: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Log-odds that a contribution concerns one of the targets (``abstain_coefficients``)."""
+        b0, b1, b2 = self.config.abstain_coefficients
+        return b0 + b1 * np.log(best + 1e-3) + b2 * np.log(words + 1.0)
+
+    @staticmethod
+    def _sigmoid(logit: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0)))
+
     @cached_property
     def _evidence(self) -> np.ndarray:
-        """What abstention is judged on, by position: the geometric mean of the best target
-        scores of the contribution's group (the engine's own groups, default threshold), or its
-        own best score. Pooling lets a contribution worded far from a commitment borrow the
-        evidence of the others asking for the same thing, and keeps one request about no
-        commitment from being carried by one member's chance words."""
-        best = self._best_target_scores
-        if not self.config.abstain_by_group or best.size < 2:
-            return best
-        eps = 1e-3
-        logs = np.log(best + eps)
-        out = best.copy()
-        for g in self.groups():
-            members = [self._position[i] for i in g.ids]
-            out[members] = math.exp(float(logs[members].mean())) - eps
-        return out
+        """What abstention is judged on, by position: the calibrated probability that the
+        contribution concerns one of the targets, from its best target score and its number of
+        content words; with ``abstain_by_group``, the log-odds averaged over its group."""
+        logit = self._probability(self._best_target_scores, self._content_words(self._X))
+        if self.config.abstain_by_group and logit.size >= 2:
+            for g in self.groups():
+                members = [self._position[i] for i in g.ids]
+                logit[members] = float(logit[members].mean())
+        return self._sigmoid(logit)
 
     def _suggest_rows(
         self,
@@ -1057,7 +1075,11 @@ class Index:
                 key=lambda t: (-target_scores[r, t], _id_key(self.targets[t].id)),
             )
             best = float(target_scores[r, ranked[0]]) if ranked else 0.0
-            evidence = best if positions is None else float(self._evidence[positions[r]])
+            if positions is None:
+                logit = self._probability(np.array([best]), self._content_words(rows[r]))
+                evidence = float(self._sigmoid(logit)[0])
+            else:
+                evidence = float(self._evidence[positions[r]])
             abstained = not ranked or evidence < self.config.abstain_threshold
             targets = []
             if not abstained:
