@@ -188,6 +188,8 @@ def test_a_whole_triage_on_a_phone_without_javascript(
     try:
         page.goto(f"{live_server.url}{reverse('workbench:index')}")
         check(page)
+        page.goto(f"{live_server.url}{reverse('workbench:templates')}")
+        check(page)
         page.goto(queue)
         check(page)
         assert page.locator("table.queue tbody tr").count() == 25
