@@ -7,7 +7,6 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.workbench.test_matrix import FIXTURE, staff_account
 from traza.cocreation.models import Contribution
 from traza.workbench.models import MatrixImport
@@ -35,7 +34,7 @@ def media(settings, tmp_path):
 
 def test_a_matrix_imported_on_a_phone_without_javascript(
     live_server,
-    browser,  # noqa: F811
+    browser,
     django_user_model,
     sample_plan,
 ):
