@@ -21,8 +21,9 @@ network, no randomness. The pipeline:
    (commitment or proposal: title, summary, milestones...), half of it borrowed from the
    contribution's nearest neighbours (so words a commitment lacks but similar contributions
    share still lead to it), with the words that matched; no target is suggested when the
-   evidence (the best target score, pooled over the contribution's group by geometric mean) is
-   below a threshold chosen on the development half of the labelled set.
+   evidence (a calibrated probability that the contribution concerns a target, from its best
+   target score and its number of content words: a short text's chance cosine is high) is
+   below a cutoff fitted on the labelled dev + validation sets (not on the test set).
 
 Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
 input always gives the same output, whatever the order it came in.
@@ -157,7 +158,8 @@ class Suggestions:
 @dataclass(frozen=True)
 class Config:
     """Tunable parameters; the defaults were calibrated on the development half of
-    ``bench/triage/contributions_es.jsonl`` (see ``bench/triage_quality.py``)."""
+    ``bench/triage/contributions_es.jsonl``, the abstention rule on both its halves (dev +
+    validation); see ``bench/triage_quality.py --tune`` and ``bench/README.md``."""
 
     #: weight of a stem bigram relative to a stem (0 turns bigrams off)
     bigram_weight: float = 0.5
