@@ -87,6 +87,8 @@ def admin_paths(plan) -> list[str]:
         "/admin/cocreation/contribution/",
         f"/admin/cocreation/contribution/{contribution.pk}/change/",
         "/admin/cocreation/contribution/add/",
+        "/admin/cocreation/contribution/answer/?ids="
+        + ",".join(str(c.pk) for c in Contribution.objects.filter(response__isnull=True)),
         "/admin/cocreation/response/",
         "/admin/cocreation/response/add/",
         f"/admin/cocreation/response/add/?contribution={contribution.pk}",
