@@ -16,6 +16,7 @@ from traza.workbench.services.decisions import publish_drafts as publish_drafts
 from traza.workbench.services.digest import send_weekly_digests as send_weekly_digests
 from traza.workbench.services.matrix import MatrixChanged as MatrixChanged
 from traza.workbench.services.matrix import check_matrix as check_matrix
+from traza.workbench.services.matrix import forget_matrix_file as forget_matrix_file
 from traza.workbench.services.matrix import import_matrix as import_matrix
 from traza.workbench.services.matrix import upload_matrix as upload_matrix
 from traza.workbench.services.templates import save_template as save_template
