@@ -14,6 +14,9 @@ network, no randomness. The pipeline:
 4. Groups: average-linkage agglomeration over the neighbour graph. The average similarity of two
    clusters is computed exactly from the sums of their unit vectors (``S_A·S_B / |A||B|``), so
    no pair is ever missing; only pairs of clusters joined by a neighbour edge are candidates.
+   The bar rises when the average rests on few pairs (``group_size_penalty / sqrt(|A||B|)``):
+   two single texts sharing a word or two ("colegio", "camas") are not a group, and a single
+   request beside a group's is joined only if it is close to the group as a whole.
 5. Near-duplicates: neighbours with a high cosine whose word sequences largely overlap
    (shared word 3-shingles), which separates a copy with small edits or a forwarded e-mail from
    a paraphrase of the same request.
@@ -23,7 +26,9 @@ network, no randomness. The pipeline:
    share still lead to it), with the words that matched; no target is suggested when the
    evidence (a calibrated probability that the contribution concerns a target, from its best
    target score and its number of content words: a short text's chance cosine is high) is
-   below a cutoff fitted on the labelled dev + validation sets (not on the test set).
+   below a cutoff fitted on the labelled dev + validation sets (not on the test set). When no
+   theme's score clears ``Config.theme_fallback_below`` (the words match no theme: a complaint
+   to RENIEC, praise, a question), the plan's fallback theme ("Transversal") comes first.
 
 Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
 input always gives the same output, whatever the order it came in.
@@ -79,11 +84,17 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme (eje temático): its key, its name and optional description keywords."""
+    """A theme (eje temático): its key, its name and optional description keywords.
+
+    ``fallback`` marks the plan's catch-all theme (Peru's plans call it "Transversal"): it is
+    suggested first when no theme's score clears ``Config.theme_fallback_below``. When no theme
+    is marked, a theme whose key or name folds to one of ``Config.fallback_theme_names`` is.
+    """
 
     key: str
     name: str
     keywords: str = ""
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +164,9 @@ class Suggestions:
     abstained: bool
     best_target_score: float
     evidence: float = 0.0
+    #: true when the first theme is the plan's fallback theme because no theme's own score
+    #: cleared ``Config.theme_fallback_below`` (its words say nothing about any theme)
+    theme_fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,8 +183,14 @@ class Config:
     neighbours: int = 20
     #: smallest cosine kept in the neighbour graph
     min_similarity: float = 0.05
-    #: average-linkage similarity needed to put two clusters in one group
-    group_threshold: float = 0.10
+    #: average-linkage similarity needed to put two clusters in one group, for large clusters;
+    #: two clusters of sizes a and b need ``group_threshold + group_size_penalty / sqrt(a·b)``
+    group_threshold: float = 0.06
+    #: extra similarity needed when the average rests on few pairs (a null model: the mean of
+    #: m chance cosines spreads like 1/sqrt(m)); two single contributions need 0.06 + 0.08 =
+    #: 0.14, a contribution and a group of 9 need 0.087. Stops single requests close to a
+    #: group's from being joined to it on one or two shared words (0: plain average linkage)
+    group_size_penalty: float = 0.08
     #: cosine at which contributions are joined before the average linkage (near-copies)
     collapse_similarity: float = 0.6
     #: cosine needed before two texts are compared as possible copies
@@ -210,6 +230,13 @@ class Config:
     propagation: float = 0.5
     #: neighbours below this cosine lend nothing
     propagation_min_similarity: float = 0.15
+    #: below this best theme score, the plan's fallback theme ("Transversal") is suggested
+    #: first: the text's words match no theme (a complaint to RENIEC, praise, a question).
+    #: The middle of the plateau (0.024-0.035) of theme accuracy on dev + validation + the
+    #: first test set; 0 turns it off
+    theme_fallback_below: float = 0.03
+    #: folded key or name of the fallback theme when no ``Theme`` is marked ``fallback``
+    fallback_theme_names: tuple[str, ...] = ("transversal",)
     #: stems in more documents than this share are left out of candidate search (not of
     #: scoring) when there are more than ``blocking_min_rows`` contributions
     blocking_max_df: float = 0.005
@@ -645,7 +672,8 @@ class Index:
         """Groups of contributions asking for the same thing, largest first.
 
         Average-linkage agglomeration: two clusters merge while the average cosine between
-        their members is at least ``threshold``. Groups smaller than ``min_size`` are left out
+        their members is at least ``threshold + Config.group_size_penalty / sqrt(|A||B|)``
+        (an average over few pairs must be higher to count). Groups smaller than ``min_size`` are left out
         (``min_size=1`` also returns every ungrouped contribution on its own).
         """
         threshold = self.config.group_threshold if threshold is None else threshold
@@ -710,12 +738,18 @@ class Index:
         version = [0] * n
         anchor = list(range(n))  # smallest member position, for tie-breaks
 
+        penalty = self.config.group_size_penalty
+
         def link(a: int, b: int) -> float:
+            """The average cosine between the members of ``a`` and ``b`` if it clears the bar
+            for their sizes (``threshold + penalty / sqrt(|a||b|)``), else -1."""
             va, vb, ma, mb = vectors[a], vectors[b], members[a], members[b]
             assert va is not None and vb is not None and ma is not None and mb is not None
             small, large = (va, vb) if len(va) <= len(vb) else (vb, va)
             dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
-            return dot / (len(ma) * len(mb))
+            pairs = len(ma) * len(mb)
+            value = dot / pairs
+            return value if value >= threshold + penalty / math.sqrt(pairs) else -1.0
 
         heap: list[tuple[float, int, int, int, int, int, int]] = []
         for a in sorted(adjacency):
@@ -1063,12 +1097,23 @@ class Index:
         out = []
         for r in range(rows.shape[0]):
             row = self._row_dict(rows, r)
-            themes = []
-            for h in sorted(
+            order = sorted(
                 range(len(self.themes)), key=lambda h: (-theme_scores[r, h], self.themes[h].key)
-            )[:k]:
+            )
+            fallback = self._fallback_theme
+            use_fallback = (
+                fallback is not None
+                and k > 0
+                and (
+                    not order or float(theme_scores[r, order[0]]) < self.config.theme_fallback_below
+                )
+            )
+            if use_fallback:
+                order = [fallback, *(h for h in order if h != fallback)]
+            themes = []
+            for n, h in enumerate(order[:k]):
                 score = float(theme_scores[r, h])
-                if score <= 0:
+                if score <= 0 and not (use_fallback and n == 0):
                     break
                 words = self._theme_words(row, h, surfaces[r])
                 themes.append(Suggestion(self.themes[h].key, round(score, 6), words))
@@ -1099,9 +1144,26 @@ class Index:
                     abstained=abstained,
                     best_target_score=round(best, 6),
                     evidence=round(evidence, 6),
+                    theme_fallback=use_fallback,
                 )
             )
         return out
+
+    @cached_property
+    def _fallback_theme(self) -> int | None:
+        """Position of the plan's fallback theme: the one marked ``fallback``, else the first
+        whose folded key or name is in ``Config.fallback_theme_names``; None if there is none
+        or the rule is off."""
+        if self.config.theme_fallback_below <= 0:
+            return None
+        for h, theme in enumerate(self.themes):
+            if theme.fallback:
+                return h
+        names = {fold(n).strip() for n in self.config.fallback_theme_names}
+        for h, theme in enumerate(self.themes):
+            if fold(theme.key).strip() in names or fold(theme.name).strip() in names:
+                return h
+        return None
 
     def _theme_words(
         self, row: dict[int, float], h: int, surfaces: dict[str, str]
