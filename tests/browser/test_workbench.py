@@ -65,6 +65,12 @@ TOPICS = {
         "Solicito que recojan la basura del mercado dos veces por semana.",
     ],
 }
+THEMES = {
+    "agua": "Agua y saneamiento",
+    "salud": "Salud",
+    "obras": "Obras públicas",
+    "becas": "Educación",
+}
 NAMES = ["Rosa Mamani", "Luis Huamán", "Carmen Quispe", "Jorge Flores", "Elena Torres"]
 CHANNELS = ["event", "email", "web_form", "letter"]
 
@@ -96,7 +102,7 @@ def load_plan():
     themes = {}
     for number, (key, title) in enumerate(zip(TOPICS, titles, strict=False), start=1):
         commitment = plan.commitments.get(number=number)
-        themes[key] = factories.ThemeFactory(slug=f"tema-{key}", name=title.split(" de ")[-1])
+        themes[key] = factories.ThemeFactory(slug=f"tema-{key}", name=THEMES[key])
         plans.save_commitment(
             SYSTEM, commitment, {"title": title, "theme": themes[key]}, reason="Título final"
         )
