@@ -14,18 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.browser.axe import assert_no_axe_violations
 from traza.cocreation.models import Response, ResponseDraft, Second
 from traza.core.services import SYSTEM
 from traza.notifications.services import deliver_due
 from traza.workbench import services as workbench
-
-try:  # written alongside; until it lands, the pages are checked without it
-    from tests.browser.axe import assert_no_axe_violations
-except ImportError:  # pragma: no cover
-
-    def assert_no_axe_violations(page, **kwargs):
-        return None
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
