@@ -194,6 +194,11 @@ class Config:
     #: set among the settings that lose no recall on any of them against plain average
     #: linkage at 0.10 (the previous default)
     group_size_penalty: float = 0.08
+    #: smallest neighbour cosine that makes two clusters candidates for a merge (the merge
+    #: itself is judged on the average over all their members); below the single-pair bar, so
+    #: a text can join a group through a weak tie to one member if it is close to the others,
+    #: and high enough that large, dense collections do not compute links for every faint tie
+    group_edge_similarity: float = 0.10
     #: cosine at which contributions are joined before the average linkage (near-copies)
     collapse_similarity: float = 0.6
     #: cosine needed before two texts are compared as possible copies
@@ -692,7 +697,7 @@ class Index:
         X = self._X
         n = X.shape[0]
         members: list[list[int] | None] = [[i] for i in range(n)]
-        edges = self._edges(threshold)
+        edges = self._edges(max(threshold, self.config.group_edge_similarity))
 
         # Near-identical contributions (copies, re-sent forms) are joined first, so a campaign
         # of hundreds of copies is one unit before the average linkage starts.
