@@ -1110,15 +1110,12 @@ class Index:
                 range(len(self.themes)), key=lambda h: (-theme_scores[r, h], self.themes[h].key)
             )
             fallback = self._fallback_theme
-            use_fallback = (
-                fallback is not None
-                and k > 0
-                and (
-                    not order or float(theme_scores[r, order[0]]) < self.config.theme_fallback_below
-                )
-            )
-            if use_fallback:
-                order = [fallback, *(h for h in order if h != fallback)]
+            use_fallback = False
+            if fallback is not None and k > 0:
+                best_theme = float(theme_scores[r, order[0]]) if order else 0.0
+                use_fallback = best_theme < self.config.theme_fallback_below
+                if use_fallback:
+                    order = [fallback, *(h for h in order if h != fallback)]
             themes = []
             for n, h in enumerate(order[:k]):
                 score = float(theme_scores[r, h])
