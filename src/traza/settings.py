@@ -190,6 +190,8 @@ if TRAZA_STAFF_IDLE_MINUTES < 1:
 OTP_TOTP_ISSUER = "Traza"
 # Registrations and attendance lists lose their personal data this long after the event.
 TRAZA_REGISTRATION_RETENTION_DAYS = env_int("TRAZA_REGISTRATION_RETENTION_DAYS", "365")
+# An uploaded matrix of contributions keeps its file (it may hold names and addresses) so long.
+TRAZA_MATRIX_RETENTION_DAYS = env_int("TRAZA_MATRIX_RETENTION_DAYS", "30")
 # How long a link to verify an e-mail address stays valid.
 TRAZA_EMAIL_LINK_DAYS = 3
 # Key of the pseudonyms that replace erased e-mail addresses (HMAC-SHA256); empty: derived

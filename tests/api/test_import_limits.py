@@ -17,7 +17,14 @@ from django.core.management.base import CommandError
 from traza.api.models import ApiToken
 from traza.api.transfer import schema
 from traza.assessment.models import Rating, RecommendationFollowUp
-from traza.cocreation.models import AttendanceTally, Contribution, Event, ReportedFigure, Timeline
+from traza.cocreation.models import (
+    AttendanceTally,
+    Contribution,
+    Event,
+    ReportedFigure,
+    Response,
+    Timeline,
+)
 from traza.core.models import TraceEvent
 from traza.monitoring.models import Indicator, Measurement
 from traza.plans.models import (
@@ -195,6 +202,7 @@ MODELS = {
     "event": Event,
     "attendance": AttendanceTally,
     "contribution": Contribution,
+    "response": Response,
     "reported_figure": ReportedFigure,
     "rating": Rating,
     "recommendation_followup": RecommendationFollowUp,

@@ -87,6 +87,8 @@ def admin_paths(plan) -> list[str]:
         "/admin/cocreation/contribution/",
         f"/admin/cocreation/contribution/{contribution.pk}/change/",
         "/admin/cocreation/contribution/add/",
+        "/admin/cocreation/contribution/answer/?ids="
+        + ",".join(str(c.pk) for c in Contribution.objects.filter(response__isnull=True)),
         "/admin/cocreation/response/",
         "/admin/cocreation/response/add/",
         f"/admin/cocreation/response/add/?contribution={contribution.pk}",
@@ -95,6 +97,9 @@ def admin_paths(plan) -> list[str]:
         "/admin/axes/accessattempt/",
         "/admin/axes/accesslog/",
         "/admin/otp_totp/totpdevice/",
+        f"/admin/otp_totp/totpdevice/{TOTPDevice.objects.get().pk}/change/",
+        f"/admin/axes/accessattempt/{AccessAttempt.objects.get().pk}/change/",
+        f"/admin/accounts/user/{get_user_model().objects.get(username='secretaria').pk}/change/",
     ]
     if message is not None:
         paths.append(f"/admin/notifications/outboxmessage/{message.pk}/change/")

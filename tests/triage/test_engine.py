@@ -135,24 +135,61 @@ def test_abstains_on_an_off_topic_text():
     assert not result["a"].abstained
 
 
-def test_abstention_is_judged_on_the_group_evidence():
-    """A contribution alone is judged on its own best score; one in a group on the geometric
-    mean of its members' best scores, so a member worded far from the commitment still gets
-    the group's suggestion, and chance words of one member do not carry an off-topic group."""
-    items = [("a", CAMAS), ("b", CAMAS_OTHER_WORDS), ("z", OFF_TOPIC)]
-    index = Index(items, THEMES, TARGETS)
+SHORT_CAMAS = "camas"
+LONG_CAMAS = (
+    "Mi hijo necesita una cama en la emergencia del hospital y no hay; no hay información de "
+    "cuántas camas quedan, llamamos a cinco hospitales y nadie sabe. Que publiquen la "
+    "disponibilidad de camas."
+)
+
+
+def test_a_word_shared_by_chance_is_not_evidence():
+    """The evidence weighs the best target score against the text's length: one word shared
+    with a commitment gives a short text a high cosine by chance (the null model), while a long
+    text about the commitment is diluted by its other words. So a one-word message scoring like
+    a real request is not taken as one, and a long request with the same score is."""
+    index = Index([("a", CAMAS), ("s", SHORT_CAMAS), ("l", LONG_CAMAS)], THEMES, TARGETS)
     by_id = {s.id: s for s in index.suggestions()}
-    grouped = {i for g in index.groups() for i in g.ids}
-    assert grouped == {"a", "b"}
-    assert by_id["z"].evidence == by_id["z"].best_target_score  # alone: its own score
-    a, b = by_id["a"], by_id["b"]
-    assert a.evidence == b.evidence  # one group, one evidence
-    low, high = sorted([a.best_target_score, b.best_target_score])
-    assert low <= a.evidence <= high
-    assert not a.abstained and not b.abstained and by_id["z"].abstained
-    # without pooling, each is judged alone
-    alone = Index(items, THEMES, TARGETS, replace(Config(), abstain_by_group=False))
-    assert all(s.evidence == s.best_target_score for s in alone.suggestions())
+    short, long_ = by_id["s"], by_id["l"]
+    # similar best scores (within 30 %)...
+    assert short.best_target_score == pytest.approx(long_.best_target_score, rel=0.3)
+    # ...very different evidence
+    assert short.evidence < 0.01 < 0.5 < long_.evidence
+    assert short.abstained and short.targets == ()
+    assert not long_.abstained and long_.targets[0].key == 12
+    assert not by_id["a"].abstained
+
+
+def test_evidence_is_a_probability_and_decides_abstention():
+    items = [("a", CAMAS), ("b", CAMAS_OTHER_WORDS), ("s", SHORT_CAMAS), ("z", OFF_TOPIC)]
+    index = Index(items, THEMES, TARGETS)
+    results = index.suggestions()
+    for s in results:
+        assert 0.0 <= s.evidence <= 1.0
+        assert s.abstained == (s.evidence < Config().abstain_threshold)
+        assert s.abstained == (s.targets == ())
+    # switched off: every contribution with any matching word gets its targets
+    never = Index(items, THEMES, TARGETS, replace(Config(), abstain_threshold=-1.0))
+    assert not any(s.abstained for s in never.suggestions())
+    # a text typed outside the index is judged by the same rule
+    assert index.suggest_text(OFF_TOPIC).abstained
+    assert not index.suggest_text(LONG_CAMAS).abstained
+
+
+def test_abstention_can_be_pooled_over_a_group():
+    """With ``abstain_by_group`` a group (it asks for one thing) gets one evidence, between its
+    members' own: the one-word member borrows the others' evidence."""
+    items = [("a", CAMAS), ("b", CAMAS_OTHER_WORDS), ("s", SHORT_CAMAS), ("z", OFF_TOPIC)]
+    alone = {s.id: s for s in Index(items, THEMES, TARGETS).suggestions()}
+    pooled_index = Index(items, THEMES, TARGETS, replace(Config(), abstain_by_group=True))
+    pooled = {s.id: s for s in pooled_index.suggestions()}
+    grouped = [set(g.ids) for g in pooled_index.groups()]
+    assert {"a", "b", "s"} in grouped
+    assert pooled["a"].evidence == pooled["b"].evidence == pooled["s"].evidence
+    own = [alone[i].evidence for i in "abs"]
+    assert min(own) <= pooled["a"].evidence <= max(own)
+    assert alone["s"].abstained and not pooled["s"].abstained
+    assert pooled["z"].evidence == alone["z"].evidence and pooled["z"].abstained
 
 
 def test_groups_are_computed_once_per_threshold():
@@ -232,6 +269,27 @@ def test_labelled_set_is_marked_fictional_and_well_formed(bench):
     assert sum(i["commitment"] is None for i in items) >= 0.15 * len(items)
     for item in items:
         assert item["duplicate_of"] is None or item["duplicate_of"] in ids
+
+
+def test_blind_test_set_is_fictional_well_formed_and_apart(bench):
+    """The test set (judged by the benchmark, never tuned on) is labelled like the other and
+    shares no text with it; checked without running the engine on it."""
+    assert "FICTIONAL" in bench.TEST.read_text("utf-8").splitlines()[0]
+    test = bench.load_items(bench.TEST)
+    assert len(test) >= 150
+    by_id = {i["id"]: i for i in test}
+    assert len(by_id) == len(test)
+    assert 0.25 * len(test) <= sum(i["commitment"] is None for i in test) <= 0.45 * len(test)
+    themes, targets = bench.load_targets()
+    assert {i["theme"] for i in test} == {t.key for t in themes}
+    assert {i["commitment"] for i in test} - {None} == {t.id for t in targets}
+    copies = [i for i in test if i["duplicate_of"]]
+    assert len(copies) >= 8
+    for item in copies:
+        assert by_id[item["duplicate_of"]]["group"] == item["group"]
+    dev_texts = {i["text"] for i in bench.load_items()}
+    assert not dev_texts & {i["text"] for i in test}
+    assert not {i["group"] for i in bench.load_items()} & {i["group"] for i in test}
 
 
 def test_quality_floor_on_the_labelled_set(bench):

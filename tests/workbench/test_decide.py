@@ -381,3 +381,34 @@ def test_templates_are_written_through_the_traced_service(
     assert client.get(url).status_code == 200
     assert client.post(edit, {"name": "X", "outcome": "", "body": "C"}).status_code == 403
     assert OutboxMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_drafts_page_is_paginated_with_a_bounded_number_of_queries(
+    client,
+    plan,  # noqa: F811
+    publisher,  # noqa: F811
+    django_assert_max_num_queries,
+):
+    from tests import factories
+
+    for i in range(30):
+        contribution = factories.ContributionFactory(plan=plan, text=f"Aporte {i}")
+        cocreation.save_draft(
+            SYSTEM,
+            contribution,
+            {
+                "outcome": "adopted",
+                "text": f"Texto {i}",
+                "deciding_body": "secretariat",
+                "decided_on": dt.date(2026, 11, 1),
+            },
+        )
+    client.force_login(publisher)
+    url = reverse("workbench:drafts", args=[plan.pk])
+    with django_assert_max_num_queries(12):
+        page = client.get(url)
+    assert len(page.context["rows"]) == 25 and page.context["page"].paginator.count == 31
+    with django_assert_max_num_queries(12):
+        second = client.get(f"{url}?page=2")
+    assert len(second.context["rows"]) == 6

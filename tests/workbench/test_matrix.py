@@ -926,3 +926,24 @@ def test_the_dry_run_in_spanish_and_the_import_in_english_agree(secretary):
         matrix = import_matrix(secretary, matrix, table)
     assert matrix.status == "imported"
     assert Contribution.objects.get(plan=plan, key="mt-04").response.outcome == "adopted"
+
+
+@pytest.mark.django_db
+def test_the_import_pages_read_a_bounded_number_of_queries(
+    client, secretary, django_assert_max_num_queries
+):
+    plan, _e, _s = build_plan(1, answered=False)
+    client.force_login(secretary)
+    for size in (3, 150):
+        data = csv_bytes(good_rows(size))
+        table = table_of(data, "csv")
+        matrix = upload_matrix(secretary, plan, as_upload(data, "csv"))
+        check_matrix(secretary, matrix, table, Options(columns=guess_mapping(table.headers)))
+    detail = reverse("workbench:matrix-import-detail", args=[matrix.pk])
+    with django_assert_max_num_queries(10):
+        page = client.get(detail)
+    assert page.status_code == 200
+    assert len(page.context["page"].object_list) == 100  # the report, a page at a time
+    assert client.get(detail + "?page=2").context["page"].number == 2
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("workbench:matrix-import", args=[plan.pk])).status_code == 200

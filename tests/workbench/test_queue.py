@@ -12,6 +12,7 @@ from tests import factories
 from traza.cocreation import services as cocreation
 from traza.cocreation.models import Second
 from traza.core.services import SYSTEM
+from traza.notifications.models import OutboxMessage
 
 PASSWORD = "x-Strong-pass-1"
 
@@ -325,8 +326,10 @@ def test_triage_proposals_are_recomputed_shown_and_a_group_decided(client, plan,
     for text in texts:
         factories.ContributionFactory(plan=plan, text=text, received_at=received(3))
     client.force_login(publisher)
+    mails = OutboxMessage.objects.count()
     recomputed = client.post(reverse("workbench:triage", args=[plan.pk]))
     assert recomputed.status_code == 302
+    assert OutboxMessage.objects.count() == mails  # proposals tell nobody anything
     page = client.get(queue_url(plan))
     triage = page.context["triage"]
     assert triage is not None and not triage.stale

@@ -10,13 +10,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from traza.accounts import services
 from traza.accounts.models import User
+from traza.core.admin_base import AccessibleAdminMixin
 from traza.core.services import record, trace_language
 
 
 @admin.register(User)
-class TrazaUserAdmin(UserAdmin):
+class TrazaUserAdmin(AccessibleAdminMixin, UserAdmin):
     fieldsets = (*UserAdmin.fieldsets, (None, {"fields": ("display_name",)}))
     list_display = ("username", "email", "display_name", "is_staff", "is_active")
+    # plain labelled multiple selects: the admin's two-box filter widget adds aria-label to
+    # spans without a role (axe: aria-prohibited-attr), and needs JavaScript
+    filter_horizontal = ()
     actions = ["reset_second_factor"]
 
     @admin.action(
@@ -100,7 +104,7 @@ class TrazaTOTPDeviceForm(forms.ModelForm):
         labels = TOTP_LABELS
 
 
-class TrazaTOTPDeviceAdmin(TOTPDeviceAdmin):
+class TrazaTOTPDeviceAdmin(AccessibleAdminMixin, TOTPDeviceAdmin):
     """django-otp's admin with translated section titles, columns and field labels."""
 
     form = TrazaTOTPDeviceForm

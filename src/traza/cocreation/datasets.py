@@ -162,6 +162,7 @@ DATASETS = (
             C("plan_ref", "integer", "action plan (plans.id)"),
             C("outcome", "string", "outcome"),
             C("reason_category", "string", "reason"),
+            C("forwarded_to", "string", "entity it was forwarded to (outcome forwarded)"),
             C("text", "string", "reasoned response"),
             C("deciding_body", "string", "who decided"),
             C("decided_on", "date", "decided on"),

@@ -14,6 +14,9 @@ network, no randomness. The pipeline:
 4. Groups: average-linkage agglomeration over the neighbour graph. The average similarity of two
    clusters is computed exactly from the sums of their unit vectors (``S_A·S_B / |A||B|``), so
    no pair is ever missing; only pairs of clusters joined by a neighbour edge are candidates.
+   The bar rises when the average rests on few pairs (``group_size_penalty / sqrt(|A||B|)``):
+   two single texts sharing a word or two ("colegio", "camas") are not a group, and a single
+   request beside a group's is joined only if it is close to the group as a whole.
 5. Near-duplicates: neighbours with a high cosine whose word sequences largely overlap
    (shared word 3-shingles), which separates a copy with small edits or a forwarded e-mail from
    a paraphrase of the same request.
@@ -21,8 +24,11 @@ network, no randomness. The pipeline:
    (commitment or proposal: title, summary, milestones...), half of it borrowed from the
    contribution's nearest neighbours (so words a commitment lacks but similar contributions
    share still lead to it), with the words that matched; no target is suggested when the
-   evidence (the best target score, pooled over the contribution's group by geometric mean) is
-   below a threshold chosen on the development half of the labelled set.
+   evidence (a calibrated probability that the contribution concerns a target, from its best
+   target score and its number of content words: a short text's chance cosine is high) is
+   below a cutoff fitted on the labelled dev + validation sets (not on the test set). When no
+   theme's score clears ``Config.theme_fallback_below`` (the words match no theme: a complaint
+   to RENIEC, praise, a question), the plan's fallback theme ("Transversal") comes first.
 
 Every score is in [0, 1]. Results are sorted with explicit tie-breaks (by id), so the same
 input always gives the same output, whatever the order it came in.
@@ -78,11 +84,17 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme (eje temático): its key, its name and optional description keywords."""
+    """A theme (eje temático): its key, its name and optional description keywords.
+
+    ``fallback`` marks the plan's catch-all theme (Peru's plans call it "Transversal"): it is
+    suggested first when no theme's score clears ``Config.theme_fallback_below``. When no theme
+    is marked, a theme whose key or name folds to one of ``Config.fallback_theme_names`` is.
+    """
 
     key: str
     name: str
     keywords: str = ""
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,8 +152,10 @@ class Suggestions:
     ``targets`` is empty and ``abstained`` true when the evidence that the contribution concerns
     any target is below ``Config.abstain_threshold``: the engine then has no commitment to
     propose. ``best_target_score`` is the contribution's own best target score; ``evidence`` is
-    what the threshold is compared with: the geometric mean of the best target scores of the
-    contribution's group (its own best score when it is in no group). Both are kept either way.
+    what the threshold is compared with: the calibrated probability that the contribution
+    concerns one of the targets (``Config.abstain_coefficients``: a logistic function of its
+    best target score and of how many distinct content words it has), averaged in log-odds
+    over its group when ``Config.abstain_by_group``. Both are kept either way.
     """
 
     id: Any
@@ -150,12 +164,16 @@ class Suggestions:
     abstained: bool
     best_target_score: float
     evidence: float = 0.0
+    #: true when the first theme is the plan's fallback theme because no theme's own score
+    #: cleared ``Config.theme_fallback_below`` (its words say nothing about any theme)
+    theme_fallback: bool = False
 
 
 @dataclass(frozen=True)
 class Config:
     """Tunable parameters; the defaults were calibrated on the development half of
-    ``bench/triage/contributions_es.jsonl`` (see ``bench/triage_quality.py``)."""
+    ``bench/triage/contributions_es.jsonl``, the abstention rule on both its halves (dev +
+    validation); see ``bench/triage_quality.py --tune`` and ``bench/README.md``."""
 
     #: weight of a stem bigram relative to a stem (0 turns bigrams off)
     bigram_weight: float = 0.5
@@ -165,22 +183,44 @@ class Config:
     neighbours: int = 20
     #: smallest cosine kept in the neighbour graph
     min_similarity: float = 0.05
-    #: average-linkage similarity needed to put two clusters in one group
-    group_threshold: float = 0.10
+    #: average-linkage similarity needed to put two clusters in one group, for large clusters;
+    #: two clusters of sizes a and b need ``group_threshold + group_size_penalty / sqrt(a·b)``
+    group_threshold: float = 0.06
+    #: extra similarity needed when the average rests on few pairs (a null model: the mean of
+    #: m chance cosines spreads like 1/sqrt(m)); two single contributions need 0.06 + 0.08 =
+    #: 0.14, a contribution and a group of 9 need 0.087. Stops single requests close to a
+    #: group's from being joined to it on one or two shared words (0: plain average linkage).
+    #: Both chosen by ``--tune``: the best mean B-cubed F1 on dev + validation + the first test
+    #: set among the settings that lose no recall on any of them against plain average
+    #: linkage at 0.10 (the previous default)
+    group_size_penalty: float = 0.08
+    #: smallest neighbour cosine that makes two clusters candidates for a merge (the merge
+    #: itself is judged on the average over all their members); below the single-pair bar, so
+    #: a text can join a group through a weak tie to one member if it is close to the others,
+    #: and high enough that large, dense collections do not compute links for every faint tie
+    group_edge_similarity: float = 0.10
     #: cosine at which contributions are joined before the average linkage (near-copies)
     collapse_similarity: float = 0.6
     #: cosine needed before two texts are compared as possible copies
     duplicate_min_cosine: float = 0.55
     #: duplicate score (mean of cosine and shingle overlap) needed to flag a pair
     duplicate_threshold: float = 0.65
-    #: evidence (geometric mean of the best target scores over the contribution's group)
-    #: below which no target is suggested; chosen on the dev half (``--tune``): the middle, in
-    #: log scale, of the range of thresholds that keep the dev half's top-3 and abstention
-    #: targets equally far from being missed
-    abstain_threshold: float = 0.0549
-    #: judge abstention on the group's pooled evidence rather than on each contribution alone
-    #: (a group asks for one thing: either it concerns a commitment or it does not)
-    abstain_by_group: bool = True
+    #: logistic calibration of "this contribution concerns one of the targets":
+    #: P = 1 / (1 + exp(-(b0 + b1·ln(best target score + 0.001) + b2·ln(content words + 1)))).
+    #: A cosine means more in a long text than in a short one: a short message shares one or
+    #: two words with some commitment by chance and gets a high cosine from them (the null
+    #: model), a long one about a commitment is diluted by its other words. Fitted with numpy
+    #: on the 327 contributions of ``bench/triage/contributions_es.jsonl`` (dev + validation;
+    #: ``bench/triage_quality.py --tune``)
+    abstain_coefficients: tuple[float, float, float] = (-1.593, 4.828, 5.462)
+    #: probability (``evidence``) below which no target is suggested; chosen by ``--tune`` on
+    #: out-of-fold probabilities (fit on dev, predict validation and vice versa): the middle, in
+    #: log-odds, of the cutoffs that keep the top-3 and abstention targets equally far from
+    #: being missed. Low because a missed commitment costs more than a needless suggestion
+    abstain_threshold: float = 0.0404
+    #: average the log-odds over the contribution's group (off by default: on out-of-fold
+    #: predictions it calibrated worse than each contribution's own)
+    abstain_by_group: bool = False
     #: exponent of the extra weight a word gets for naming few targets (log of targets over
     #: targets using it): "camas" or "extorsión" count, "información" or "plan" hardly (0: off)
     target_specificity: float = 0.0
@@ -188,8 +228,9 @@ class Config:
     #: text) rather than from the whole text
     passage_weight: float = 0.0
     #: share of a theme's score that comes from its own name and keywords (the rest from the
-    #: best-matching target of the theme)
-    theme_own_weight: float = 0.5
+    #: best-matching target of the theme). 0.75 is what ``--tune`` chooses on dev (0.5 was
+    #: the default until 2026-12-02; it only moves theme scores, never target scores)
+    theme_own_weight: float = 0.75
     #: how much the score of a target's theme adds to the target's score
     target_theme_weight: float = 0.0
     #: share of a contribution's theme and target scores taken from its neighbours (the
@@ -198,6 +239,13 @@ class Config:
     propagation: float = 0.5
     #: neighbours below this cosine lend nothing
     propagation_min_similarity: float = 0.15
+    #: below this best theme score, the plan's fallback theme ("Transversal") is suggested
+    #: first: the text's words match no theme (a complaint to RENIEC, praise, a question).
+    #: The best mean theme accuracy on dev + validation + the first test set (``--tune``:
+    #: 0.955 / 0.953 / 0.917 against 0.943 / 0.941 / 0.904 without it); 0 turns it off
+    theme_fallback_below: float = 0.03
+    #: folded key or name of the fallback theme when no ``Theme`` is marked ``fallback``
+    fallback_theme_names: tuple[str, ...] = ("transversal",)
     #: stems in more documents than this share are left out of candidate search (not of
     #: scoring) when there are more than ``blocking_min_rows`` contributions
     blocking_max_df: float = 0.005
@@ -633,7 +681,8 @@ class Index:
         """Groups of contributions asking for the same thing, largest first.
 
         Average-linkage agglomeration: two clusters merge while the average cosine between
-        their members is at least ``threshold``. Groups smaller than ``min_size`` are left out
+        their members is at least ``threshold + Config.group_size_penalty / sqrt(|A||B|)``
+        (an average over few pairs must be higher to count). Groups smaller than ``min_size`` are left out
         (``min_size=1`` also returns every ungrouped contribution on its own).
         """
         threshold = self.config.group_threshold if threshold is None else threshold
@@ -648,7 +697,7 @@ class Index:
         X = self._X
         n = X.shape[0]
         members: list[list[int] | None] = [[i] for i in range(n)]
-        edges = self._edges(threshold)
+        edges = self._edges(max(threshold, self.config.group_edge_similarity))
 
         # Near-identical contributions (copies, re-sent forms) are joined first, so a campaign
         # of hundreds of copies is one unit before the average linkage starts.
@@ -698,12 +747,18 @@ class Index:
         version = [0] * n
         anchor = list(range(n))  # smallest member position, for tie-breaks
 
+        penalty = self.config.group_size_penalty
+
         def link(a: int, b: int) -> float:
+            """The average cosine between the members of ``a`` and ``b`` if it clears the bar
+            for their sizes (``threshold + penalty / sqrt(|a||b|)``), else -1."""
             va, vb, ma, mb = vectors[a], vectors[b], members[a], members[b]
             assert va is not None and vb is not None and ma is not None and mb is not None
             small, large = (va, vb) if len(va) <= len(vb) else (vb, va)
             dot = sum([small[key] * large[key] for key in small.keys() & large.keys()])
-            return dot / (len(ma) * len(mb))
+            pairs = len(ma) * len(mb)
+            value = dot / pairs
+            return value if value >= threshold + penalty / math.sqrt(pairs) else -1.0
 
         heap: list[tuple[float, int, int, int, int, int, int]] = []
         for a in sorted(adjacency):
@@ -1013,23 +1068,31 @@ class Index:
             out[chunk] = self._scores(self._X[chunk], chunk)[1].max(axis=1)
         return out
 
+    def _content_words(self, rows: sp.csr_matrix) -> np.ndarray:
+        """Distinct content stems (no bigrams) of each row."""
+        single = (~self._is_bigram).astype(np.float64)
+        return np.asarray((rows != 0).astype(np.float64) @ single).ravel()
+
+    def _probability(self, best: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Log-odds that a contribution concerns one of the targets (``abstain_coefficients``)."""
+        b0, b1, b2 = self.config.abstain_coefficients
+        return b0 + b1 * np.log(best + 1e-3) + b2 * np.log(words + 1.0)
+
+    @staticmethod
+    def _sigmoid(logit: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0)))
+
     @cached_property
     def _evidence(self) -> np.ndarray:
-        """What abstention is judged on, by position: the geometric mean of the best target
-        scores of the contribution's group (the engine's own groups, default threshold), or its
-        own best score. Pooling lets a contribution worded far from a commitment borrow the
-        evidence of the others asking for the same thing, and keeps one request about no
-        commitment from being carried by one member's chance words."""
-        best = self._best_target_scores
-        if not self.config.abstain_by_group or best.size < 2:
-            return best
-        eps = 1e-3
-        logs = np.log(best + eps)
-        out = best.copy()
-        for g in self.groups():
-            members = [self._position[i] for i in g.ids]
-            out[members] = math.exp(float(logs[members].mean())) - eps
-        return out
+        """What abstention is judged on, by position: the calibrated probability that the
+        contribution concerns one of the targets, from its best target score and its number of
+        content words; with ``abstain_by_group``, the log-odds averaged over its group."""
+        logit = self._probability(self._best_target_scores, self._content_words(self._X))
+        if self.config.abstain_by_group and logit.size >= 2:
+            for g in self.groups():
+                members = [self._position[i] for i in g.ids]
+                logit[members] = float(logit[members].mean())
+        return self._sigmoid(logit)
 
     def _suggest_rows(
         self,
@@ -1043,12 +1106,20 @@ class Index:
         out = []
         for r in range(rows.shape[0]):
             row = self._row_dict(rows, r)
-            themes = []
-            for h in sorted(
+            order = sorted(
                 range(len(self.themes)), key=lambda h: (-theme_scores[r, h], self.themes[h].key)
-            )[:k]:
+            )
+            fallback = self._fallback_theme
+            use_fallback = False
+            if fallback is not None and k > 0:
+                best_theme = float(theme_scores[r, order[0]]) if order else 0.0
+                use_fallback = best_theme < self.config.theme_fallback_below
+                if use_fallback:
+                    order = [fallback, *(h for h in order if h != fallback)]
+            themes = []
+            for n, h in enumerate(order[:k]):
                 score = float(theme_scores[r, h])
-                if score <= 0:
+                if score <= 0 and not (use_fallback and n == 0):
                     break
                 words = self._theme_words(row, h, surfaces[r])
                 themes.append(Suggestion(self.themes[h].key, round(score, 6), words))
@@ -1057,7 +1128,11 @@ class Index:
                 key=lambda t: (-target_scores[r, t], _id_key(self.targets[t].id)),
             )
             best = float(target_scores[r, ranked[0]]) if ranked else 0.0
-            evidence = best if positions is None else float(self._evidence[positions[r]])
+            if positions is None:
+                logit = self._probability(np.array([best]), self._content_words(rows[r]))
+                evidence = float(self._sigmoid(logit)[0])
+            else:
+                evidence = float(self._evidence[positions[r]])
             abstained = not ranked or evidence < self.config.abstain_threshold
             targets = []
             if not abstained:
@@ -1075,9 +1150,26 @@ class Index:
                     abstained=abstained,
                     best_target_score=round(best, 6),
                     evidence=round(evidence, 6),
+                    theme_fallback=use_fallback,
                 )
             )
         return out
+
+    @cached_property
+    def _fallback_theme(self) -> int | None:
+        """Position of the plan's fallback theme: the one marked ``fallback``, else the first
+        whose folded key or name is in ``Config.fallback_theme_names``; None if there is none
+        or the rule is off."""
+        if self.config.theme_fallback_below <= 0:
+            return None
+        for h, theme in enumerate(self.themes):
+            if theme.fallback:
+                return h
+        names = {fold(n).strip() for n in self.config.fallback_theme_names}
+        for h, theme in enumerate(self.themes):
+            if fold(theme.key).strip() in names or fold(theme.name).strip() in names:
+                return h
+        return None
 
     def _theme_words(
         self, row: dict[int, float], h: int, surfaces: dict[str, str]

@@ -6,3 +6,9 @@ class WorkbenchConfig(AppConfig):
     name = "traza.workbench"
     label = "workbench"
     verbose_name = _("Workbench")
+
+    def ready(self) -> None:
+        from traza.accounts import privacy
+        from traza.workbench.personal_data import forget_old_matrices
+
+        privacy.register_retention(forget_old_matrices)

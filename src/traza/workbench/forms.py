@@ -92,11 +92,13 @@ class DecisionForm(forms.Form):
         kwargs["initial"].setdefault("deciding_body", DecidingBody.SECRETARIAT)
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["versions"].queryset = plan_versions(plan)
-        self.fields["versions"].widget.attrs["size"] = 6
+        versions = self.fields["versions"]
+        assert isinstance(versions, forms.ModelMultipleChoiceField)
+        versions.queryset = plan_versions(plan)
+        versions.widget.attrs["size"] = 6
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if self.errors:
             return data
         body = (data.get("body") or "").strip()

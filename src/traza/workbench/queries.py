@@ -5,6 +5,7 @@ SQL aggregate and every page a fixed number of queries, whatever the size of the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -109,7 +110,8 @@ class QueueFilters:
         )
 
     def without(self, name: str) -> QueueFilters:
-        return replace(self, **{name: "" if isinstance(getattr(self, name), str) else None})
+        empty: dict[str, Any] = {name: "" if isinstance(getattr(self, name), str) else None}
+        return replace(self, **empty)
 
     def query(self) -> str:
         """The filters as a query string (empty ones left out)."""
@@ -274,7 +276,7 @@ def is_answered(contribution: Contribution) -> bool:
 
 
 def rows(
-    contributions: QuerySet[Contribution] | list[Contribution],
+    contributions: Iterable[Contribution],
     *,
     triage: Any = None,
     now: dt.datetime | None = None,

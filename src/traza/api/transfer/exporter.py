@@ -20,6 +20,7 @@ from traza.api.transfer.schema import (
     PLAN_FIELDS,
     RATING_FIELDS,
     RELEVANCE_FIELDS,
+    RESPONSE_FIELDS,
     VERSION,
 )
 from traza.assessment.models import Rating, RecommendationFollowUp
@@ -60,7 +61,7 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
     for contribution in (
         Contribution.objects.public()  # a file to publish: never what moderation hid
         .filter(plan__in=plans)
-        .select_related("event", "theme", "commitment")
+        .select_related("event", "theme", "commitment", "response__deciding_sector")
         .order_by("plan_id", "received_at", "id")
     ):
         contributions_by_plan.setdefault(contribution.plan_id, []).append(contribution)
@@ -200,6 +201,18 @@ def _export_contribution(c: Contribution) -> dict[str, Any]:
         "theme": c.theme.slug if c.theme_id else None,
         "commitment": c.commitment.number if c.commitment_id else None,
         "author_organization": c.author_organization if c.show_author else "",
+        "response": _export_response(c),
+    }
+
+
+def _export_response(c: Contribution) -> dict[str, Any] | None:
+    """The published reasoned response (a forwarded one with the entity that received it)."""
+    response = getattr(c, "response", None)
+    if response is None or response.published_at is None:
+        return None
+    return {
+        **{f: _value(getattr(response, f)) for f in RESPONSE_FIELDS},
+        "deciding_sector": response.deciding_sector.slug if response.deciding_sector_id else None,
     }
 
 

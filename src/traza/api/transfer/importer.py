@@ -26,6 +26,7 @@ from traza.api.transfer.schema import (
     PLAN_FIELDS,
     RATING_FIELDS,
     RELEVANCE_FIELDS,
+    RESPONSE_FIELDS,
     ImportProblem,
     load_file,
     parse_field,
@@ -34,7 +35,14 @@ from traza.api.transfer.schema import (
 from traza.assessment import services as assessment_services
 from traza.assessment.models import Rating, RecommendationFollowUp
 from traza.cocreation import services as cocreation_services
-from traza.cocreation.models import AttendanceTally, Contribution, Event, ReportedFigure, Timeline
+from traza.cocreation.models import (
+    AttendanceTally,
+    Contribution,
+    Event,
+    ReportedFigure,
+    Response,
+    Timeline,
+)
 from traza.core.services import Service
 from traza.monitoring import services as monitoring_services
 from traza.monitoring.models import Indicator, Measurement
@@ -155,7 +163,12 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
                 _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
         for k_index, k_item in enumerate(item.get("contributions", [])):
             with _at(source, f"$.plans[{p_index}].contributions[{k_index}]"):
-                _import_contribution(actor, plan, k_item, theme, reason, stats)
+                contribution = _import_contribution(actor, plan, k_item, theme, reason, stats)
+            if k_item.get("response"):
+                with _at(source, f"$.plans[{p_index}].contributions[{k_index}].response"):
+                    _import_response(
+                        actor, contribution, k_item["response"], organization, reason, stats
+                    )
         for f_index, f_item in enumerate(item.get("reported_figures", [])):
             values = _pick(f_item, FIGURE_FIELDS[1:], ReportedFigure)
             with _at(source, f"$.plans[{p_index}].reported_figures[{f_index}]"):
@@ -208,7 +221,7 @@ def _import_rating(actor, plan, item, reason, stats) -> None:
         stats["rating"] += 1
 
 
-def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
+def _import_contribution(actor, plan, item, theme, reason, stats) -> Contribution:
     """Contributions are received once and never edited: a known key must match exactly
     (in the fields the file gives)."""
     values = _pick(item, [*CONTRIBUTION_FIELDS[1:], "author_organization"], Contribution)
@@ -236,11 +249,30 @@ def _import_contribution(actor, plan, item, theme, reason, stats) -> None:
                 )
                 % {"key": item["key"]}
             )
-        return
-    cocreation_services.record_contribution(
+        return stored
+    contribution = cocreation_services.record_contribution(
         actor, {"plan": plan, "key": item["key"], **values}, reason
     )
     stats["contribution"] += 1
+    return contribution
+
+
+def _import_response(actor, contribution, item, organization, reason, stats) -> None:
+    """Publish (or revise) the contribution's reasoned response, through the service that
+    keeps its revisions; unchanged, nothing is written. Imported history e-mails no one."""
+    values = _pick(item, RESPONSE_FIELDS, Response)
+    if "deciding_sector" in item:
+        values["deciding_sector"] = organization(item["deciding_sector"])
+    before = (
+        Response.objects.filter(contribution=contribution)
+        .values_list("revision", flat=True)
+        .first()
+    )
+    response = cocreation_services.publish_response(
+        actor, contribution, values, reason=reason, tell_author=False
+    )
+    if response.revision != before:
+        stats["response"] += 1
 
 
 def _import_commitment(actor, plan, item, organization, theme, reason, stats) -> None:

@@ -92,6 +92,15 @@ EVENT_FIELDS = [
     "source",
 ]
 CONTRIBUTION_FIELDS = ["key", "channel", "text", "received_at", "show_author"]
+# A contribution's published reasoned response (deciding_sector travels as an organisation key).
+RESPONSE_FIELDS = [
+    "outcome",
+    "reason_category",
+    "text",
+    "deciding_body",
+    "decided_on",
+    "forwarded_to",
+]
 FIGURE_FIELDS = ["key", "measure", "total", "breakdown", "source", "note"]
 RATING_FIELDS = [
     "methodology",
@@ -135,6 +144,7 @@ DATE_FIELDS = {
     "baseline_date",
     "target_date",
     "measured_on",
+    "decided_on",
 }
 
 
@@ -373,6 +383,9 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
                 problems.append(
                     (f"{k_path}.commitment", _("unknown commitment %r") % item["commitment"])
                 )
+            problems += _response_problems(
+                item.get("response"), f"{k_path}.response", organizations
+            )
         problems += _duplicates(plan.get("reported_figures", []), "key", f"{path}.reported_figures")
         problems += _duplicates(
             plan.get("recommendation_followups", []), "number", f"{path}.recommendation_followups"
@@ -418,6 +431,28 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
                 problems += _date_order(
                     milestone, "starts_on", "ends_on", f"{c_path}.milestones[{m_index}]"
                 )
+    return problems
+
+
+def _response_problems(
+    response: dict[str, Any] | None, path: str, organizations: set[str]
+) -> list[tuple[str, str]]:
+    """A forwarded response names the receiving entity; no other outcome names one."""
+    if not response:
+        return []
+    problems = []
+    forwarded_to = (response.get("forwarded_to") or "").strip()
+    if response["outcome"] == "forwarded" and not forwarded_to:
+        problems.append(
+            (f"{path}.forwarded_to", _("Name the entity the contribution was forwarded to."))
+        )
+    if response["outcome"] != "forwarded" and forwarded_to:
+        problems.append(
+            (f"{path}.forwarded_to", _("Only a forwarded contribution names a receiving entity."))
+        )
+    sector = response.get("deciding_sector")
+    if sector and sector not in organizations:
+        problems.append((f"{path}.deciding_sector", _("unknown organisation %r") % sector))
     return problems
 
 

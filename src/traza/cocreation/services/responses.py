@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traza.cocreation.models import (
@@ -150,11 +150,9 @@ def response_mail_subject(contribution: Contribution) -> str:
 def response_mail_context(response: Response) -> dict[str, Any]:
     """What the author's e-mail shows (also the workbench's preview of it)."""
     contribution = response.contribution
-    return {
-        "response": response,
-        "contribution": contribution,
-        "url": f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}",
-    }
+    with translation.override(settings.LANGUAGE_CODE):  # the e-mail's language, not the staff's
+        url = f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}"
+    return {"response": response, "contribution": contribution, "url": url}
 
 
 def tells_author(response: Response) -> bool:

@@ -359,7 +359,7 @@ class Builder:
             )
         if spec.changed is None:
             return commitment
-        dated = {
+        dated: dict[str, Any] = {
             "starts_on": self.h(-120),
             "ends_on": self.h(600),
         }
@@ -574,7 +574,7 @@ class Builder:
                     SYSTEM, commitment, answer, self.orgs[org], parent=post
                 )
             post.refresh_from_db()
-            if post.contribution_id:
+            if post.contribution is not None:
                 self.respond(post.contribution, response, "l", LOAD_REASON)
 
     # the forum --------------------------------------------------------------------------
@@ -825,10 +825,10 @@ class Builder:
                 reason=LOAD_REASON,
             )
         for name, kind, org, description, regions, themes, numbers in content.INITIATIVES:
-            stored = Initiative.objects.filter(name=name).first()
+            initiative = Initiative.objects.filter(name=name).first()
             forum_services.save_initiative(
                 SYSTEM,
-                stored,
+                initiative,
                 {
                     "name": name,
                     "kind": kind,
@@ -846,20 +846,22 @@ class Builder:
             criteria,
             evidence,
             number,
-            initiative,
+            initiative_name,
             day,
         ) in content.GOOD_PRACTICES:
-            stored = GoodPractice.objects.filter(title=title).first()
+            practice = GoodPractice.objects.filter(title=title).first()
             forum_services.save_good_practice(
                 SYSTEM,
-                stored,
+                practice,
                 {
                     "title": title,
                     "description": description,
                     "criteria": criteria,
                     "evidence": evidence,
                     "commitment": self.commitments[number] if number else None,
-                    "initiative": (Initiative.objects.get(name=initiative) if initiative else None),
+                    "initiative": (
+                        Initiative.objects.get(name=initiative_name) if initiative_name else None
+                    ),
                     "identified_on": self.h(day),
                 },
                 reason=LOAD_REASON,

@@ -10,6 +10,7 @@ Every text here is fiction, in the plain Spanish of the people who would write i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 FICTIONAL = "datos ficticios de demostración"
 MEMBER = {
@@ -1888,7 +1889,7 @@ INDICATORS = [
     ),
 ]
 
-FORUM = {
+FORUM: dict[str, Any] = {
     "name": "Comité Multiactor de Gobierno Abierto de Ejemplo (ficticio)",
     "established": -400,
     "instrument": "Ordenanza Municipal N° 000-EJEMPLO (ficticia)",
@@ -1995,7 +1996,8 @@ RULES = [
     ),
 ]
 # day, modality, agenda, open to non-members, other attendance, minutes, decisions (text, binding, commitment)
-SESSIONS = [
+SessionSpec = tuple[int, str, str, bool, int, str, list[tuple[str, bool, int | None]]]
+SESSIONS: list[SessionSpec] = [
     (
         -370,
         "in_person",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -99,6 +100,15 @@ def breakable(name: str) -> str:
 
 
 def _stored_table(matrix: MatrixImport) -> Table:
+    if not matrix.file:
+        raise ValidationError(
+            _(
+                "This file is no longer kept (its personal data was removed after "
+                "%(days)d days). Upload it again."
+            )
+            % {"days": settings.TRAZA_MATRIX_RETENTION_DAYS},
+            code="forgotten",
+        )
     with matrix.file.open("rb") as stored:
         return read_table(stored, matrix.filename)
 

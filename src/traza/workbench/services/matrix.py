@@ -207,3 +207,29 @@ def import_matrix(actor: Any, matrix: MatrixImport, table: Table) -> MatrixImpor
         scope=plan,
     )
     return matrix
+
+
+def forget_matrix_file(matrix: MatrixImport, summary: str) -> bool:
+    """Delete a stored matrix's file and the rows quoted in its dry-run report (they may
+    hold authors' names and addresses); its name, checksum, size, counts and status stay, so
+    what was imported can still be told. Traced; returns whether anything was removed.
+    Called by the retention rule (:mod:`traza.workbench.personal_data`), as the system."""
+    if not matrix.file and not matrix.report.get("rows"):
+        return False
+    with transaction.atomic():
+        locked = _locked(matrix)
+        if locked.file:
+            locked.file.delete(save=False)
+        report = {k: v for k, v in locked.report.items() if k not in ("rows", "errors")}
+        locked.report = {**report, "forgotten": True}
+        if locked.status != MatrixImportStatus.IMPORTED:
+            locked.status = MatrixImportStatus.REFUSED  # nothing left to import
+        locked.save(update_fields=["file", "report", "status"])
+        record(
+            None,
+            "update",
+            locked,
+            summary=summary,
+            scope=locked.plan,
+        )
+    return True

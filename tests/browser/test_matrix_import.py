@@ -7,18 +7,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
+from tests.browser.axe import assert_no_axe_violations
 from tests.workbench.test_matrix import FIXTURE, staff_account
 from traza.cocreation.models import Contribution
 from traza.workbench.models import MatrixImport
-
-try:  # written alongside; until it lands, the pages are checked without it
-    from tests.browser.axe import assert_no_axe_violations
-except ImportError:  # pragma: no cover
-
-    def assert_no_axe_violations(page, **kwargs):
-        return None
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 360, "height": 740}
@@ -35,7 +27,7 @@ def media(settings, tmp_path):
 
 def test_a_matrix_imported_on_a_phone_without_javascript(
     live_server,
-    browser,  # noqa: F811
+    browser,
     django_user_model,
     sample_plan,
 ):
