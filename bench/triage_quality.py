@@ -43,6 +43,8 @@ TEST = ROOT / "bench" / "triage" / "test_es.jsonl"
 #: the blind test set on which the targets are judged: written before the grouping bar and the
 #: fallback theme were chosen; never used for tuning
 TEST2 = ROOT / "bench" / "triage" / "test2_es.jsonl"
+#: the third blind test set, written and committed before the engine changes of its round
+TEST3 = ROOT / "bench" / "triage" / "test3_es.jsonl"
 DEMO = ROOT / "src" / "traza" / "demo" / "peru-2017-2019.json"
 
 # Description keywords of each theme: the kind of sector vocabulary a secretariat would type
