@@ -23,7 +23,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/traza migrate
-	$(BIN)/traza load-demo
+	$(BIN)/traza load-demo --refresh-dates
 	$(BIN)/traza serve --port $(PORT)
 
 # The checks that are quick come first (together some 5 s): style, formatting, a model change
