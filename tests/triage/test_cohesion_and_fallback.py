@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from traza.triage import Config, Index, Theme, group
+from traza.triage.engine import sector_keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -160,3 +161,23 @@ def test_blind_test_sets_are_fictional_well_formed_and_apart(name):
         earlier += bench.load_items(bench.TEST2)
     assert not {i["text"] for i in earlier} & {i["text"] for i in blind}
     assert not {i["group"] for i in earlier} & {i["group"] for i in blind}
+
+
+def test_a_theme_named_after_a_sector_gets_its_vocabulary():
+    """The workbench passes themes by key and name only; a name such as "Salud" or "Seguridad
+    Ciudadana" brings the sector's words, so a text about "camas UCI" or "cupos" finds it."""
+    named = [
+        Theme("7", "Salud"),
+        Theme("9", "Seguridad Ciudadana"),
+        Theme("3", "Transversal"),
+    ]
+    assert "UCI" in sector_keywords(named[0])
+    assert sector_keywords(Theme("x", "Pesca artesanal")) == ""
+    assert sector_keywords(Theme("7", "Salud", "hospitales")) == "hospitales"
+    index = Index(list(OTHERS.items()), themes=named)
+    uci = index.suggest_text("Faltan camas UCI pediátricas en el norte, los niños graves viajan.")
+    assert uci.themes[0].key == "7" and not uci.theme_fallback
+    robos = index.suggest_text("Hay asaltos y robos en el paradero, que patrulle el serenazgo.")
+    assert robos.themes[0].key == "9"
+    off = Index(list(OTHERS.items()), themes=named, config=Config(sector_keywords=False))
+    assert off.suggest_text("Faltan camas UCI pediátricas en el norte.").theme_fallback
