@@ -364,9 +364,10 @@ TRAZA_BASE_URL = (
     or local_base_url(os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000"))
 ).rstrip("/")
 TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
-# The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL.
+# The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL
+# (no-reply@TRAZA_MAIL_DOMAIN when that is this machine).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_sender(
-    TRAZA_BASE_URL, TRAZA_SITE_NAME
+    TRAZA_BASE_URL, TRAZA_SITE_NAME, TRAZA_MAIL_DOMAIN
 )
 
 LOGGING = {
