@@ -84,7 +84,8 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Theme:
-    """A theme (eje temático): its key, its name and optional description keywords.
+    """A theme (eje temático): its key, its name and optional description keywords (without
+    them, a theme named after a usual sector gets that sector's words: ``SECTOR_KEYWORDS``).
 
     ``fallback`` marks the plan's catch-all theme (Peru's plans call it "Transversal"): it is
     suggested first when no theme's score clears ``Config.theme_fallback_below``. When no theme
