@@ -4,8 +4,9 @@ import time
 import pytest
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests.notifications.test_outbox import LOCMEM, SMTP_DOWN
 from traza.cocreation import services
@@ -57,6 +58,9 @@ def test_contribution_answered_not_adopted_reaches_its_author_despite_a_mail_fai
     page = client.get(response["Location"]).content.decode()
     assert "Ana Quispe" not in page and "ana@example.org" not in page  # no consent to publish
     assert "Un participante" in page
+    receipt = OutboxMessage.objects.get()  # the receipt, tested on its own below
+    assert receipt.purpose == "contribution_receipt"
+    receipt.delete()
 
     services.publish_response(
         editor,
@@ -444,3 +448,35 @@ def test_a_form_sent_too_fast_says_so_and_keeps_the_text(client, open_plan):
     assert "You sent it very quickly" in html
     assert data["text"] in html
     assert Contribution.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_author_gets_a_receipt_on_the_page_and_by_e_mail(client, open_plan):
+    response = client.post(contribute_url(open_plan), form_data())
+    contribution = Contribution.objects.get()
+    assert response["Location"] == contribution.get_absolute_url()
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.context["receipt"] is True
+    assert f'<strong class="reference">{contribution.pk}</strong>' in html
+    assert page.context["journey_url"].endswith(contribution.get_absolute_url())
+    assert 'class="done"' in html  # "Received" at once, with its time
+    local = timezone.localtime(contribution.received_at)
+    assert local.strftime("%H:%M") in html
+    message = OutboxMessage.objects.get()
+    assert message.purpose == "contribution_receipt" and message.to == "ana@example.org"
+    assert str(contribution.pk) in message.subject
+    assert contribution.get_absolute_url() in message.body
+    assert message.purpose_label != message.purpose  # labelled for staff
+    # shown once: reloading the journey is the public page again
+    assert client.get(contribution.get_absolute_url()).context["receipt"] is False
+    # another browser never sees the receipt
+    assert Client().get(contribution.get_absolute_url()).context["receipt"] is False
+
+
+def test_no_e_mail_no_receipt_mail(open_plan):
+    contribution = services.submit_contribution(
+        open_plan, {"text": "Sin correo.", "author_name": "Rosa", "author_email": ""}
+    )
+    assert contribution.pk and not services.send_receipt(contribution)
+    assert not OutboxMessage.objects.exists()
