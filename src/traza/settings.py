@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "traza.core.context_processors.site",
             ],
+            # {% content_lang %}: lang="es" on user-written content in pages of other languages
+            "builtins": ["traza.core.templatetags.content_lang"],
         },
     },
 ]
