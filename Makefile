@@ -5,10 +5,14 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3.11 python3; 
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 VENV ?= .venv
 BIN := $(VENV)/bin
-PORT ?= 8000
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Exported: every command `make run` starts (migrate, load-demo, serve) links e-mails to this port.
+export PORT ?= 8000
+# Two stamps: `make run` installs the runtime dependencies only, `make test` adds the test extra.
+CKSUM := $(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-run-$(CKSUM)
+TEST_STAMP := $(VENV)/.installed-test-$(CKSUM)
 
-.PHONY: run test install check lint format messages screenshot clean
+.PHONY: run test install install-test check lint format messages screenshot clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Traza needs Python 3.11 or newer on the PATH." >&2; exit 1; }
@@ -16,43 +20,50 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-run-* && touch $@
+
+# The test extra holds the runtime dependencies too, so it marks both installed.
+$(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@rm -f $(VENV)/.installed-* && touch $@
+	@rm -f $(VENV)/.installed-run-* $(VENV)/.installed-test-* && touch $(STAMP) $@
 
 install: $(STAMP)
 
+install-test: $(TEST_STAMP)
+
 run: install
 	$(BIN)/traza migrate
-	$(BIN)/traza load-demo
+	$(BIN)/traza load-demo --refresh-dates
 	$(BIN)/traza serve --port $(PORT)
 
 # The checks that are quick come first (together some 5 s): style, formatting, a model change
 # without its migration, types; then the suite.
-test: install check
+test: install-test check
 	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; exit 1; fi; exit $$rc
 
-lint: install check
+lint: install-test check
 
-check: install
+check: install-test
 	$(BIN)/python -m ruff check src tests tools
 	$(BIN)/python -m ruff format --check src tests tools
 	DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=traza.settings \
 		$(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/python -m mypy
 
-format: install
+format: install-test
 	$(BIN)/python -m ruff format src tests tools
 	$(BIN)/python -m ruff check --fix src tests tools
 
 # Re-extract the catalogues (needs GNU gettext), fill English, compile both (pure Python).
 # Translate new Spanish entries in src/traza/locale/es/LC_MESSAGES/django.po, then run it again.
-messages: install
+messages: install-test
 	cd src/traza && ../../$(BIN)/django-admin makemessages -l es -l en --no-obsolete \
 		--settings=traza.settings -i 'demo/*'
 	$(BIN)/python tools/fill_catalogues.py
 
-screenshot: install
+screenshot: install-test
 	$(BIN)/python tools/screenshot.py docs/img
 
 clean:

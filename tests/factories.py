@@ -20,6 +20,7 @@ from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from traza.cocreation import services as cocreation
 from traza.cocreation.models import AttendanceTally, Contribution, Event, Response
@@ -356,3 +357,19 @@ def sample_plan() -> ActionPlan:
     ContributionFactory(plan=plan, channel="letter", text="Mapas abiertos de calidad del aire.")
     ResponseFactory(contribution=first, versions=[plan.commitments.get(number=1).versions.last()])
     return plan
+
+
+PASSWORD = "x-Strong-pass-1"
+
+
+def account(name: str, role: str | None = None, *, staff: bool = True):
+    """An account named ``name`` (address ``name@example.org``, password ``PASSWORD``) in
+    the role group ``role``, staff unless said otherwise; read back fresh from the database
+    so its permissions are not cached."""
+    model = get_user_model()
+    user = model.objects.create_user(name, f"{name}@example.org", PASSWORD)
+    user.is_staff = staff
+    user.save()
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return model.objects.get(pk=user.pk)

@@ -126,6 +126,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "traza.core.context_processors.site",
             ],
+            # {% content_lang %}: lang="es" on user-written content in pages of other languages
+            "builtins": ["traza.core.templatetags.content_lang"],
         },
     },
 ]
@@ -381,9 +383,10 @@ TRAZA_SITE_NAME = os.environ.get("TRAZA_SITE_NAME", "Traza")
 TRAZA_TRACE_ORIGIN = (
     os.environ.get("TRAZA_TRACE_ORIGIN") or (TRAZA_BASE_URL.split("://", 1)[-1].split("/", 1)[0])
 )
-# The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL.
+# The sender of every e-mail: "Traza <no-reply@HOST>" for the host of TRAZA_BASE_URL
+# (no-reply@TRAZA_MAIL_DOMAIN when that is this machine).
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or default_sender(
-    TRAZA_BASE_URL, TRAZA_SITE_NAME
+    TRAZA_BASE_URL, TRAZA_SITE_NAME, TRAZA_MAIL_DOMAIN
 )
 
 LOGGING = {

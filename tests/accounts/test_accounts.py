@@ -271,3 +271,17 @@ def test_sign_up_takes_as_long_for_an_address_that_has_an_account(client, django
             times[kind].append(time.perf_counter() - start)
     fastest = sorted(min(runs) for runs in times.values())
     assert fastest[1] < 2 * fastest[0], times
+
+
+@pytest.mark.django_db
+def test_sign_in_and_sign_out_pages_are_named_after_the_site_not_the_host(client, settings):
+    settings.TRAZA_SITE_NAME = "Traza"
+    response = client.get("/cuenta/ingresar/", HTTP_HOST="testserver")
+    assert response.context["site_name"] == "Traza"
+    page = response.content.decode()
+    assert "· Traza</title>" in page
+    assert ">testserver<" not in page and "· testserver" not in page
+    response = client.post("/cuenta/salir/", HTTP_HOST="testserver")
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["site_name"] == "Traza"

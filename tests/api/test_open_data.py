@@ -93,6 +93,27 @@ def test_lists_filter_paginate_and_refuse_unknown_filters(client, make_plan):
     assert "/data/contributions.xlsx" in html and "Creative Commons" in html
 
 
+def test_the_open_data_page_describes_each_dataset_in_the_page_language(client, db):
+    from django.urls import reverse
+    from django.utils import translation
+    from django.utils.html import escape
+
+    spanish = client.get("/datos-abiertos/").content.decode()
+    with translation.override("en"):
+        english_url = reverse("open_data")
+    english = client.get(english_url).content.decode()
+    for dataset in DATASETS.values():
+        with translation.override("es"):
+            in_spanish = translation.gettext(dataset.description)
+        assert in_spanish != dataset.description, dataset.name  # translated
+        assert escape(in_spanish) in spanish, dataset.name
+        assert escape(dataset.description) not in spanish, dataset.name
+        assert escape(dataset.description) in english, dataset.name
+    # the data package and the dictionary stay in English, whatever the language
+    with translation.override("es"):
+        assert DATASETS["themes"].description == "Themes of the commitments."
+
+
 def test_the_data_dictionary_in_docs_matches_the_datasets():
     from pathlib import Path
 

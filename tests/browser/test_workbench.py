@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -73,11 +72,7 @@ def fits_a_phone(page) -> bool:
 
 
 def staff(django_user_model, name: str):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", PASSWORD)
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="secretariat"))
-    return user
+    return factories.account(name, "secretariat")
 
 
 def load_plan():
@@ -222,7 +217,7 @@ def test_a_whole_triage_on_a_phone_without_javascript(
         check(page)
         assert (
             page.locator("pre.wb-mail").count()
-            + page.locator("text=No e-mail: no address.").count()
+            + page.locator("p.wb-no-mail").count()
             >= group_size
         )
         assert "Estimada Rosa" in page.locator("main").inner_text()

@@ -1,10 +1,13 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 from icalendar import Calendar
 
 from traza.cocreation import services
@@ -60,6 +63,27 @@ def test_month_view_and_bad_month_never_fail(client, demo):
     assert grid.previous == "2017-08" and grid.next == "2017-10"
     for bad in ("2017-13", "abc", "9999999-1"):
         assert client.get(calendar_url(demo) + f"?view=month&month={bad}").status_code == 200
+
+
+def test_month_view_heads_all_seven_weekdays_with_their_full_names(client, demo):
+    # September 2017 starts on a Friday: Monday to Thursday of its first week are empty cells
+    with translation.override("en"):
+        url = reverse("cocreation:calendar", args=[demo.pk])
+    page = client.get(url + "?view=month&month=2017-09").content.decode()
+    head = re.search(r"<thead>(.*?)</thead>", page.split('class="data month"')[1], re.S)
+    assert head is not None
+    cells = re.findall(r'<th scope="col"><abbr title="([^"]+)">([^<]+)</abbr></th>', head[1])
+    assert cells == [
+        ("Monday", "Mon"),
+        ("Tuesday", "Tue"),
+        ("Wednesday", "Wed"),
+        ("Thursday", "Thu"),
+        ("Friday", "Fri"),
+        ("Saturday", "Sat"),
+        ("Sunday", "Sun"),
+    ]
+    spanish = client.get(calendar_url(demo) + "?view=month&month=2017-09").content.decode()
+    assert '<abbr title="Lunes">Lun</abbr>' in spanish
 
 
 def test_icalendar_feeds_parse(client, demo):

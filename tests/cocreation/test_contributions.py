@@ -4,6 +4,9 @@ import time
 import pytest
 from django.core import mail, signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from tests.notifications.test_outbox import LOCMEM, SMTP_DOWN
 from traza.cocreation import services
@@ -40,6 +43,11 @@ def contribute_url(plan) -> str:
     return f"/planes/{plan.pk}/aportar/"
 
 
+def en_contribute_url(plan) -> str:
+    with translation.override("en"):
+        return reverse("cocreation:contribute", args=[plan.pk])
+
+
 def test_contribution_answered_not_adopted_reaches_its_author_despite_a_mail_failure(
     client, open_plan, editor
 ):
@@ -50,6 +58,9 @@ def test_contribution_answered_not_adopted_reaches_its_author_despite_a_mail_fai
     page = client.get(response["Location"]).content.decode()
     assert "Ana Quispe" not in page and "ana@example.org" not in page  # no consent to publish
     assert "Un participante" in page
+    receipt = OutboxMessage.objects.get()  # the receipt, tested on its own below
+    assert receipt.purpose == "contribution_receipt"
+    receipt.delete()
 
     services.publish_response(
         editor,
@@ -96,9 +107,10 @@ def test_consented_author_is_shown(client, open_plan):
         ({"consent": ""}, "consent"),
         ({"author_email": "not-an-email"}, "author_email"),
         ({"text": ""}, "text"),
-        ({"website": "http://spam.example"}, "website"),
-        ({"started": "forged"}, "started"),
-        ({"started": "just now"}, "started"),
+        # the spam checks' errors are said at the top, in plain words
+        ({"website": "http://spam.example"}, "__all__"),
+        ({"started": "forged"}, "__all__"),
+        ({"started": "just now"}, "__all__"),
     ],
 )
 def test_bad_submissions_get_a_message_and_write_nothing(client, open_plan, overrides, field):
@@ -409,3 +421,62 @@ def test_bulk_answering_keeps_each_text_and_is_all_or_nothing(client, open_plan,
     assert Response.objects.get(contribution=first).text == "Se incorporó al hito 1."
     assert Response.objects.get(contribution=second).outcome == "merged"
     assert OutboxMessage.objects.count() == 2
+
+
+@pytest.mark.parametrize("overrides", [{"website": "http://spam.example"}, {"started": "forged"}])
+def test_a_form_caught_by_the_spam_checks_keeps_the_text_and_says_why(client, open_plan, overrides):
+    if "started" not in overrides:
+        overrides = {**overrides, "started": signing.dumps(time.time(), salt=SALT)}
+    with translation.override("en"):
+        response = client.post(en_contribute_url(open_plan), form_data(**overrides))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing you wrote was lost" in html
+    assert form_data()["text"] in html  # what the person typed is still there
+    form = response.context["form"]
+    assert not form["website"].value()  # emptied, so that sending again works
+    # a fresh signed time after an expired one: sending again goes through (after the wait)
+    assert form["started"].value() != "forged"
+
+
+def test_a_form_sent_too_fast_says_so_and_keeps_the_text(client, open_plan):
+    data = form_data(started=signing.dumps(time.time(), salt=SALT))
+    with translation.override("en"):
+        response = client.post(en_contribute_url(open_plan), data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "You sent it very quickly" in html
+    assert data["text"] in html
+    assert Contribution.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_author_gets_a_receipt_on_the_page_and_by_e_mail(client, open_plan):
+    response = client.post(contribute_url(open_plan), form_data())
+    contribution = Contribution.objects.get()
+    assert response["Location"] == contribution.get_absolute_url()
+    page = client.get(response["Location"])
+    html = page.content.decode()
+    assert page.context["receipt"] is True
+    assert f'<strong class="reference">{contribution.pk}</strong>' in html
+    assert page.context["journey_url"].endswith(contribution.get_absolute_url())
+    assert 'class="done"' in html  # "Received" at once, with its time
+    local = timezone.localtime(contribution.received_at)
+    assert local.strftime("%H:%M") in html
+    message = OutboxMessage.objects.get()
+    assert message.purpose == "contribution_receipt" and message.to == "ana@example.org"
+    assert str(contribution.pk) in message.subject
+    assert contribution.get_absolute_url() in message.body
+    assert message.purpose_label != message.purpose  # labelled for staff
+    # shown once: reloading the journey is the public page again
+    assert client.get(contribution.get_absolute_url()).context["receipt"] is False
+    # another browser never sees the receipt
+    assert Client().get(contribution.get_absolute_url()).context["receipt"] is False
+
+
+def test_no_e_mail_no_receipt_mail(open_plan):
+    contribution = services.submit_contribution(
+        open_plan, {"text": "Sin correo.", "author_name": "Rosa", "author_email": ""}
+    )
+    assert contribution.pk and not services.send_receipt(contribution)
+    assert not OutboxMessage.objects.exists()

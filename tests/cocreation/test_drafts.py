@@ -4,9 +4,9 @@ no lost update when two members of staff answer the same contribution at once.""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from tests import factories
 from traza.cocreation import services
 from traza.cocreation.models import Response, ResponseDraft
 from traza.core.models import TraceEvent
@@ -21,9 +21,7 @@ DECISION = {
 
 
 def _account(django_user_model, name: str, role: str):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", "x-Strong-pass-1")
-    user.groups.add(Group.objects.get(name=role))
-    return django_user_model.objects.get(pk=user.pk)
+    return factories.account(name, role, staff=False)
 
 
 @pytest.fixture

@@ -87,7 +87,7 @@ def test_registration_confirms_with_ics_and_cancel_link_then_waiting_list(client
         ({"consent": ""}, "consent"),
         ({"email": "rosa@"}, "email"),
         ({"sector": "martian"}, "sector"),
-        ({"website": "x"}, "website"),
+        ({"website": "x"}, "__all__"),
     ],
 )
 def test_bad_registrations_are_refused_and_write_nothing(client, workshop, overrides, field):

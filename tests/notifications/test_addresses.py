@@ -134,3 +134,18 @@ def test_serve_keeps_a_public_address_that_is_set(served, settings, monkeypatch)
     settings.TRAZA_BASE_URL = "https://traza.example.gob.pe"
     call_command("serve", port="9123")
     assert settings.TRAZA_BASE_URL == "https://traza.example.gob.pe"
+
+
+def test_mail_served_from_this_machine_comes_from_the_mail_domain_not_localhost(tmp_path):
+    local = settings_in_a_new_process(tmp_path, PORT="9123")
+    assert parseaddr(local["DEFAULT_FROM_EMAIL"]) == ("Traza", "no-reply@traza.local")
+    named = settings_in_a_new_process(
+        tmp_path, TRAZA_BASE_URL="http://localhost:9000", TRAZA_MAIL_DOMAIN="ogp.example.org"
+    )
+    assert parseaddr(named["DEFAULT_FROM_EMAIL"]) == ("Traza", "no-reply@ogp.example.org")
+
+
+def test_serve_sends_from_the_mail_domain(served, settings):
+    settings.TRAZA_MAIL_DOMAIN = "ogp.example.org"
+    call_command("serve", port="9123")
+    assert parseaddr(settings.DEFAULT_FROM_EMAIL)[1] == "no-reply@ogp.example.org"

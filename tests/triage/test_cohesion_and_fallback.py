@@ -9,7 +9,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from traza.triage import Config, Index, Theme, group
+from traza.triage.engine import sector_keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,29 +130,54 @@ def test_suggest_text_applies_the_fallback_too():
     assert posta.themes[0].key == "salud" and not posta.theme_fallback
 
 
-def test_second_blind_test_set_is_fictional_well_formed_and_apart():
-    """test2 (the set the targets are judged on, never tuned on) is labelled like the others
-    and shares no text or group name with them; checked without running the engine on it."""
+@pytest.mark.parametrize("name", ["TEST2", "TEST3"])
+def test_blind_test_sets_are_fictional_well_formed_and_apart(name):
+    """test2 and test3 (blind sets written before an engine change; the targets are judged on
+    the latest, test3) are labelled like the others and share no text or group name with the
+    earlier sets; checked without running the engine on them."""
     spec = importlib.util.spec_from_file_location(
         "triage_quality", ROOT / "bench" / "triage" / ".." / "triage_quality.py"
     )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    first = json.loads(bench.TEST2.read_text("utf-8").splitlines()[0])
+    path = getattr(bench, name)
+    first = json.loads(path.read_text("utf-8").splitlines()[0])
     assert "FICTIONAL" in first["_comment"]
-    test2 = bench.load_items(bench.TEST2)
-    assert len(test2) >= 150
-    by_id = {i["id"]: i for i in test2}
-    assert len(by_id) == len(test2)
-    assert 0.25 * len(test2) <= sum(i["commitment"] is None for i in test2) <= 0.45 * len(test2)
+    blind = bench.load_items(path)
+    assert len(blind) >= 150
+    by_id = {i["id"]: i for i in blind}
+    assert len(by_id) == len(blind)
+    assert 0.25 * len(blind) <= sum(i["commitment"] is None for i in blind) <= 0.45 * len(blind)
     themes, targets = bench.load_targets()
-    assert {i["theme"] for i in test2} == {t.key for t in themes}
-    assert {i["commitment"] for i in test2} - {None} == {t.id for t in targets}
-    copies = [i for i in test2 if i["duplicate_of"]]
+    assert {i["theme"] for i in blind} == {t.key for t in themes}
+    assert {i["commitment"] for i in blind} - {None} == {t.id for t in targets}
+    copies = [i for i in blind if i["duplicate_of"]]
     assert len(copies) >= 8
     for item in copies:
         assert by_id[item["duplicate_of"]]["group"] == item["group"]
         assert item["text"] != by_id[item["duplicate_of"]]["text"]
     earlier = bench.load_items() + bench.load_items(bench.TEST)
-    assert not {i["text"] for i in earlier} & {i["text"] for i in test2}
-    assert not {i["group"] for i in earlier} & {i["group"] for i in test2}
+    if name == "TEST3":
+        earlier += bench.load_items(bench.TEST2)
+    assert not {i["text"] for i in earlier} & {i["text"] for i in blind}
+    assert not {i["group"] for i in earlier} & {i["group"] for i in blind}
+
+
+def test_a_theme_named_after_a_sector_gets_its_vocabulary():
+    """The workbench passes themes by key and name only; a name such as "Salud" or "Seguridad
+    Ciudadana" brings the sector's words, so a text about "camas UCI" or "cupos" finds it."""
+    named = [
+        Theme("7", "Salud"),
+        Theme("9", "Seguridad Ciudadana"),
+        Theme("3", "Transversal"),
+    ]
+    assert "UCI" in sector_keywords(named[0])
+    assert sector_keywords(Theme("x", "Pesca artesanal")) == ""
+    assert sector_keywords(Theme("7", "Salud", "hospitales")) == "hospitales"
+    index = Index(list(OTHERS.items()), themes=named)
+    uci = index.suggest_text("Faltan camas UCI pediátricas en el norte, los niños graves viajan.")
+    assert uci.themes[0].key == "7" and not uci.theme_fallback
+    robos = index.suggest_text("Hay asaltos y robos en el paradero, que patrulle el serenazgo.")
+    assert robos.themes[0].key == "9"
+    off = Index(list(OTHERS.items()), themes=named, config=Config(sector_keywords=False))
+    assert off.suggest_text("Faltan camas UCI pediátricas en el norte.").theme_fallback

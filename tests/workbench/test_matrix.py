@@ -8,7 +8,6 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -50,12 +49,7 @@ EN_HEADERS = [
 
 
 def staff_account(django_user_model, name, role):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", PASSWORD)
-    user.is_staff = True
-    user.save()
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return django_user_model.objects.get(pk=user.pk)
+    return factories.account(name, role)
 
 
 @pytest.fixture

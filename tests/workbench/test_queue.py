@@ -4,7 +4,6 @@ filters with their counts, pagination with a bounded number of queries."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -18,12 +17,7 @@ PASSWORD = "x-Strong-pass-1"
 
 
 def staff_account(django_user_model, name: str, role: str | None):
-    user = django_user_model.objects.create_user(name, f"{name}@example.org", PASSWORD)
-    user.is_staff = True
-    user.save()
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return django_user_model.objects.get(pk=user.pk)
+    return factories.account(name, role)
 
 
 @pytest.fixture

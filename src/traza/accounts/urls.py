@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +9,7 @@ urlpatterns = [
     path(_("account/sign-up/"), views.sign_up, name="signup"),
     path(_("account/verify/<str:token>/"), views.verify, name="verify"),
     path(_("account/sign-in/"), views.LoginView.as_view(), name="login"),
-    path(_("account/sign-out/"), auth_views.LogoutView.as_view(), name="logout"),
+    path(_("account/sign-out/"), views.LogoutView.as_view(), name="logout"),
     path(_("account/password/"), views.PasswordResetView.as_view(), name="password_reset"),
     path(
         _("account/password/sent/"),

@@ -1,4 +1,5 @@
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -60,10 +61,24 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/verified.html", {})
 
 
-class LoginView(auth_views.LoginView):
+class SiteNameMixin:
+    """Django's sign-in and sign-out views put the host name (the "current site" without the
+    sites framework) in ``site_name``, over the context processor's: put Traza's name back."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["site_name"] = settings.TRAZA_SITE_NAME
+        return context
+
+
+class LoginView(SiteNameMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(SiteNameMixin, auth_views.LogoutView):
+    pass
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext_noop
 
 from traza.assessment.models import Methodology, Rating
 from traza.assessment.rules import derive
@@ -59,7 +60,7 @@ DATASETS = (
     Dataset(
         "ratings",
         "IRM ratings",
-        "The IRM's ratings, with the flags derived from them.",
+        gettext_noop("The IRM's ratings, with the flags derived from them."),
         [
             C("id", "integer", "identifier"),
             C("commitment_ref", "integer", "commitment (commitments.id)"),
@@ -95,7 +96,9 @@ DATASETS = (
     Dataset(
         "standards",
         "OGP standards",
-        "Each plan's standards as computed from the data, with any assessor's override.",
+        gettext_noop(
+            "Each plan's standards as computed from the data, with any assessor's override."
+        ),
         [
             C("plan_id", "integer", "action plan (plans.id)"),
             C("set", "string", "2017 or 2021"),

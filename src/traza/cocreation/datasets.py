@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Concat
+from django.utils.translation import gettext_noop
 
 from traza.cocreation.models import (
     AttendanceTally,
@@ -93,7 +94,7 @@ DATASETS = (
     Dataset(
         "events",
         "Events",
-        "Co-creation events with aggregate attendance (no person is listed).",
+        gettext_noop("Co-creation events with aggregate attendance (no person is listed)."),
         [
             C("id", "integer", "identifier"),
             C("plan_ref", "integer", "action plan (plans.id)"),
@@ -116,7 +117,7 @@ DATASETS = (
     Dataset(
         "attendance",
         "Attendance tallies",
-        "Attendance by sector as each source counted it.",
+        gettext_noop("Attendance by sector as each source counted it."),
         [
             C("id", "integer", "identifier"),
             C("event_ref", "integer", "event (events.id)"),
@@ -133,8 +134,10 @@ DATASETS = (
     Dataset(
         "contributions",
         "Contributions",
-        "Contributions from every channel; the author only with consent. A discussion message "
-        "hidden by moderation is not listed.",
+        gettext_noop(
+            "Contributions from every channel; the author only with consent. A discussion message "
+            "hidden by moderation is not listed."
+        ),
         [
             C("id", "integer", "identifier"),
             C("plan_ref", "integer", "action plan (plans.id)"),
@@ -155,7 +158,7 @@ DATASETS = (
     Dataset(
         "responses",
         "Reasoned responses",
-        "Published reasoned responses to the listed contributions.",
+        gettext_noop("Published reasoned responses to the listed contributions."),
         [
             C("id", "integer", "identifier"),
             C("contribution_ref", "integer", "contribution (contributions.id)"),

@@ -125,6 +125,9 @@ class MonthGrid:
     weeks: list[list[tuple[dt.date | None, list[CalendarEvent]]]]
     previous: str
     next: str
+    # One date per column, Monday first, for the headers (the first week's cells outside the
+    # month are empty, so the headers cannot be read from them).
+    weekdays: list[dt.date] = field(default_factory=list)
 
 
 def month_grid(cal: PlanCalendar, month: str | None) -> MonthGrid:
@@ -139,12 +142,18 @@ def month_grid(cal: PlanCalendar, month: str | None) -> MonthGrid:
     for item in cal.events:
         by_day[_local_date(item.event.starts_at)].append(item)
     weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, number):
+    dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
+    for week in dates:
         weeks.append([(d if d.month == number else None, by_day.get(d, [])) for d in week])
     previous = dt.date(year, number, 1) - dt.timedelta(days=1)
     following = dt.date(year, number, 28) + dt.timedelta(days=4)
     return MonthGrid(
-        year, number, weeks, f"{previous:%Y-%m}", f"{following.year:04d}-{following.month:02d}"
+        year,
+        number,
+        weeks,
+        f"{previous:%Y-%m}",
+        f"{following.year:04d}-{following.month:02d}",
+        weekdays=dates[0],
     )
 
 

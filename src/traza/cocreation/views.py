@@ -35,6 +35,8 @@ from traza.core.params import as_id
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
 
+RECEIPT_KEY = "traza_receipt"  # the session remembers which contribution to show a receipt for
+
 
 def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     cal = queries.plan_calendar(pk)
@@ -92,6 +94,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status=410,
         )
     can_second = services.consultation_open(contribution.plan)
+    receipt = request.method == "GET" and request.session.get(RECEIPT_KEY) == contribution.pk
+    if receipt:
+        del request.session[RECEIPT_KEY]
     form = SecondForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -112,6 +117,8 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response": response,
             "versions": versions,
             "told_at": told_at,
+            "receipt": receipt,
+            "journey_url": request.build_absolute_uri(contribution.get_absolute_url()),
             "seconds": contribution.seconds.count(),
             "can_second": can_second,
             "form": form,
@@ -130,12 +137,8 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _(
-                    "Thank you. Your contribution was received; you will get the reasoned response by e-mail."
-                ),
-            )
+            # the journey page shows the receipt once, to the browser that sent it
+            request.session[RECEIPT_KEY] = contribution.pk
             return redirect(contribution.get_absolute_url())
     status = 200 if is_open else 403
     if request.method == "POST" and is_open and not form.is_valid():

@@ -14,6 +14,17 @@ MIN_SECONDS = 3
 MAX_SECONDS = 24 * 3600
 SALT = "traza.contribution-form"  # the name it always had: forms already open stay valid
 
+TOO_FAST_MESSAGE = _(
+    "You sent it very quickly: wait a few seconds and send it again. Nothing you wrote was lost."
+)
+EXPIRED_MESSAGE = _(
+    "This form was open too long and expired. Nothing you wrote was lost: send it again."
+)
+HONEYPOT_MESSAGE = _(
+    "It was not sent: a hidden field that people leave empty was filled in (some browsers "
+    "fill it automatically). Nothing you wrote was lost: send it again."
+)
+
 
 class HumanCheckForm(forms.Form):
     """A hidden field people leave empty and a signed time the form was opened."""
@@ -30,20 +41,32 @@ class HumanCheckForm(forms.Form):
         if not self.is_bound:
             self.initial["started"] = signing.dumps(time.time(), salt=SALT)
 
+    def _renew_started(self) -> None:
+        """Give the re-shown form a fresh signed time, so that sending it again works."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("started")] = signing.dumps(time.time(), salt=SALT)
+
     def clean_website(self) -> str:
+        # Browsers that fill forms automatically sometimes fill the hidden field too: say so
+        # at the top (the field itself is hidden), empty it and keep what the person wrote.
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError(_("Leave this field empty."))
+            self.data = self.data.copy()
+            self.data[self.add_prefix("website")] = ""
+            self.add_error(None, HONEYPOT_MESSAGE)
         return ""
 
-    def clean_started(self) -> float:
+    def clean_started(self) -> float | None:
+        # The errors of this hidden field go at the top in plain words; what the person
+        # typed stays in the re-shown form.
         try:
             started = float(
                 signing.loads(self.cleaned_data["started"], salt=SALT, max_age=MAX_SECONDS)
             )
         except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(_("The form expired. Please send it again.")) from None
+            self._renew_started()
+            self.add_error(None, EXPIRED_MESSAGE)
+            return None
         if time.time() - started < MIN_SECONDS:
-            raise forms.ValidationError(
-                _("That was too fast. Please check your text and send it again.")
-            )
+            self.add_error(None, TOO_FAST_MESSAGE)
+            return None
         return started

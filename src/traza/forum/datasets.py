@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, F, QuerySet
+from django.utils.translation import gettext_noop
 
 from traza.core.datasets import Column as C
 from traza.core.datasets import Dataset
@@ -38,7 +39,7 @@ DATASETS = (
     Dataset(
         "forum_sessions",
         "Forum sessions",
-        "Sessions of the multi-stakeholder forums; minutes once published.",
+        gettext_noop("Sessions of the multi-stakeholder forums; minutes once published."),
         [
             C("id", "integer", "identifier"),
             C("forum_ref", "integer", "forum"),
@@ -61,7 +62,9 @@ DATASETS = (
     Dataset(
         "forum_members",
         "Forum members",
-        "Seats of the multi-stakeholder forums (forum members are public figures of the process).",
+        gettext_noop(
+            "Seats of the multi-stakeholder forums (forum members are public figures of the process)."
+        ),
         [
             C("id", "integer", "identifier"),
             C("forum_ref", "integer", "forum"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from traza.core.datasets import Column as C
 from traza.core.datasets import Dataset
@@ -38,7 +39,7 @@ DATASETS = (
     Dataset(
         "progress",
         "Progress reports",
-        "Progress on milestones accepted by the secretariat.",
+        gettext_noop("Progress on milestones accepted by the secretariat."),
         [
             C("id", "integer", "identifier"),
             C("milestone_ref", "integer", "milestone (milestones.id)"),
@@ -61,7 +62,7 @@ DATASETS = (
     Dataset(
         "indicators",
         "Indicators",
-        "Indicators of commitments and milestones.",
+        gettext_noop("Indicators of commitments and milestones."),
         [
             C("id", "integer", "identifier"),
             C("commitment_ref", "integer", "commitment (commitments.id)"),
@@ -87,7 +88,7 @@ DATASETS = (
     Dataset(
         "measurements",
         "Measurements",
-        "Public measurements of the indicators.",
+        gettext_noop("Public measurements of the indicators."),
         [
             C("id", "integer", "identifier"),
             C("indicator_ref", "integer", "indicator (indicators.id)"),

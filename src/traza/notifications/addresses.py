@@ -22,15 +22,19 @@ def local_base_url(host: str, port: str | int) -> str:
     return f"http://{host}:{port}"
 
 
-def default_sender(base_url: str, site_name: str) -> str:
-    """``Site <no-reply@host>`` for the host of the site's public address (``localhost`` when
-    that address is a bare IP address, as on a laptop)."""
-    host = urlsplit(base_url).hostname or "localhost"
+def default_sender(base_url: str, site_name: str, mail_domain: str = "traza.local") -> str:
+    """``Site <no-reply@host>`` for the host of the site's public address; when that address
+    is this machine (a bare IP address or ``localhost``, as on a laptop) the host is
+    ``mail_domain`` (TRAZA_MAIL_DOMAIN), since ``no-reply@localhost`` means nothing to a
+    recipient and many servers refuse it."""
+    host = urlsplit(base_url).hostname or ""
     try:
         ipaddress.ip_address(host)
-        host = "localhost"
+        host = ""
     except ValueError:
         pass
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        host = mail_domain
     name = " ".join(site_name.split())
     if SPECIALS & set(name):
         name = f'"{quote(name)}"'

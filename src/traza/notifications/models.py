@@ -18,6 +18,7 @@ class MessageStatus(models.TextChoices):
 # on the part before the colon. A code not listed here is shown as stored.
 PURPOSE_LABELS = {
     "response_published": _("reasoned response published"),
+    "contribution_receipt": _("receipt of a contribution"),
     "post_hidden": _("discussion message hidden"),
     "progress_reviewed": _("progress report reviewed"),
     "milestone_due": _("milestone due"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_noop
 
 from traza.core.datasets import Column as C
 from traza.core.datasets import Dataset
@@ -33,7 +34,7 @@ DATASETS = (
     Dataset(
         "members",
         "OGP members",
-        "Countries and local governments that take part in OGP.",
+        gettext_noop("Countries and local governments that take part in OGP."),
         [
             C("id", "integer", "identifier"),
             C("slug", "string", "key"),
@@ -47,7 +48,7 @@ DATASETS = (
     Dataset(
         "organizations",
         "Organisations",
-        "Public institutions and civil-society organisations named in the plans.",
+        gettext_noop("Public institutions and civil-society organisations named in the plans."),
         [
             C("id", "integer", "identifier"),
             C("slug", "string", "key"),
@@ -63,7 +64,7 @@ DATASETS = (
     Dataset(
         "themes",
         "Themes",
-        "Themes of the commitments.",
+        gettext_noop("Themes of the commitments."),
         [
             C("id", "integer", "identifier"),
             C("slug", "string", "key"),
@@ -75,7 +76,7 @@ DATASETS = (
     Dataset(
         "plans",
         "Action plans",
-        "OGP action plans with their dates and stage.",
+        gettext_noop("OGP action plans with their dates and stage."),
         [
             C("id", "integer", "identifier"),
             C("member_key", "string", "OGP member (key)"),
@@ -103,7 +104,7 @@ DATASETS = (
     Dataset(
         "commitments",
         "Commitments",
-        "Commitments and proposals, with their status and OGP values.",
+        gettext_noop("Commitments and proposals, with their status and OGP values."),
         [
             C("id", "integer", "identifier"),
             C("plan_ref", "integer", "action plan (plans.id)"),
@@ -136,7 +137,7 @@ DATASETS = (
     Dataset(
         "milestones",
         "Milestones",
-        "Milestones of the commitments.",
+        gettext_noop("Milestones of the commitments."),
         [
             C("id", "integer", "identifier"),
             C("commitment_ref", "integer", "commitment (commitments.id)"),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext_noop
 
 from traza.core.datasets import Column as C
 from traza.core.datasets import Dataset
@@ -26,7 +27,7 @@ DATASETS = (
     Dataset(
         "documents",
         "Documents",
-        "Versions of the repository's documents with their checksums.",
+        gettext_noop("Versions of the repository's documents with their checksums."),
         [
             C("id", "integer", "identifier of the version"),
             C("document_ref", "integer", "document"),

@@ -5,9 +5,11 @@ One module per section; every public name is importable from here, as before the
 from traza.cocreation.services.contributions import (
     CONTRIBUTION_TRACED_FIELDS,
     consultation_open,
+    receipt_mail_context,
     record_contribution,
     record_public_contribution,
     second_contribution,
+    send_receipt,
     submit_contribution,
 )
 from traza.cocreation.services.discussion import (
@@ -58,6 +60,7 @@ __all__ = [
     "publish_draft",
     "publish_response",
     "published_revision",
+    "receipt_mail_context",
     "record_attendance",
     "record_contribution",
     "record_public_contribution",
@@ -72,6 +75,7 @@ __all__ = [
     "save_tally",
     "save_timeline",
     "second_contribution",
+    "send_receipt",
     "submit_contribution",
     "tells_author",
 ]

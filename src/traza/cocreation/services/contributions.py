@@ -25,6 +25,7 @@ from traza.core.services import (
     require_perm,
     trace_language,
 )
+from traza.notifications.services import enqueue_rendered
 from traza.plans.models import (
     ActionPlan,
     Stage,
@@ -85,7 +86,35 @@ def submit_contribution(plan: ActionPlan, values: dict[str, Any]) -> Contributio
     contribution = Contribution(
         plan=plan, channel=Channel.WEB_FORM, received_at=timezone.now(), **values
     )
-    return record_public_contribution(contribution)
+    record_public_contribution(contribution)
+    send_receipt(contribution)
+    return contribution
+
+
+RECEIPT_MAIL_TEMPLATE = "cocreation/email/receipt.txt"
+
+
+def receipt_mail_context(contribution: Contribution) -> dict[str, Any]:
+    """What the receipt shows: the reference and the public journey's address."""
+    with translation.override(settings.LANGUAGE_CODE):  # the e-mail's language
+        url = f"{settings.TRAZA_BASE_URL}{contribution.get_absolute_url()}"
+    return {"contribution": contribution, "url": url}
+
+
+def send_receipt(contribution: Contribution) -> bool:
+    """E-mail the author the receipt of their contribution (its reference and the link to its
+    public journey), when they gave an address. Written in the same transaction (outbox)."""
+    if not contribution.author_email:
+        return False
+    enqueue_rendered(
+        contribution.author_email,
+        lambda: _("We received your contribution %(number)s") % {"number": contribution.pk},
+        RECEIPT_MAIL_TEMPLATE,
+        receipt_mail_context(contribution),
+        purpose="contribution_receipt",
+        about=contribution,
+    )
+    return True
 
 
 def record_public_contribution(contribution: Contribution) -> Contribution:

@@ -48,6 +48,7 @@ from traza.cocreation.models import (
     Response,
     ResponseDraft,
 )
+from traza.cocreation.services import DECISION_FIELDS
 from traza.plans.models import ActionPlan, Commitment, CommitmentVersion, Organization, Theme
 from traza.workbench.matrix.mapping import (
     RESPONSE_TARGETS,
@@ -57,15 +58,7 @@ from traza.workbench.matrix.mapping import (
 )
 from traza.workbench.matrix.reader import Cell, Table
 
-RESPONSE_FIELDS = [
-    "outcome",
-    "reason_category",
-    "text",
-    "deciding_body",
-    "deciding_sector",
-    "decided_on",
-    "forwarded_to",
-]
+RESPONSE_FIELDS = DECISION_FIELDS
 # the model field of a response → the target its error is reported under
 FIELD_TARGET = {
     "outcome": "outcome",

@@ -23,7 +23,9 @@ class Command(BaseCommand):
             os.environ["TRAZA_BASE_URL"] = base_url
             settings.TRAZA_BASE_URL = base_url
             if not os.environ.get("DEFAULT_FROM_EMAIL"):
-                settings.DEFAULT_FROM_EMAIL = default_sender(base_url, settings.TRAZA_SITE_NAME)
+                settings.DEFAULT_FROM_EMAIL = default_sender(
+                    base_url, settings.TRAZA_SITE_NAME, settings.TRAZA_MAIL_DOMAIN
+                )
         self.stdout.write(f"Traza: http://{options['host']}:{options['port']}/")
         self.stdout.write(f"Links in e-mails: {settings.TRAZA_BASE_URL}/")
         call_command(
