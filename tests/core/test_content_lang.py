@@ -9,6 +9,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
+from tests.cocreation.conftest import draft, moderator  # noqa: F401 (fixtures)
 from traza.core.templatetags.content_lang import content_lang
 
 
@@ -74,3 +75,16 @@ def test_english_pages_mark_spanish_content_and_spanish_pages_do_not(client, sam
     if response_text:
         page = client.get(english("cocreation:contribution", contribution.pk)).content.decode()
         assert marked(page, response_text.split("\n")[0][:40])
+
+
+def test_english_discussion_marks_each_message_spanish(client, draft, moderator):  # noqa: F811
+    from traza.cocreation import services
+    from traza.cocreation.models import DiscussionPost, PostStatus
+
+    services.post_message(
+        draft,
+        {"text": "¿Cómo se medirá?", "author_name": "Ana", "author_email": "a@example.org"},
+    )
+    services.moderate_post(moderator, DiscussionPost.objects.get(), PostStatus.PUBLISHED)
+    page = client.get(english("cocreation:discussion", draft.pk)).content.decode()
+    assert marked(page, "¿Cómo se medirá?")
