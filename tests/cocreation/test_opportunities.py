@@ -144,3 +144,8 @@ def test_a_post_to_a_closed_form_is_still_refused(client, make_plan):
     plan = make_plan(n=1, m=0)
     response = client.post(reverse("cocreation:contribute", args=[plan.pk]), {"text": "x"})
     assert response.status_code == 403
+
+
+def test_the_spanish_call_reads_naturally(client, draft):
+    html = client.get(reverse("plans:home")).content.decode()
+    assert "Envíe su aporte hasta el " in html and "Participe ahora" in html
