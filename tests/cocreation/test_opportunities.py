@@ -36,7 +36,7 @@ def test_a_running_consultation_is_one_click_away_on_every_page(client, draft):
         html = response.content.decode()
         assert response.status_code == 200, url
         assert [o.kind for o in response.context["opportunities"]] == ["contribute"], url
-        assert f'<li class="cta-contribute"><a class="button" href="{contribute}">' in html, url
+        assert f'<li class="cta-contribute"><a class="button" href="{contribute}' in html, url
         assert ends in html, url  # the deadline, in words
 
     # the consultation closes: the call disappears everywhere
@@ -149,3 +149,12 @@ def test_a_post_to_a_closed_form_is_still_refused(client, make_plan):
 def test_the_spanish_call_reads_naturally(client, draft):
     html = client.get(reverse("plans:home")).content.decode()
     assert "Envíe su aporte hasta el " in html and "Participe ahora" in html
+
+
+def test_a_draft_commitments_call_leads_to_a_contribution_about_it(client, draft):
+    html = client.get(draft.get_absolute_url()).content.decode()
+    link = reverse("cocreation:contribute", args=[draft.plan_id]) + f"?commitment={draft.pk}"
+    assert f'href="{link}"' in html
+    form = client.get(link).context["form"]
+    assert form.initial["commitment"] == draft.pk
+    assert client.get(link.split("?")[0] + "?commitment=junk").status_code == 200

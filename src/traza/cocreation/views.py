@@ -133,7 +133,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ActionPlan, pk=pk)
     is_open = services.consultation_open(plan)
-    form = ContributionForm(request.POST or None, plan=plan)
+    # a draft commitment's call to take part links here about it (?commitment=<pk>)
+    initial = {"commitment": as_id(request.GET.get("commitment"))}
+    form = ContributionForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and is_open and form.is_valid():
         try:
             contribution = services.submit_contribution(plan, form.contribution_values())
