@@ -5,9 +5,11 @@ empty and a signed timestamp that must be a few seconds old. Every app's public 
 from __future__ import annotations
 
 import time
+from typing import cast
 
 from django import forms
 from django.core import signing
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 MIN_SECONDS = 3
@@ -43,15 +45,17 @@ class HumanCheckForm(forms.Form):
 
     def _renew_started(self) -> None:
         """Give the re-shown form a fresh signed time, so that sending it again works."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("started")] = signing.dumps(time.time(), salt=SALT)
+        data = cast(QueryDict, self.data).copy()  # bound: a QueryDict, immutable
+        data[self.add_prefix("started")] = signing.dumps(time.time(), salt=SALT)
+        self.data = data
 
     def clean_website(self) -> str:
         # Browsers that fill forms automatically sometimes fill the hidden field too: say so
         # at the top (the field itself is hidden), empty it and keep what the person wrote.
         if self.cleaned_data.get("website"):
-            self.data = self.data.copy()
-            self.data[self.add_prefix("website")] = ""
+            data = cast(QueryDict, self.data).copy()
+            data[self.add_prefix("website")] = ""
+            self.data = data
             self.add_error(None, HONEYPOT_MESSAGE)
         return ""
 
