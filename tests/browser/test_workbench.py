@@ -216,9 +216,7 @@ def test_a_whole_triage_on_a_phone_without_javascript(
         submit(page, page.locator("button[name=step][value=preview]"))
         check(page)
         assert (
-            page.locator("pre.wb-mail").count()
-            + page.locator("p.wb-no-mail").count()
-            >= group_size
+            page.locator("pre.wb-mail").count() + page.locator("p.wb-no-mail").count() >= group_size
         )
         assert "Estimada Rosa" in page.locator("main").inner_text()
         assert page.locator("button[name=step][value=publish]").count() == 0  # four-eyes
