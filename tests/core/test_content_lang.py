@@ -63,6 +63,8 @@ def test_english_pages_mark_spanish_content_and_spanish_pages_do_not(client, sam
         ("plans:commitment", [commitment.pk], [commitment.title, sample_plan.title]),
         ("cocreation:contributions", [sample_plan.pk], ["Mapas abiertos de calidad del aire."]),
         ("cocreation:contribution", [contribution.pk], [contribution.text, sample_plan.title]),
+        ("plans:home", [], [sample_plan.title]),
+        ("cocreation:event", [contribution.event.pk], [contribution.event.title]),
     ]
     for name, args, texts in pages:
         page = client.get(english(name, *args)).content.decode()

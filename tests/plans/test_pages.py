@@ -110,7 +110,9 @@ def test_home_runs_a_fixed_number_of_queries_whatever_the_members(client, make_p
     one = _queries(client, "/")
     for number in (2, 3, 4):
         make_plan(n=3, m=1, number=number)
-    assert _queries(client, "/") == one <= 4
+    # members and plans (2), and the call to take part: events, plans in co-creation and
+    # self-assessment comment periods (3), whatever their number
+    assert _queries(client, "/") == one <= 5
 
 
 def test_a_text_change_without_a_reason_is_flagged_on_the_plan_page(client, make_plan, editor):

@@ -33,4 +33,5 @@ class ActivityConfig(AppConfig):
         hooks.register_after_restore(queries.fill_plan_scope)
         # Reads lent to the apps below.
         plan_queries.register_commitment_origin(queries.commitment_origin)
+        plan_queries.register_open_opportunities(queries.open_opportunities)
         following.register_updates_reader(queries.updates)

@@ -373,3 +373,13 @@ def commitment_origin(commitment: Commitment) -> list[Contribution]:
         .distinct()
         .order_by("received_at", "id")
     )
+
+
+def open_opportunities(plan: ActionPlan | None = None) -> list:
+    """Everything open now for participation — co-creation's consultations and event
+    registrations, monitoring's comment periods — in one read. Lent to the public pages
+    (``plans.queries.register_open_opportunities``)."""
+    from traza.cocreation.queries import open_opportunities as cocreation_opportunities
+    from traza.monitoring.queries import open_comment_periods
+
+    return cocreation_opportunities(plan) + open_comment_periods(plan)

@@ -41,8 +41,10 @@ from traza.plans.models import (
     ActionPlan,
     Commitment,
     Organization,
+    Stage,
     VersionStep,
 )
+from traza.plans.queries import Opportunity
 
 
 @dataclass
@@ -517,3 +519,88 @@ def registration_rows(plan: ActionPlan, event: Event | None = None) -> dict[int,
         else:
             row.others += item["n"]
     return rows
+
+
+# How many upcoming events with registration open a page lists in its call to action.
+REGISTRATION_CTA_LIMIT = 3
+# How many events (running consultations and events taking registrations) the read looks at.
+OPPORTUNITY_EVENT_LIMIT = 30
+
+
+def open_opportunities(
+    plan: ActionPlan | None = None, now: dt.datetime | None = None
+) -> list[Opportunity]:
+    """What co-creation has open now, in one plan or in all: contributions (the plan is in
+    co-creation or a virtual consultation runs; its end is the deadline) and registration
+    for the next events. Two queries at most."""
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    running_q = Q(kind=EventKind.VIRTUAL_CONSULTATION, starts_at__lte=now, ends_at__gte=now)
+    registering_q = (
+        ~Q(kind=EventKind.VIRTUAL_CONSULTATION)
+        & (Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        & (
+            Q(registration_closes_at__gte=now)
+            | Q(registration_closes_at__isnull=True, starts_at__gte=now)
+        )
+    )
+    events = (
+        Event.objects.exclude(status=EventStatus.CANCELLED)
+        .filter(running_q | registering_q)
+        .select_related("plan")
+        .order_by("starts_at", "pk")
+    )
+    if plan is not None:
+        events = events.filter(plan=plan)
+    # one query; bounded: the running consultations come first, then the nearest events
+    fetched = list(events[:OPPORTUNITY_EVENT_LIMIT])
+    running = sorted(
+        (e for e in fetched if e.kind == EventKind.VIRTUAL_CONSULTATION), key=lambda e: e.ends_at
+    )
+    registering = [e for e in fetched if e.kind != EventKind.VIRTUAL_CONSULTATION]
+    ends_by_plan: dict[int, dt.datetime] = {}
+    plans: dict[int, ActionPlan] = {}
+    for event in running:
+        ends_by_plan.setdefault(event.plan_id, event.ends_at)
+        plans[event.plan_id] = event.plan
+    if plan is not None:
+        in_co_creation = [plan] if plan.stage == Stage.CO_CREATION else []
+    else:
+        in_co_creation = list(ActionPlan.objects.filter(stage=Stage.CO_CREATION))
+    for each in in_co_creation:
+        plans.setdefault(each.pk, each)
+    found = [
+        Opportunity(
+            kind="contribute",
+            plan_id=each.pk,
+            plan_title=each.title,
+            title=each.title,
+            url=reverse("cocreation:contribute", args=[each.pk]),
+            ends=ends_by_plan.get(each.pk),
+        )
+        for each in sorted(plans.values(), key=lambda p: p.pk)
+    ]
+    found += [
+        Opportunity(
+            kind="register",
+            plan_id=event.plan_id,
+            plan_title=event.plan.title,
+            title=event.title,
+            url=reverse("cocreation:register", args=[event.pk]),
+            ends=event.registration_closes_at or event.starts_at,
+        )
+        for event in registering[:REGISTRATION_CTA_LIMIT]
+    ]
+    return found
+
+
+def next_opportunity(plan: ActionPlan, now: dt.datetime | None = None) -> Event | None:
+    """The plan's next virtual consultation or event, for a page that is closed now."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(plan=plan, starts_at__gt=now)
+        .exclude(status=EventStatus.CANCELLED)
+        .order_by("starts_at")
+        .first()
+    )

@@ -34,6 +34,7 @@ from traza.cocreation.models import (
 from traza.core.params import as_id
 from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
+from traza.plans.queries import open_opportunities
 
 RECEIPT_KEY = "traza_receipt"  # the session remembers which contribution to show a receipt for
 
@@ -45,6 +46,7 @@ def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": queries.attendance_by_kind(cal),
         "people": queries.unique_attendees(cal.plan),
         "reported": queries.reported_participation(cal.plan),
+        "opportunities": open_opportunities(cal.plan),
     }
     if request.GET.get("view") == "month":
         context["month"] = queries.month_grid(cal, request.GET.get("month"))
@@ -61,6 +63,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "rows": rows,
             "registration_open": services.registration_open(event),
+            "opportunities": open_opportunities(event.plan),
         },
     )
 
@@ -130,7 +133,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ActionPlan, pk=pk)
     is_open = services.consultation_open(plan)
-    form = ContributionForm(request.POST or None, plan=plan)
+    # a draft commitment's call to take part links here about it (?commitment=<pk>)
+    initial = {"commitment": as_id(request.GET.get("commitment"))}
+    form = ContributionForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and is_open and form.is_valid():
         try:
             contribution = services.submit_contribution(plan, form.contribution_values())
@@ -140,13 +145,19 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
             # the journey page shows the receipt once, to the browser that sent it
             request.session[RECEIPT_KEY] = contribution.pk
             return redirect(contribution.get_absolute_url())
-    status = 200 if is_open else 403
-    if request.method == "POST" and is_open and not form.is_valid():
-        status = 400
+    # closed, the page still answers (200) and says when the next chance is; only a post is refused
+    status = 200
+    if request.method == "POST":
+        status = 400 if is_open else 403
     return render(
         request,
         "cocreation/contribute.html",
-        {"plan": plan, "form": form, "is_open": is_open},
+        {
+            "plan": plan,
+            "form": form,
+            "is_open": is_open,
+            "next_event": None if is_open else queries.next_opportunity(plan),
+        },
         status=status,
     )
 

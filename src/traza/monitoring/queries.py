@@ -376,3 +376,28 @@ def self_assessment_content(plan: ActionPlan) -> dict:
         "commitments": commitments,
         **{name: build(plan) for name, build in _self_assessment_sections.items()},
     }
+
+
+def open_comment_periods(plan: ActionPlan | None = None, today: dt.date | None = None) -> list:
+    """Self-assessment reports open for public comment today, as calls to take part (one
+    query)."""
+    from traza.monitoring.models import SelfAssessment
+    from traza.plans.queries import Opportunity
+
+    today = today or timezone.localdate()
+    reports = SelfAssessment.objects.filter(
+        comments_open_on__lte=today, comments_close_on__gte=today
+    ).select_related("plan")
+    if plan is not None:
+        reports = reports.filter(plan=plan)
+    return [
+        Opportunity(
+            kind="comment",
+            plan_id=report.plan_id,
+            plan_title=report.plan.title,
+            title=report.get_kind_display(),
+            url=report.get_absolute_url(),
+            ends=report.comments_close_on,
+        )
+        for report in reports.order_by("comments_close_on", "pk")
+    ]

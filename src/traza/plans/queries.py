@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -266,3 +267,33 @@ def commitment_page(commitment_id: int) -> CommitmentPage:
         trace=trace,
         origin=commitment_origin(commitment),
     )
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """A way to take part that is open now: send a contribution ("contribute"), register for
+    an event ("register") or comment on a self-assessment report ("comment"), until ``ends``
+    (a date or a moment; None when the period has no known end)."""
+
+    kind: str
+    plan_id: int
+    plan_title: str
+    title: str
+    url: str
+    ends: dt.date | dt.datetime | None
+
+
+# What is open now is read by the apps above (co-creation's consultations and events,
+# monitoring's comment periods); ``traza.activity``, which sees both, lends that read here.
+_opportunity_readers: list[Callable[[ActionPlan | None], list[Opportunity]]] = []
+
+
+def register_open_opportunities(reader: Callable[[ActionPlan | None], list[Opportunity]]) -> None:
+    """Read what is open now with ``reader`` (it replaces any earlier one)."""
+    _opportunity_readers[:] = [reader]
+
+
+def open_opportunities(plan: ActionPlan | None = None) -> list[Opportunity]:
+    """Ways to take part open now, in one plan or in all (a few queries, whatever the number
+    of plans); none when no app lent the read."""
+    return _opportunity_readers[0](plan) if _opportunity_readers else []
