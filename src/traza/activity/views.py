@@ -8,24 +8,12 @@ from django.shortcuts import get_object_or_404, render
 
 from traza.activity import queries
 from traza.core import checkpoints, trace_views
+from traza.core.models import HASHED_FIELDS
 from traza.core.tabular import csv_lines, safe_cell
 from traza.plans.models import ActionPlan, Commitment
 
-TRACE_FIELDS = [
-    "id",
-    "occurred_at",
-    "actor_label",
-    "action",
-    "object_type",
-    "object_id",
-    "object_label",
-    "scope",
-    "summary",
-    "reason",
-    "changes",
-    "previous_hash",
-    "hash",
-]
+# The columns of the trace download: what each hash covers, then the hash.
+TRACE_FIELDS = [*HASHED_FIELDS, "hash"]
 
 
 def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
