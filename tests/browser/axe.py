@@ -12,17 +12,27 @@ Usage::
     page.goto(url)
     assert_no_axe_violations(page)  # the whole document
     assert_no_axe_violations(page, context="#content")  # one region
+    assert_no_axe_violations(page, impacts=SERIOUS)  # only serious or critical ones fail
+
+`axe_violations(page, impacts=SERIOUS)` returns the violations instead of failing, for a walk
+over many pages that reports every failure at once.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cache
 from importlib import resources
 from typing import Any
 
 #: WCAG 2.1 AA = the A and AA success criteria of WCAG 2.0 and of 2.1.
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+#: axe-core's impact levels, least first.
+IMPACTS = ("minor", "moderate", "serious", "critical")
+#: The levels that fail the walks over every page (tests/browser/test_public_pages.py).
+SERIOUS = ("serious", "critical")
 
 
 #: True when the page executes scripts (an inline <script> runs synchronously on insertion).
@@ -91,14 +101,34 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_no_axe_violations(page: Any, *, context: str | list | dict | None = None) -> None:
+def axe_violations(
+    page: Any,
+    *,
+    context: str | list | dict | None = None,
+    impacts: Collection[str] | None = None,
+) -> list[dict]:
+    """axe-core's WCAG A/AA violations on `page`, only those whose impact is in `impacts`
+    when it is given (a violation axe reports without an impact is always kept)."""
+    violations = run_axe(page, context=context).get("violations", [])
+    if impacts is None:
+        return violations
+    return [v for v in violations if v.get("impact") in impacts or not v.get("impact")]
+
+
+def assert_no_axe_violations(
+    page: Any,
+    *,
+    context: str | list | dict | None = None,
+    impacts: Collection[str] | None = None,
+) -> None:
     """Fail the test when axe-core finds any WCAG 2.0/2.1 A or AA violation on `page`.
 
     `context` is anything axe-core accepts as context (a CSS selector, a list of them, or
-    ``{"include": [...], "exclude": [...]}``); by default the whole document.
+    ``{"include": [...], "exclude": [...]}``); by default the whole document. `impacts`
+    (e.g. ``SERIOUS``) limits the failure to violations of those impact levels; by default
+    every violation fails.
     """
-    results = run_axe(page, context=context)
-    violations = results.get("violations", [])
+    violations = axe_violations(page, context=context, impacts=impacts)
     if violations:
         raise AssertionError(
             f"axe-core found {len(violations)} WCAG A/AA violation(s) on {page.url}:\n"
