@@ -35,11 +35,12 @@ def build():
         SYSTEM, None, {"member": member, "number": 1, "title": "Bench", "period_start": 2024, "period_end": 2026}
     )
     for i in range(1, COMMITMENTS + 1):
-        c = services.save_commitment(
-            SYSTEM, None, {"plan": plan, "number": i, "title": f"C{i}", "theme": theme, "lead_organization": org, "status": "approved"}
-        )
-        for j in range(1, MILESTONES + 1):
-            services.save_milestone(SYSTEM, None, {"commitment": c, "number": j, "text": f"M{j}"})
+        services.save_commitment(
+            SYSTEM,
+            None,
+            {"plan": plan, "number": i, "title": f"C{i}", "theme": theme, "lead_organization": org, "status": "approved"},
+            milestones=[(None, {"number": j, "text": f"M{j}"}) for j in range(1, MILESTONES + 1)],
+        )  # one version for the commitment and its milestones, as an import or the admin writes
     return plan
 
 

@@ -134,12 +134,13 @@ class PlanFactory(ServiceFactory):
 
 class CommitmentFactory(ServiceFactory):
     """A commitment and its first version; ``supporting=[…]`` sets its supporting
-    organisations, ``step`` the step its version records."""
+    organisations, ``step`` the step its version records, ``milestones`` its milestones
+    (a number, or a list of values) written with it in that one version."""
 
     class Meta:
         model = Commitment
 
-    _options = ("supporting", "step")
+    _options = ("supporting", "step", "milestones")
 
     plan = factory.SubFactory(PlanFactory)
     number = factory.Sequence(lambda n: n + 1)
@@ -153,11 +154,18 @@ class CommitmentFactory(ServiceFactory):
 
     @classmethod
     def save(cls, actor: Any, values: dict[str, Any], **options: Any) -> Commitment:
+        milestones = options.pop("milestones", ())
+        if isinstance(milestones, int):
+            milestones = [{"text": f"Milestone {n}"} for n in range(1, milestones + 1)]
+        options["milestones"] = [
+            (None, {"number": n, **m}) for n, m in enumerate(milestones, start=1)
+        ]
         return plans.save_commitment(actor, None, values, **options)
 
 
 class MilestoneFactory(ServiceFactory):
-    """A milestone; its commitment takes a new version, as it would in the admin."""
+    """A milestone; its commitment takes a new version, as it would in the admin. (For a
+    commitment with its milestones in one version, ``CommitmentFactory(milestones=…)``.)"""
 
     class Meta:
         model = Milestone

@@ -27,6 +27,7 @@ from traza.cocreation.models import Contribution, Event, Response
 from traza.core.models import TraceEvent
 from traza.core.scopes import plan_scopes
 from traza.core.services import object_key
+from traza.core.text import shorten
 from traza.monitoring.models import (
     CompletionOverride,
     Indicator,
@@ -327,7 +328,7 @@ def _progress(target: str, target_id: int, since, limit: int) -> list[Update]:
             _("Progress on milestone %(number)s of “%(commitment)s”: %(percent)s %%")
             % {
                 "number": p.milestone.number,
-                "commitment": p.milestone.commitment.title[:120],
+                "commitment": shorten(p.milestone.commitment.title, 120),
                 "percent": p.percent,
             },
             p.narrative,

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.text import shorten
 from traza.plans.models import ActionPlan, Commitment, Milestone
 
 
@@ -248,7 +249,7 @@ class RecommendationFollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.recommendation[:80]}"
+        return f"{self.number}. {shorten(self.recommendation, 80)}"
 
 
 OverrideVocabulary = Callable[[str], Sequence[str] | None]

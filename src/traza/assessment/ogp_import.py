@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from traza.assessment import services
 from traza.assessment.models import Methodology, Rating
 from traza.core.services import Service
+from traza.core.text import shorten
 from traza.plans import services as plan_services
 from traza.plans.models import ActionPlan, Commitment, Member, Organization
 
@@ -120,7 +121,7 @@ class OgpFileProblem(Exception):
 class RowProblem(Exception):
     def __init__(self, column: str, reason: str):
         if len(reason) > 300:  # a huge cell is not repeated back
-            reason = reason[:300] + "…"
+            reason = shorten(reason, 301)
         super().__init__(reason)
         self.column, self.reason = column, reason
 
@@ -364,7 +365,7 @@ def _read_row(row: dict, index: int, result: Result) -> dict[str, Any]:
         "number": number,
         "start": start,
         "end": end,
-        "title": title[:400],
+        "title": shorten(title, 400),
         "summary": _cell(row, "Full Text"),
         "starts_on": starts_on,
         "ends_on": ends_on,
@@ -451,7 +452,7 @@ def _write_row(actor: Any, data: dict[str, Any], source: str, result: Result) ->
         }
     with _blame(Commitment):
         saved = plan_services.save_commitment.traced(
-            actor, commitment, values, step="import", reason=reason
+            actor, commitment, values, step="import", reason=reason, source=source
         )
     commitment = saved.object
     if saved.changed:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from traza.assessment.models import ProcessOverride, Rating, RecommendationFollowUp
 from traza.assessment.standards import process_warnings
 from traza.core.services import Saved, save_traced, saver, service
+from traza.core.text import shorten
 from traza.plans.models import ActionPlan, Stage
 
 save_rating = saver(
@@ -78,7 +79,9 @@ def send_process_warnings(today=None) -> int:
                 continue
             enqueue_rendered(
                 user.email,
-                lambda p=plan: _("Requirements at risk in “%(plan)s”") % {"plan": p.title[:120]},
+                lambda p=plan: (
+                    _("Requirements at risk in “%(plan)s”") % {"plan": shorten(p.title, 120)}
+                ),
                 "assessment/email/warnings.txt",
                 {
                     "plan": plan,

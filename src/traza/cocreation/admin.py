@@ -5,7 +5,6 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation import services
@@ -23,12 +22,13 @@ from traza.cocreation.models import (
     Timeline,
 )
 from traza.core.admin_base import ReasonForm, TracedAdmin
+from traza.core.text import shorten
 from traza.core.uploads import check_upload
 from traza.plans.models import CommitmentVersion
 
 
 def contribution_excerpt(contribution: Contribution, length: int = 90) -> str:
-    return Truncator(" ".join(contribution.text.split())).chars(length)
+    return shorten(" ".join(contribution.text.split()), length)
 
 
 @admin.register(Timeline)
@@ -413,7 +413,7 @@ class DiscussionPostAdmin(TracedAdmin):
 
     @admin.display(description=_("message"))
     def excerpt(self, obj):
-        return obj.text[:80]
+        return shorten(" ".join(obj.text.split()), 80)
 
     @admin.action(description=_("Publish the selected messages"), permissions=["change"])
     def publish_selected(self, request, queryset):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.text import shorten
 from traza.plans.models import (
     ActionPlan,
     Commitment,
@@ -290,7 +291,7 @@ class Decision(models.Model):
         verbose_name_plural = _("forum decisions")
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return shorten(self.text, 80)
 
     def clean(self) -> None:
         if self.commitment_id and self.plan_id and self.commitment.plan_id != self.plan_id:

@@ -22,6 +22,7 @@ from traza.core.services import (
     service,
     trace_language,
 )
+from traza.core.text import shorten
 from traza.core.uploads import checked_file
 from traza.monitoring.models import (
     CompletionOverride,
@@ -165,7 +166,7 @@ def review_progress(
             lambda: (
                 _("Your progress report on “%(commitment)s” was %(review)s")
                 % {
-                    "commitment": report.milestone.commitment.title[:120],
+                    "commitment": shorten(report.milestone.commitment.title, 120),
                     "review": report.get_review_display(),
                 }
             ),
@@ -212,7 +213,10 @@ def send_due_reminders(today=None) -> int:
                 email,
                 lambda m=milestone: (
                     _("Milestone due on %(date)s: %(commitment)s")
-                    % {"date": m.ends_on.isoformat(), "commitment": m.commitment.title[:120]}
+                    % {
+                        "date": m.ends_on.isoformat(),
+                        "commitment": shorten(m.commitment.title, 120),
+                    }
                 ),
                 "monitoring/email/due.txt",
                 {

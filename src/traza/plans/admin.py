@@ -83,7 +83,7 @@ class MilestoneAdmin(TracedAdmin):
 
 @admin.register(CommitmentVersion)
 class CommitmentVersionAdmin(ReadOnlyAdmin):
-    list_display = ("commitment", "number", "step", "author_label", "created_at")
+    list_display = ("commitment", "number", "step", "author_label", "source", "created_at")
     list_filter = ("step",)
     search_fields = ("commitment__title", "reason")
     list_select_related = ("commitment",)

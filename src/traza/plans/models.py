@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.text import shorten
+
 
 def check_date_order(start, end, start_field: str, end_field: str) -> None:
     if start and end and end < start:
@@ -402,7 +404,7 @@ class Milestone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.commitment.number}.{self.number} {self.text[:80]}"
+        return f"{self.commitment.number}.{self.number} {shorten(self.text, 80)}"
 
     def clean(self) -> None:
         check_date_order(self.starts_on, self.ends_on, "starts_on", "ends_on")
@@ -448,6 +450,14 @@ class CommitmentVersion(models.Model):
         related_name="+",
     )
     author_label = models.CharField(_("author (as recorded)"), max_length=200)
+    source = models.CharField(
+        _("imported from"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The file or data set this version was imported from; empty when a person wrote it."
+        ),
+    )
     created_at = models.DateTimeField(_("date"))
     snapshot = models.JSONField(_("text"))
 

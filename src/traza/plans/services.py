@@ -63,8 +63,13 @@ def commitment_snapshot(commitment: Commitment) -> dict[str, Any]:
     return values
 
 
-def _take_version(actor: Any, commitment: Commitment, step: str, reason: str) -> bool:
-    """Store a new version if the text differs from the last one. Returns True if stored."""
+def _take_version(
+    actor: Any, commitment: Commitment, step: str, reason: str, source: str = ""
+) -> bool:
+    """Store a new version if the text differs from the last one. Returns True if stored.
+
+    ``source`` names the file an import read: the version then says where its text came
+    from rather than passing the import off as somebody's writing."""
     snapshot = commitment_snapshot(commitment)
     last = commitment.versions.order_by("-number").first()
     if last and last.snapshot == snapshot:
@@ -76,6 +81,7 @@ def _take_version(actor: Any, commitment: Commitment, step: str, reason: str) ->
         reason=reason,
         author=actor if getattr(actor, "pk", None) else None,
         author_label=actor_label(actor),
+        source=source,
         created_at=timezone.now(),
         snapshot=snapshot,
     )
@@ -95,9 +101,11 @@ def save_commitment(
     milestones: Sequence[MilestoneValues] = (),
     step: str = VersionStep.EDIT,
     reason: str = "",
+    source: str = "",
 ) -> Saved[Commitment]:
     """Create or change a commitment, and with it its ``milestones`` (each a stored milestone
-    or None, and its values); a new version is kept, once, whenever its text changes.
+    or None, and its values); a new version is kept, once, whenever its text changes
+    (``source``: the file an import read, which the version names).
 
     The changes name the commitment's fields, ``supporting_organizations`` and, for each
     milestone written, ``milestones.<number>`` with that milestone's changes."""
@@ -116,7 +124,7 @@ def save_commitment(
         m_saved = _save_milestone(actor, commitment, milestone, m_values, reason)
         if m_saved.changed:
             changes[f"milestones.{m_saved.object.number}"] = m_saved.changes
-    _take_version(actor, commitment, step, reason)
+    _take_version(actor, commitment, step, reason, source)
     return saved._replace(changes=changes)
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from traza.core.text import shorten
 from traza.notifications.models import FollowTarget, Frequency, Subscription
 from traza.notifications.services import (
     confirm_subscription,
@@ -74,7 +75,9 @@ def follow(values: dict[str, Any]) -> Subscription:
     if subscription.confirmed_at is None:
         enqueue_rendered(
             subscription.email,
-            lambda: _("Confirm that you want to follow “%(title)s”") % {"title": str(obj)[:120]},
+            lambda: (
+                _("Confirm that you want to follow “%(title)s”") % {"title": shorten(str(obj), 120)}
+            ),
             "repository/email/confirm.txt",
             {
                 "object": obj,
@@ -122,7 +125,7 @@ def send_updates(now: dt.datetime | None = None) -> int:
             obj = target_object(locked.target, locked.target_id)
             enqueue_rendered(
                 locked.email,
-                lambda o=obj: _("News of “%(title)s”") % {"title": str(o)[:120]},
+                lambda o=obj: _("News of “%(title)s”") % {"title": shorten(str(o), 120)},
                 "repository/email/updates.txt",
                 {
                     "object": obj,

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from traza.core.text import shorten
 from traza.plans.models import ActionPlan, Commitment
 
 
@@ -150,4 +151,4 @@ class SearchEntry(models.Model):
         indexes = [models.Index(fields=["plan", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_id}: {self.title[:60]}"
+        return f"{self.kind} {self.object_id}: {shorten(self.title, 60)}"

@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from traza.core.text import shorten
 from traza.repository.models import SearchEntry
 
 KINDS = ["commitment", "milestone", "contribution", "response", "event", "document"]
@@ -80,7 +81,7 @@ def entry_values(instance) -> dict | None:
         return {
             "plan_id": commitment.plan_id,
             "theme_id": commitment.theme_id,
-            "title": f"{commitment.number}.{instance.number} {instance.text[:400]}",
+            "title": f"{commitment.number}.{instance.number} {shorten(instance.text, 400)}",
             "keywords": "",
             "body": " ".join((instance.text, instance.deliverable, instance.verification_means)),
             "url": commitment.get_absolute_url(),

@@ -160,7 +160,9 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
                 _import_event(actor, plan, e_item, organization, theme, reason, stats)
         for c_index, c_item in enumerate(item.get("commitments", [])):
             with _at(source, f"$.plans[{p_index}].commitments[{c_index}]"):
-                _import_commitment(actor, plan, c_item, organization, theme, reason, stats)
+                _import_commitment(
+                    actor, plan, c_item, organization, theme, reason, stats, Path(source).name
+                )
         for k_index, k_item in enumerate(item.get("contributions", [])):
             with _at(source, f"$.plans[{p_index}].contributions[{k_index}]"):
                 contribution = _import_contribution(actor, plan, k_item, theme, reason, stats)
@@ -275,7 +277,7 @@ def _import_response(actor, contribution, item, organization, reason, stats) -> 
         stats["response"] += 1
 
 
-def _import_commitment(actor, plan, item, organization, theme, reason, stats) -> None:
+def _import_commitment(actor, plan, item, organization, theme, reason, stats, source) -> None:
     values = _pick(item, COMMITMENT_EXPORT_FIELDS[1:], Commitment)
     if "origin_event" in item:
         values["origin_event"] = (
@@ -313,7 +315,8 @@ def _import_commitment(actor, plan, item, organization, theme, reason, stats) ->
         milestones=milestones,
         step=VersionStep.IMPORT,
         reason=reason,
-    )  # one version for the commitment and its milestones
+        source=source,
+    )  # one version for the commitment and its milestones, naming the file
     commitment = saved.object
     if saved.changed:
         stats["commitment"] += 1

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 
 from traza.cocreation.models import Event
+from traza.core.text import shorten
 from traza.plans.models import Commitment, Member, OgpValue, Organization, Theme
 
 FORMAT = "traza"
@@ -282,7 +283,7 @@ def _schema_message(error: Any) -> str:
             "limit": error.validator_value,
         }
     message = error.message
-    return message if len(message) <= MAX_MESSAGE else message[:MAX_MESSAGE] + "…"
+    return shorten(message, MAX_MESSAGE + 1)
 
 
 def validate(data: Any, source: str) -> None:

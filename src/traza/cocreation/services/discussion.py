@@ -27,6 +27,7 @@ from traza.core.services import (
     require_perm,
     trace_language,
 )
+from traza.core.text import shorten
 from traza.notifications.services import enqueue_rendered
 from traza.plans.models import (
     ActionPlan,
@@ -231,7 +232,7 @@ def moderate_post(
             post.author_email,
             lambda: (
                 _("Your message in the discussion of “%(commitment)s” was hidden")
-                % {"commitment": post.commitment.title[:120]}
+                % {"commitment": shorten(post.commitment.title, 120)}
             ),
             "cocreation/email/post_hidden.txt",
             {"post": post, "url": f"{settings.TRAZA_BASE_URL}{post.get_absolute_url()}"},

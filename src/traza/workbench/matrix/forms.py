@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from traza.cocreation.models import Channel, DecidingBody
+from traza.core.text import shorten
 from traza.workbench.matrix.check import Options
 from traza.workbench.matrix.mapping import IGNORE, TARGETS
 from traza.workbench.matrix.reader import Table
@@ -35,7 +36,7 @@ def _sample(table: Table, index: int) -> str:
         value = table.cell(cells, index)
         if value not in (None, ""):
             text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-            return text if len(text) <= 60 else text[:57] + "…"
+            return shorten(text, 60)
     return ""
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from traza.core.text import shorten
 from traza.notifications.models import OutboxMessage
 from traza.notifications.services import enqueue_rendered
 from traza.workbench.digest import digest_purpose, plan_digest, plans_to_digest, recipients
@@ -44,7 +45,7 @@ def send_weekly_digests(now: dt.datetime | None = None) -> int:
                 person.email,
                 lambda p=plan: (
                     _("Contributions awaiting a reasoned response in “%(plan)s”")
-                    % {"plan": p.title[:120]}
+                    % {"plan": shorten(p.title, 120)}
                 ),
                 TEMPLATE,
                 {
