@@ -3,7 +3,8 @@
     python tools/screenshot.py docs/img
 
 Migrates and loads the demo into the local database, serves it on a spare port, and
-captures the pages of the Peru 2017-2019 plan listed in SHOTS.
+captures the pages of the Peru 2017-2019 plan listed in SHOTS and the pages of the
+fictional living demo plan listed in LIVING_SHOTS (some of them at 390 px, a phone).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PHONE_WIDTH, DESKTOP_WIDTH = 390, 1200
+
 # file name → (path on the site, height of the window)
 SHOTS = {
     "plan-page.png": ("/planes/{plan}/", 1500),
@@ -44,6 +47,32 @@ SHOTS = {
     "dashboard.png": ("/planes/{plan}/tablero/", 1500),
     "process.png": ("/planes/{plan}/proceso/", 1700),
 }
+
+# The fictional living demo: file name → (path, width, height). {commitment} is a commitment
+# that contributions changed, {contribution} an answered contribution behind it.
+LIVING_SHOTS = {
+    "living-plan.png": ("/planes/{plan}/", DESKTOP_WIDTH, 1700),
+    "living-flow.png": ("/planes/{plan}/flujo/", DESKTOP_WIDTH, 1100),
+    "living-flow-phone.png": ("/planes/{plan}/flujo/", PHONE_WIDTH, 1500),
+    "living-commitment.png": ("/compromisos/{commitment}/", DESKTOP_WIDTH, 1500),
+    "living-journey.png": ("/aportes/{contribution}/", DESKTOP_WIDTH, 1200),
+    "living-journey-phone.png": ("/aportes/{contribution}/", PHONE_WIDTH, 1400),
+}
+
+
+def living_demo_ids(base: str, plans: list[dict]) -> dict[str, int]:
+    """The living demo plan, a commitment whose text contributions changed, and the first
+    contribution listed behind it (read from the API and the pages, as a visitor would)."""
+    plan = next(p for p in plans if p.get("is_fictional"))["id"]
+    page = urllib.request.urlopen(f"{base}/planes/{plan}/").read().decode()
+    commitments = re.findall(r'href="/compromisos/(\d+)/"', page)
+    for commitment in commitments:
+        detail = urllib.request.urlopen(f"{base}/compromisos/{commitment}/").read().decode()
+        behind = detail.split('id="origin-contributions"', 1)[-1]
+        found = re.search(r'href="/aportes/(\d+)/"', behind)
+        if found:
+            return {"plan": plan, "commitment": int(commitment), "contribution": int(found[1])}
+    raise SystemExit("no commitment of the living demo shows the contributions behind it")
 
 
 def main() -> None:
@@ -63,7 +92,7 @@ def main() -> None:
                 time.sleep(0.2)
         import json
 
-        plans = json.load(urllib.request.urlopen(f"{base}/api/v1/plans/?limit=1000"))["items"]
+        plans = json.load(urllib.request.urlopen(f"{base}/api/v1/plans/?limit=100"))["items"]
         plan = next(p for p in plans if p["number_of_commitments"] == 18)["id"]
         calendar = urllib.request.urlopen(f"{base}/planes/{plan}/calendario/").read().decode()
         event = re.search(r'href="/eventos/(\d+)/"', calendar).group(1)
@@ -75,6 +104,13 @@ def main() -> None:
             for name, (path, height) in SHOTS.items():
                 page = browser.new_page(viewport={"width": 1200, "height": height})
                 page.goto(base + path.format(plan=plan, event=event))
+                page.screenshot(path=str(target / name))
+                page.close()
+                print(f"wrote {target / name}")
+            ids = living_demo_ids(base, plans)
+            for name, (path, width, height) in LIVING_SHOTS.items():
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(base + path.format(**ids))
                 page.screenshot(path=str(target / name))
                 page.close()
                 print(f"wrote {target / name}")
