@@ -125,14 +125,15 @@ class Visit:
 
 
 def route_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
-    """Every named route, namespaced (``cocreation:contribution``)."""
+    """Every route, namespaced (``cocreation:contribution``); a route without a name is
+    named by its pattern (``<unnamed feed/>``), so that it must be placed too."""
     names = set()
     for entry in (resolver or get_resolver()).url_patterns:
         if isinstance(entry, URLResolver):
             inner = entry.namespace or ""
             names |= route_names(entry, f"{namespace}{inner}:" if inner else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            names.add(f"{namespace}{entry.name}")
+        elif isinstance(entry, URLPattern):
+            names.add(f"{namespace}{entry.name or f'<unnamed {entry.pattern}>'}")
     return names
 
 
@@ -301,6 +302,8 @@ def test_every_route_is_visited_or_excluded_with_a_reason():
     }
     assert not unplaced, f"routes neither walked nor excluded: {sorted(unplaced)}"
     assert not VISITED_ROUTES & set(EXCLUDED_ROUTES)
+    stale = (VISITED_ROUTES | set(EXCLUDED_ROUTES)) - route_names()
+    assert not stale, f"placed routes that no longer exist: {sorted(stale)}"
 
 
 @pytest.mark.parametrize("language", ["es", "en"])
