@@ -92,6 +92,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "traza.core.middleware.DatabaseDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages, JSON and CSV compressed for slow rural connections (static files: WhiteNoise
+    # serves them pre-compressed); the CSRF token is masked per response (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
+    # An ETag for every page; a repeated request with If-None-Match answers 304, no body.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

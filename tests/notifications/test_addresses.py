@@ -72,12 +72,16 @@ def test_mail_comes_from_the_public_host_unless_a_sender_is_set(tmp_path):
 
 @pytest.fixture
 def served(monkeypatch, settings):
-    """``traza serve`` with Django's development server left out; settings and environment
-    are put back afterwards."""
+    """``traza serve`` with its servers (gunicorn, Django's development server) left out;
+    settings and environment are put back afterwards."""
     ran = []
     monkeypatch.setattr(
         "traza.ops.management.commands.serve.call_command",
         lambda *args, **kwargs: ran.append(args),
+    )
+    monkeypatch.setattr(
+        "traza.ops.management.commands.serve.run_gunicorn",
+        lambda bind, workers: ran.append(("gunicorn", bind)),
     )
     for name in ("TRAZA_BASE_URL", "DEFAULT_FROM_EMAIL", "PORT", "HOST"):
         monkeypatch.setenv(name, "placeholder")
@@ -91,7 +95,7 @@ def test_serve_on_another_port_puts_that_port_in_the_links_of_e_mails(
     served, client, make_plan, settings
 ):
     call_command("serve", port="9123")
-    assert served == [("runserver", "127.0.0.1:9123")]
+    assert served == [("gunicorn", "127.0.0.1:9123")]
     assert settings.TRAZA_BASE_URL == "http://127.0.0.1:9123"
     assert os.environ["TRAZA_BASE_URL"] == "http://127.0.0.1:9123"  # for --reload's child
 
