@@ -13,5 +13,6 @@ def at_a_glance(plan, link: bool = True, summary=None):
 
 @register.inclusion_tag("assessment/_commitment.html")
 def irm_ratings(commitment):
-    """The IRM's ratings of a commitment with the derived flags, for the commitment page."""
-    return {"ratings": commitment_ratings(commitment)}
+    """The IRM's ratings of a commitment with the derived flags, for the commitment page (or,
+    for a commitment of an approved plan not rated yet, who rates it)."""
+    return {"ratings": commitment_ratings(commitment), "commitment": commitment}
