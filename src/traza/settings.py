@@ -92,9 +92,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "traza.core.middleware.DatabaseDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Pages, JSON and CSV compressed for slow rural connections (static files: WhiteNoise
-    # serves them pre-compressed); the CSRF token is masked per response (BREACH).
-    "django.middleware.gzip.GZipMiddleware",
+    # Public pages, JSON and CSV compressed for slow rural connections (static files:
+    # WhiteNoise serves them pre-compressed); signed-in pages are not (BREACH).
+    "traza.core.middleware.PublicGZipMiddleware",
     # An ETag for every page; a repeated request with If-None-Match answers 304, no body.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -114,3 +114,13 @@ def test_serve_dev_runs_the_development_server(monkeypatch):
     monkeypatch.setenv("TRAZA_BASE_URL", "http://127.0.0.1:9001")
     call_command("serve", port="9001", dev=True, reload=True)
     assert ran == [(("runserver", "127.0.0.1:9001"), {"use_reloader": True})]
+
+
+def test_signed_in_pages_are_not_compressed(client, make_plan, django_user_model):
+    """BREACH: a signed-in page may hold personal data next to text from the address."""
+    plan = make_plan(n=1, m=1)
+    user = django_user_model.objects.create_user("ana", "ana@example.org", "x-Long-pass-9")
+    client.force_login(user)
+    response = client.get(plan.get_absolute_url(), headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response

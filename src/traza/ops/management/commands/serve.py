@@ -42,9 +42,8 @@ def gunicorn_available() -> bool:
 def run_gunicorn(bind: str, workers: int) -> None:
     """Serve ``traza.wsgi`` with gunicorn's sync workers, in this process (no subprocess,
     so the environment prepared by ``handle`` reaches every worker)."""
-    from gunicorn.app.base import BaseApplication
-
     from django.db import connections
+    from gunicorn.app.base import BaseApplication
 
     from traza.wsgi import application
 
@@ -106,7 +105,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Links in e-mails: {settings.TRAZA_BASE_URL}/")
         if not options["dev"] and gunicorn_available():
             workers = options["workers"] or default_workers()
-            self.stdout.write(f"gunicorn, {workers} workers (traza serve --dev: development server)")
+            self.stdout.write(
+                f"gunicorn, {workers} workers (traza serve --dev: development server)"
+            )
             run_gunicorn(address, workers)
             return
         if not options["dev"]:
