@@ -6,6 +6,21 @@ from tests import factories
 from traza.plans.models import ActionPlan, Commitment
 
 
+@pytest.fixture(autouse=True)
+def page_cache(request, settings):
+    """The public page cache (``traza.ops.pagecache``) is off unless a test is marked
+    ``page_cache``: tests roll their data back, so ids and trace versions repeat from one
+    test to the next, and many tests change rows directly, without the trace that would
+    invalidate a stored page. The marked tests check the cache against real writes."""
+    from django.core.cache import caches
+
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.TRAZA_PAGE_CACHE_SECONDS = 0
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def demo(db):
     """Peru's 2017-2019 plan, loaded with ``load_demo`` (some 3 s): only for tests of its real

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Public pages from a cache the trace invalidates (traza.ops.pagecache).
+    "traza.ops.pagecache.PublicPageCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "traza.accounts.middleware.StaffIdleTimeoutMiddleware",  # after messages: it leaves one
@@ -315,13 +317,29 @@ TRAZA_RATE_LIMITS = env_bool("TRAZA_RATE_LIMITS", True)
 TRAZA_FORM_RATE = os.environ.get("TRAZA_FORM_RATE", "20/m")
 TRAZA_API_RATE = os.environ.get("TRAZA_API_RATE", "300/m")
 RATELIMIT_USE_CACHE = "default"
-# A shared cache for several application servers (rate limits, lock-outs): REDIS_URL.
+# Rendered public pages, keyed by the data's version (traza.ops.pagecache): kept this many
+# seconds at most (what changes with the clock alone); 0 turns the page cache off.
+TRAZA_PAGE_CACHE_SECONDS = env_int("TRAZA_PAGE_CACHE_SECONDS", "60")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+# A shared cache for several application servers (rate limits, lock-outs, pages): REDIS_URL.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": "pages",
+        },
     }
 else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

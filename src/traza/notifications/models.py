@@ -63,7 +63,7 @@ class OutboxMessage(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     # Which claim the message is under: a worker marks only the message it claimed itself.
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, db_index=True)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
