@@ -17,13 +17,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.assessment.models import Rating
 from traza.cocreation.models import Contribution, Event, Response
+from traza.cocreation.queries import outcome_key, outcome_label
 from traza.core.models import TraceEvent
 from traza.core.scopes import plan_scopes
 from traza.core.services import object_key
@@ -362,18 +365,64 @@ def _documents(target: str, target_id: int, since, limit: int) -> list[Update]:
 # --- where a commitment came from ------------------------------------------------------------
 
 
-def commitment_origin(commitment: Commitment) -> list[Contribution]:
-    """The contributions about this commitment or whose response changed its text, with
-    their response and how many participants seconded them (one query). Hidden ones are not
-    public. Lent to the commitment page (``plans.queries.register_commitment_origin``)."""
-    return list(
-        Contribution.objects.public()  # not what moderation hid
-        .filter(Q(commitment=commitment) | Q(response__changed_versions__commitment=commitment))
-        .select_related("response", "event")
-        .annotate(second_count=Count("seconds", distinct=True))
-        .distinct()
+#: Contributions listed per page of a commitment's origin.
+ORIGIN_PAGE_SIZE = 50
+
+
+@dataclass
+class CommitmentOrigin:
+    """The contributions behind a commitment, one page of them, and how they were answered
+    (``UNANSWERED`` for those still waiting), counted over all of them."""
+
+    page: Page
+    by_outcome: list[tuple[str, str, int]]  # (outcome, its label, how many), most first
+    total: int
+
+    def __iter__(self) -> Iterator[Contribution]:
+        return iter(self.page.object_list)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
+def origin_contributions(commitment: Commitment) -> QuerySet[Contribution]:
+    """The public contributions about this commitment or whose published response changed
+    its text: a union of two indexed reads (about it; linked to one of its versions), not an
+    ``OR`` across the many-to-many join, so a commitment with thousands of contributions
+    costs what a page of them costs."""
+    about = Contribution.objects.filter(commitment=commitment).order_by().values("id")
+    changed = (
+        Response.changed_versions.through.objects.filter(commitmentversion__commitment=commitment)
+        .order_by()
+        .values("response__contribution_id")
+    )
+    return Contribution.objects.public().filter(pk__in=about.union(changed))
+
+
+def commitment_origin(commitment: Commitment, page_number: Any = 1) -> CommitmentOrigin:
+    """One page of :func:`origin_contributions`, oldest first, with each one's outcome as the
+    public sees it and how many participants seconded it, and the counts by outcome (three
+    queries whatever the number of contributions). Hidden ones are not public. Lent to the
+    commitment page (``plans.queries.register_commitment_origin``)."""
+    contributions = origin_contributions(commitment)
+    counts = (
+        contributions.annotate(outcome_key=outcome_key())
+        .values("outcome_key")
+        .annotate(n=Count("id"))
+        .order_by("-n", "outcome_key")
+    )
+    by_outcome = [
+        (row["outcome_key"], outcome_label(row["outcome_key"]), row["n"]) for row in counts
+    ]
+    total = sum(n for _key, _label, n in by_outcome)
+    listed = (
+        contributions.select_related("response", "event")
+        .annotate(second_count=Count("seconds", distinct=True), outcome_key=outcome_key())
         .order_by("received_at", "id")
     )
+    paginator = Paginator(listed, ORIGIN_PAGE_SIZE)
+    paginator.count = total  # known already: no second count
+    return CommitmentOrigin(paginator.get_page(page_number), by_outcome, total)
 
 
 def open_opportunities(plan: ActionPlan | None = None) -> list:

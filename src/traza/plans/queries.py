@@ -224,28 +224,28 @@ class CommitmentPage:
     milestones: list[Milestone]
     versions: list[VersionDiff]
     trace: list[TraceEvent]
-    origin: list = field(default_factory=list)
+    origin: Any = ()  # one page of the contributions behind it (``commitment_origin``)
 
 
 # Where a commitment came from — the contributions about it, or whose reasoned response changed
 # its text — is read by the apps above (co-creation); ``traza.activity`` lends that read here
 # at start-up (its AppConfig.ready()).
-_origin_readers: list[Callable[[Commitment], list]] = []
+_origin_readers: list[Callable[[Commitment, Any], Any]] = []
 
 
-def register_commitment_origin(reader: Callable[[Commitment], list]) -> None:
+def register_commitment_origin(reader: Callable[[Commitment, Any], Any]) -> None:
     """Read the origin of a commitment with ``reader`` (it replaces any earlier one)."""
     _origin_readers[:] = [reader]
 
 
-def commitment_origin(commitment: Commitment) -> list:
-    """The contributions about this commitment or whose response changed its text, with
-    their response and how many participants seconded them (one query); none when no app
-    lent the read."""
-    return _origin_readers[0](commitment) if _origin_readers else []
+def commitment_origin(commitment: Commitment, page_number: Any = 1) -> Any:
+    """One page of the contributions about this commitment or whose response changed its
+    text, with the counts by outcome (``activity.queries.CommitmentOrigin``, iterable and
+    false when there are none); an empty tuple when no app lent the read."""
+    return _origin_readers[0](commitment, page_number) if _origin_readers else ()
 
 
-def commitment_page(commitment_id: int) -> CommitmentPage:
+def commitment_page(commitment_id: int, origin_page: Any = 1) -> CommitmentPage:
     commitment = get_object_or_404(
         Commitment.objects.select_related(
             "plan__member", "theme", "lead_organization", "origin_event", "completion_override"
@@ -265,7 +265,7 @@ def commitment_page(commitment_id: int) -> CommitmentPage:
         milestones=list(commitment.milestones.all()),
         versions=version_diffs(versions),
         trace=trace,
-        origin=commitment_origin(commitment),
+        origin=commitment_origin(commitment, origin_page),
     )
 
 

@@ -26,7 +26,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    page = queries.commitment_page(pk)
+    page = queries.commitment_page(pk, request.GET.get("page"))
     commitment = page.commitment
     # a draft commitment invites comments while something is open; an adopted one does not
     is_draft = commitment.status == CommitmentStatus.PROPOSAL
