@@ -10,13 +10,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.cocreation.models import (
     FUNNEL_MEASURES,
+    HIDDEN,
     AttendanceTally,
     Channel,
     Contribution,
@@ -35,6 +51,7 @@ from traza.cocreation.models import (
     notice_days_setting,
 )
 from traza.cocreation.services import running_consultation
+from traza.core.params import as_id
 from traza.notifications.models import MessageStatus, OutboxMessage
 from traza.plans.models import (
     ADOPTED_STATUSES,
@@ -315,55 +332,390 @@ class ContributionStats:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
+def _days_to_answer():
+    """Received → response published, as a duration (SQL)."""
+    return ExpressionWrapper(
+        F("response__published_at") - F("received_at"), output_field=DurationField()
+    )
+
+
 def contribution_stats(plan: ActionPlan) -> ContributionStats:
     """Counts by channel × theme (seed 002, Cuadro 4), share answered, days to answer.
 
     A contribution counts as answered only when its response is published and not pending.
     Contributions hidden by moderation are left out of every figure and counted apart.
+    Aggregated in SQL, three queries whatever the plan's size (one with no contributions):
+    the median is read from the middle one or two answered contributions ordered by their
+    delay (a query that returns at most two rows), never by loading every contribution.
     """
 
-    rows = list(
+    hidden = Q(discussion_post__status=HIDDEN)
+    counts = Contribution.objects.filter(plan=plan).aggregate(
+        total=Count("id", filter=~hidden),
+        answered=Count("id", filter=~hidden & ~unanswered_q()),
+        slowest=Max(_days_to_answer(), filter=~hidden & ~unanswered_q()),
+        hidden=Count("id", filter=hidden),
+    )
+    total, n_answered = counts["total"], counts["answered"]
+    if not total:
+        return ContributionStats(0, 0, None, None, [], [], hidden=counts["hidden"])
+    public = Contribution.objects.public().filter(plan=plan)
+    cells = public.values("channel", "theme__name").annotate(n=Count("id")).order_by()
+    present = {row["channel"] for row in cells}
+    channels = [c for c in Channel.values if c in present]
+    table: dict[str, list[int]] = {}
+    for row in cells:
+        counts_row = table.setdefault(row["theme__name"] or "—", [0] * len(channels))
+        counts_row[channels.index(row["channel"])] += row["n"]
+    by_channel_theme = [(theme, row, sum(row)) for theme, row in sorted(table.items())]
+    # the middle one (odd) or two (even) delays; the query runs even with none answered,
+    # so that the page's query count does not depend on how many are answered
+    middle = [
+        delay.days
+        for delay in public.exclude(unanswered_q())
+        .annotate(delay=_days_to_answer())
+        .order_by("delay", "id")
+        .values_list("delay", flat=True)[max(n_answered - 1, 0) // 2 : n_answered // 2 + 1]
+    ]
+    slowest = counts["slowest"]
+    median = statistics.median(middle) if middle else None
+    return ContributionStats(
+        total=total,
+        answered=n_answered,
+        median_days=int(median) if median is not None and median == int(median) else median,
+        slowest_days=slowest.days if slowest is not None else None,
+        by_channel_theme=by_channel_theme,
+        channels=[str(Channel(c).label) for c in channels],
+        hidden=counts["hidden"],
+    )
+
+
+# --- the trace at a glance: outcomes and commitments with a visible origin --------------------
+
+#: The middle of the flow and the list's outcome filter: contributions still waiting (no
+#: response, an unpublished one, or one marked pending; ``unanswered_q``) are "not answered
+#: yet"; the others count under their published outcome.
+UNANSWERED = "unanswered"
+
+
+def outcome_key():
+    """The outcome a public reader sees for each contribution, as an SQL expression."""
+    return Case(
+        When(unanswered_q(), then=Value(UNANSWERED)),
+        default=F("response__outcome"),
+        output_field=CharField(),
+    )
+
+
+def outcome_counts(plan: ActionPlan) -> dict[str, int]:
+    """Public contributions per outcome (``UNANSWERED`` for those waiting), one query."""
+    rows = (
         Contribution.objects.public()
         .filter(plan=plan)
-        .values_list(
-            "channel", "theme__name", "received_at", "response__outcome", "response__published_at"
+        .annotate(outcome_key=outcome_key())
+        .values("outcome_key")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["outcome_key"]: row["n"] for row in rows}
+
+
+def changed_by_contributions_q(prefix: str = "") -> Q:
+    """Commitments (``prefix`` leading to one) changed by a public, answered contribution:
+    its published response names a version of the commitment it changed."""
+    changing = (
+        Contribution.objects.public()
+        .exclude(unanswered_q())
+        .filter(response__changed_versions__commitment=OuterRef(f"{prefix}pk"))
+    )
+    return Q(Exists(changing))
+
+
+def visible_origin_q() -> Q:
+    """The one definition of a commitment whose origin the public can follow: it was
+    proposed at a recorded event (``origin_event``, the page's "Proposed at"), or at least
+    one public contribution changed it (a published response linked the versions it
+    changed, the page's "Contributions behind this commitment"). The free-text "Origin" of
+    the commitment template is a statement, not a link, and does not count."""
+    return Q(origin_event__isnull=False) | changed_by_contributions_q()
+
+
+@dataclass
+class OriginCount:
+    with_origin: int
+    total: int  # commitments in the plan (approved, withdrawn or closed)
+
+
+def commitments_with_origin(plan: ActionPlan) -> OriginCount:
+    """How many of the plan's commitments have a visible origin (one query)."""
+    counts = Commitment.objects.filter(plan=plan, status__in=ADOPTED_STATUSES).aggregate(
+        total=Count("id"), with_origin=Count("id", filter=visible_origin_q())
+    )
+    return OriginCount(counts["with_origin"], counts["total"])
+
+
+# --- the list of contributions, filtered as the flow's bands are ----------------------------
+
+#: The flow draws at most this many events and changed commitments by name; the rest are
+#: one "other" node each, so the page does bounded work whatever the plan's size.
+FLOW_EVENT_LIMIT = 8
+FLOW_COMMITMENT_LIMIT = 10
+NO_EVENT = "none"  # the ``event`` filter: not collected at an event
+ANY_EVENT = "any"  # the ``event`` filter: collected at an event, whichever
+OTHER = "other"  # the ``event`` and ``changed`` filters: those the flow groups as "other"
+
+
+@dataclass
+class Top:
+    ids: list[int]  # named in the flow, most contributions first
+    more: bool  # others exist (the flow groups them in one "other" node)
+
+
+def _top(rows, key: str, limit: int) -> Top:
+    """The ids of the first ``limit`` rows (most contributions first, then by id); all of
+    them when one more would be enough (an "other" node of one is no help)."""
+    ids = [row[key] for row in rows[: limit + 2]]
+    if len(ids) <= limit + 1:
+        return Top(ids, False)
+    return Top(ids[:limit], True)
+
+
+def flow_top_events(plan: ActionPlan) -> Top:
+    """The events the flow names, most contributions first (one query)."""
+    rows = (
+        Contribution.objects.public()
+        .filter(plan=plan, event__isnull=False)
+        .values("event_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "event_id")
+    )
+    return _top(rows, "event_id", FLOW_EVENT_LIMIT)
+
+
+def _changes(commitments: Q) -> Exists:
+    """The contribution's response changed a version of one of ``commitments``."""
+    through = Response.changed_versions.through.objects.filter(
+        response__contribution=OuterRef("pk")
+    ).filter(commitments)
+    return Exists(through)
+
+
+def flow_top_commitments(plan: ActionPlan) -> Top:
+    """The commitments the flow names: changed by the most answered contributions first."""
+    rows = (
+        Contribution.objects.public()
+        .filter(plan=plan)
+        .exclude(unanswered_q())
+        .filter(response__changed_versions__commitment__plan=plan)
+        .values("response__changed_versions__commitment")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "response__changed_versions__commitment")
+    )
+    return _top(rows, "response__changed_versions__commitment", FLOW_COMMITMENT_LIMIT)
+
+
+def _other_commitments(plan: ActionPlan, top: Top) -> Q:
+    """On the through table of the versions a response changed: a commitment of the plan
+    that the flow does not name (its "other commitments" node)."""
+    return Q(commitmentversion__commitment__plan=plan) & ~Q(
+        commitmentversion__commitment_id__in=top.ids
+    )
+
+
+@dataclass
+class FlowCounts:
+    """What the flow draws, counted in SQL (at most seven queries whatever the plan's size).
+
+    ``sources`` maps (channel, event, outcome) to a number of public contributions, where
+    ``event`` is None for those not collected at an event (they count under their channel,
+    and ``channel`` is "" for the others), an event's id for the events the flow names, and
+    0 for "other events". ``changed`` maps (outcome, commitment) to the answered
+    contributions whose response changed a version of that commitment, 0 standing for
+    "other commitments"; a contribution that changed two commitments counts under each."""
+
+    sources: dict[tuple[str, int | None, str], int]
+    changed: dict[tuple[str, int], int]
+    events: dict[int, str]  # id → title, most contributions first
+    commitments: dict[int, tuple[str, str]]  # id → (number, title), most changed first
+
+
+def flow_counts(plan: ActionPlan, *, name_events: bool = True) -> FlowCounts:
+    """``name_events=False`` (the plan page's compact flow) groups every event in one node:
+    the event is then 0 for all of them, which the list reads as ``ANY_EVENT``."""
+    top_events = flow_top_events(plan) if name_events else Top([], True)
+    top_commitments = flow_top_commitments(plan)
+    public = Contribution.objects.public().filter(plan=plan)
+    event_whens = [When(event__isnull=True, then=Value(None))]
+    if top_events.ids:
+        event_whens.append(When(event_id__in=top_events.ids, then=F("event_id")))
+    grouped = (
+        public.annotate(
+            flow_channel=Case(
+                When(event__isnull=True, then=F("channel")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            flow_event=Case(*event_whens, default=Value(0), output_field=IntegerField()),
+            flow_outcome=outcome_key(),
         )
+        .values("flow_channel", "flow_event", "flow_outcome")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    channels = [c for c in Channel.values if any(r[0] == c for r in rows)]
-    table: dict[str, list[int]] = {}
-    delays = []
-    for channel, theme, received, outcome, published in rows:
-        counts = table.setdefault(theme or "—", [0] * len(channels))
-        counts[channels.index(channel)] += 1
-        if published and outcome != Outcome.PENDING:
-            delays.append((published - received).days)
-    by_channel_theme = [(theme, counts, sum(counts)) for theme, counts in sorted(table.items())]
-    labels = [str(Channel(c).label) for c in channels]
-    return ContributionStats(
-        total=len(rows),
-        answered=len(delays),
-        median_days=statistics.median(delays) if delays else None,
-        slowest_days=max(delays) if delays else None,
-        by_channel_theme=by_channel_theme,
-        channels=labels,
-        hidden=Contribution.objects.hidden().filter(plan=plan).count(),
+    sources = {
+        (row["flow_channel"], row["flow_event"], row["flow_outcome"]): row["n"] for row in grouped
+    }
+    answered = public.exclude(unanswered_q())
+    changed: dict[tuple[str, int], int] = {}
+    if top_commitments.ids:
+        named = (
+            answered.filter(response__changed_versions__commitment__in=top_commitments.ids)
+            .values("response__outcome", "response__changed_versions__commitment")
+            .annotate(n=Count("id", distinct=True))
+            .order_by()
+        )
+        for row in named:
+            key = (row["response__outcome"], row["response__changed_versions__commitment"])
+            changed[key] = row["n"]
+    if top_commitments.more:
+        others = (
+            answered.filter(_changes(_other_commitments(plan, top_commitments)))
+            .values("response__outcome")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in others:
+            changed[(row["response__outcome"], 0)] = row["n"]
+    titles = dict(Event.objects.filter(pk__in=top_events.ids).values_list("pk", "title"))
+    numbers = {
+        pk: (number, title)
+        for pk, number, title in Commitment.objects.filter(pk__in=top_commitments.ids).values_list(
+            "pk", "number", "title"
+        )
+    }
+    return FlowCounts(
+        sources=sources,
+        changed=changed,
+        events={pk: titles[pk] for pk in top_events.ids if pk in titles},
+        commitments={pk: numbers[pk] for pk in top_commitments.ids if pk in numbers},
     )
 
 
-def plan_contributions(plan: ActionPlan, channel: str = "", outcome: str = ""):
+@dataclass
+class FilterLabel:
+    name: str  # the filter, translated
+    value: str  # what it selects: translated, or a title written by people (``content``)
+    content: bool = False
 
+
+@dataclass
+class ContributionFilters:
+    """The list's filters, validated: anything unknown is dropped, never trusted."""
+
+    channel: str = ""  # a Channel value
+    outcome: str = ""  # an Outcome value or UNANSWERED
+    event: str = ""  # an event's id, NO_EVENT or OTHER
+    changed: str = ""  # the id of a commitment the contribution's answer changed, or OTHER
+    # the active ones, named in the page's language
+    labels: list[FilterLabel] = field(default_factory=list)
+
+    def params(self) -> dict[str, str]:
+        names = ("channel", "event", "outcome", "changed")
+        return {name: getattr(self, name) for name in names if getattr(self, name)}
+
+
+#: The outcomes a reader can filter by, in the flow's order: a published "pending" is one of
+#: the contributions "not answered yet" (``unanswered_q``), never an outcome of its own.
+LIST_OUTCOMES = [*(o for o in Outcome.values if o != Outcome.PENDING), UNANSWERED]
+
+
+def outcome_label(value: str) -> str:
+    return str(_("not answered yet")) if value == UNANSWERED else str(Outcome(value).label)
+
+
+def parse_contribution_filters(plan: ActionPlan, params) -> ContributionFilters:
+    """Read ``channel``, ``outcome``, ``event`` and ``changed`` from a query string; an
+    event or commitment must belong to the plan (at most two queries)."""
+    found = ContributionFilters()
+    channel = params.get("channel", "")
+    if channel in Channel.values:
+        found.channel = channel
+        found.labels.append(FilterLabel(_("Channel"), str(Channel(channel).label)))
+    event = params.get("event", "")
+    if event == NO_EVENT:
+        found.event = NO_EVENT
+        found.labels.append(FilterLabel(_("Event"), _("not collected at an event")))
+    elif event == OTHER:
+        found.event = OTHER
+        found.labels.append(FilterLabel(_("Event"), _("other events")))
+    elif event == ANY_EVENT:
+        found.event = ANY_EVENT
+        found.labels.append(FilterLabel(_("Event"), _("collected at an event")))
+    elif (event_id := as_id(event)) is not None:
+        title = Event.objects.filter(plan=plan, pk=event_id).values_list("title", flat=True)
+        if title:
+            found.event = str(event_id)
+            found.labels.append(FilterLabel(_("Event"), title[0], content=True))
+    outcome = params.get("outcome", "")
+    if outcome in LIST_OUTCOMES:
+        found.outcome = outcome
+        found.labels.append(FilterLabel(_("Outcome"), outcome_label(outcome)))
+    changed = params.get("changed", "")
+    if changed == OTHER:
+        found.changed = OTHER
+        found.labels.append(FilterLabel(_("Commitment changed"), _("other commitments")))
+    elif (commitment_id := as_id(changed)) is not None:
+        commitment = (
+            Commitment.objects.filter(plan=plan, pk=commitment_id)
+            .values_list("number", "title")
+            .first()
+        )
+        if commitment:
+            found.changed = str(commitment_id)
+            found.labels.append(
+                FilterLabel(_("Commitment changed"), f"{commitment[0]}. {commitment[1]}", True)
+            )
+    return found
+
+
+def plan_contributions(plan: ActionPlan, filters: ContributionFilters | None = None):
+    """The plan's public contributions, newest first, filtered. The filters mean exactly
+    what the flow's nodes and bands count (:mod:`traza.cocreation.flow`): a contribution
+    collected at an event is under its event, another under its channel; its outcome is
+    the published one, or "not answered yet" (``unanswered_q``); "changed" follows its
+    published answer to the commitments whose versions it changed."""
+    filters = filters or ContributionFilters()
     queryset = (
         Contribution.objects.public()
         .filter(plan=plan)
         .select_related("theme", "commitment", "response", "event")
+        .annotate(shown_outcome=outcome_key())  # what its badge says, as the flow counts it
         .order_by("-received_at", "-id")
     )
-    if channel:
-        queryset = queryset.filter(channel=channel)
-    if outcome == "unanswered":
-        queryset = queryset.filter(response__isnull=True)
-    elif outcome:
-        queryset = queryset.filter(response__outcome=outcome)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.event == NO_EVENT:
+        queryset = queryset.filter(event__isnull=True)
+    elif filters.event == OTHER:
+        queryset = queryset.filter(event__isnull=False).exclude(
+            event_id__in=flow_top_events(plan).ids
+        )
+    elif filters.event == ANY_EVENT:
+        queryset = queryset.filter(event__isnull=False)
+    elif filters.event:
+        queryset = queryset.filter(event_id=int(filters.event))
+    if filters.outcome == UNANSWERED:
+        queryset = queryset.filter(unanswered_q())
+    elif filters.outcome:
+        queryset = queryset.filter(
+            response__published_at__isnull=False, response__outcome=filters.outcome
+        )
+    if filters.changed:
+        if filters.changed == OTHER:
+            which = _other_commitments(plan, flow_top_commitments(plan))
+        else:
+            which = Q(commitmentversion__commitment_id=int(filters.changed))
+        queryset = queryset.exclude(unanswered_q()).filter(_changes(which))
     return queryset
 
 

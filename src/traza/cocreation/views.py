@@ -4,12 +4,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from traza.accounts.second_factor import is_verified_staff
 from traza.cocreation import queries, services
-from traza.cocreation.flow import NODE_WIDTH
 from traza.cocreation.flow import plan_flow as build_flow
 from traza.cocreation.forms import (
     ContributionForm,
@@ -26,7 +26,6 @@ from traza.cocreation.models import (
     Event,
     Evidence,
     FaqEntry,
-    Outcome,
     PostStatus,
     Registration,
     RegistrationStatus,
@@ -164,13 +163,8 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
 
 def contribution_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=pk)
-    channel = request.GET.get("channel", "")
-    outcome = request.GET.get("outcome", "")
-    if channel not in Channel.values:
-        channel = ""
-    if outcome not in [*Outcome.values, "unanswered"]:
-        outcome = ""
-    paginator = Paginator(queries.plan_contributions(plan, channel, outcome), 50)
+    filters = queries.parse_contribution_filters(plan, request.GET)
+    paginator = Paginator(queries.plan_contributions(plan, filters), 50)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -180,9 +174,9 @@ def contribution_list(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "stats": queries.contribution_stats(plan),
             "channels": Channel.choices,
-            "outcomes": Outcome.choices,
-            "channel": channel,
-            "outcome": outcome,
+            "outcomes": [(value, queries.outcome_label(value)) for value in queries.LIST_OUTCOMES],
+            "filters": filters,
+            "query": urlencode(filters.params()),
             "is_open": services.consultation_open(plan),
         },
     )
@@ -259,8 +253,6 @@ def plan_flow(request: HttpRequest, pk: int) -> HttpResponse:
             "flow": flow,
             "funnel": queries.proposal_funnel(plan),
             "has_discarded": plan.commitments.filter(status=CommitmentStatus.DISCARDED).exists(),
-            "node_width": NODE_WIDTH,
-            "label_x": NODE_WIDTH / 2,
         },
     )
 
