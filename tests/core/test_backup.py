@@ -174,3 +174,38 @@ def test_a_backup_written_before_officers_moved_to_plans_still_restores(
     assert (officer.user.username, officer.organization.slug) == ("oficial", "minam")
     held = Group.objects.get(name="secretariat").permissions.filter(codename="delete_officer")
     assert [p.content_type.app_label for p in held] == ["plans"]
+
+
+def _queries(action) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_backup_and_reindex_cost_the_same_queries_for_4_or_40_responses(tmp_path):
+    """Many-to-many values are read per chunk of objects and the index is written in
+    batches: no query per response (issue 15.4)."""
+    from tests import factories
+    from traza.repository.search import reindex_all
+
+    def answered(n: int) -> None:
+        commitment = factories.CommitmentFactory()
+        version = commitment.versions.get()
+        for _ in range(n):
+            factories.ResponseFactory(
+                contribution=factories.ContributionFactory(plan=commitment.plan),
+                versions=[version],
+            )
+
+    answered(4)
+    small_backup = _queries(lambda: call_command("backup", str(tmp_path / "a.tar.gz")))
+    small_index = _queries(reindex_all)
+    answered(36)
+    large_backup = _queries(lambda: call_command("backup", str(tmp_path / "b.tar.gz")))
+    large_index = _queries(reindex_all)
+    assert large_backup == small_backup
+    assert large_index == small_index

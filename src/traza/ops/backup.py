@@ -96,6 +96,30 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+BLOCK = 1 << 20  # files and the dump are read and hashed a megabyte at a time
+
+
+def _file_digest(handle) -> str:
+    """SHA-256 of an open file, read in blocks (constant memory)."""
+    digest = hashlib.sha256()
+    while block := handle.read(BLOCK):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+class _Hashing:
+    """A file opened for reading that hashes what is read from it: the archive reads each
+    stored file once, and its checksum comes from that same read."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.handle.read(size)
+        self.digest.update(block)
+        return block
+
+
 def backup(target: Path) -> dict:
     """Write ``target`` (a .tar.gz) and return its manifest."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -114,18 +138,20 @@ def backup(target: Path) -> dict:
             "format": "traza-backup",
             "version": 1,
             "created_at": timezone.now().isoformat(),
-            "data_sha256": _digest(dump.read_bytes()),
+            "data_sha256": "",
             "files": {},
         }
+        with dump.open("rb") as handle:
+            manifest["data_sha256"] = _file_digest(handle)
         with _private_file(target) as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            archive.add(dump, arcname="data.trazajson")
+            archive.add(dump, arcname="data.trazajson")  # copied in blocks by tarfile
             for name in names:
-                with default_storage.open(name, "rb") as handle:
-                    content = handle.read()
-                manifest["files"][name] = _digest(content)
                 info = tarfile.TarInfo(f"media/{name}")
-                info.size = len(content)
-                archive.addfile(info, io.BytesIO(content))
+                info.size = default_storage.size(name)
+                with default_storage.open(name, "rb") as handle:
+                    hashing = _Hashing(handle)
+                    archive.addfile(info, hashing)
+                manifest["files"][name] = hashing.digest.hexdigest()
             raw = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")
             info.size = len(raw)

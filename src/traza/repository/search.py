@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -169,8 +169,10 @@ def index_moderated(post) -> None:
         index(response)
 
 
+@transaction.atomic
 def reindex_all() -> int:
-    """Rebuild the whole index (``traza reindex``)."""
+    """Rebuild the whole index (``traza reindex``) in one transaction: a search during the
+    rebuild sees the old index, never a half-written one."""
     from traza.cocreation.models import Contribution, Event, Response
     from traza.plans.models import Commitment, Milestone
     from traza.repository.models import Document
@@ -185,13 +187,27 @@ def reindex_all() -> int:
         Event.objects.all(),
         Document.objects.select_related("commitment"),
     ]
+    batch: list[SearchEntry] = []
     for queryset in querysets:
-        for instance in queryset.iterator(chunk_size=500):
+        for instance in queryset.iterator(chunk_size=REINDEX_BATCH):
             values = entry_values(instance)
             if values is not None:
-                SearchEntry.objects.create(kind=kind_of(instance), object_id=instance.pk, **values)
-                count += 1
-    return count
+                batch.append(SearchEntry(kind=kind_of(instance), object_id=instance.pk, **values))
+            if len(batch) >= REINDEX_BATCH:
+                count += _insert(batch)
+    return count + _insert(batch)
+
+
+#: ``traza reindex`` writes the index this many entries at a time (one INSERT each).
+REINDEX_BATCH = 1000
+
+
+def _insert(batch: list[SearchEntry]) -> int:
+    """Write and empty ``batch``: one statement, the full-text index kept by its triggers."""
+    SearchEntry.objects.bulk_create(batch)
+    written = len(batch)
+    batch.clear()
+    return written
 
 
 @dataclass
