@@ -6,10 +6,9 @@ object (200,000 responses would otherwise cost 200,000 queries for ``changed_ver
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from django.db.models import Model, prefetch_related_objects
-
 from django.core.serializers.json import Deserializer, DjangoJSONEncoder
 from django.core.serializers.json import Serializer as JSONSerializer
+from django.db.models import Model, prefetch_related_objects
 
 __all__ = ["Deserializer", "Serializer"]
 
