@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from traza.assessment import services as assessment_services
 from traza.assessment.standards import process_health
@@ -72,7 +72,7 @@ def test_a_timeline_three_days_ahead_fails_3_1_and_fourteen_days_passes(plan):
             "ends_at": at(CO_CREATION, 13),
         },
     )
-    assert verdicts(plan)["2021:3.1"] == "not_met"  # nothing published
+    assert verdicts(plan)["2021:3.1"] == "no_data"  # nothing recorded: not a failure
     publish_timeline(plan, 3)
     health = process_health(plan)
     rule = next(v for v in health.verdicts("2021") if v.code == "3.1")
@@ -197,7 +197,7 @@ def quarterly_forum(plan):
 
 
 def test_a_forum_meeting_every_quarter_passes_1b_and_1_1_and_a_long_gap_fails_1_1(plan):
-    assert verdicts(plan)["2017:1a"] == "not_met"
+    assert verdicts(plan)["2017:1a"] == "no_data"  # no forum recorded: not a failure
     forum = quarterly_forum(plan)
     result = verdicts(plan)
     assert result["2017:1a"] == result["2017:1b"] == result["2021:1.1"] == "met"
@@ -259,10 +259,12 @@ def test_an_assessor_override_is_justified_traced_and_shown_beside_the_computed_
     )
     data = client.get(f"/api/v1/plans/{plan.pk}/standards").json()
     rule = next(s for s in data["standards"] if s["code"] == "3.1")
-    assert rule["status"] == "met" and rule["computed_status"] == "not_met"
+    assert rule["status"] == "met" and rule["computed_status"] == "no_data"  # no timeline
     assert rule["override"]["justification"] == "El cronograma se publicó en el diario oficial."
-    html = client.get(f"/planes/{plan.pk}/proceso/").content.decode()
-    assert "lectura del evaluador; calculado: no cumple" in html  # labels, not codes
+    html = client.get(f"/en/plans/{plan.pk}/process/").content.decode()
+    assert '<th scope="col">Computed by Traza</th>' in html  # beside, in words, not codes
+    assert 'light-no_data">No data</span>' in html and 'light-met">Met</span>' in html
+    assert "agrees with the assessor's on 0 of 1 standard." in html
     assert "El cronograma se publicó en el diario oficial." in html
     event = TraceEvent.objects.filter(object_type="assessment.processoverride").get()
     assert event.reason == "El cronograma se publicó en el diario oficial."
@@ -326,17 +328,18 @@ def test_a_threshold_outside_a_sane_range_stops_the_site_with_a_clear_message(se
 
 
 def test_the_peru_demo_shows_the_2017_process_as_the_seeds_describe_it(client, demo):
-    html = client.get(f"/planes/{demo.pk}/proceso/").content.decode()
-    assert "No existió un foro multiactor durante este plan." in html
-    assert "3 días antes del inicio de la cocreación (2017-09-11)" in html
-    assert "0 de 20 aportes tienen una respuesta fundamentada publicada" in html
-    assert "Consultar" in html and "no*" in html
+    html = client.get(f"/en/plans/{demo.pk}/process/").content.decode()
+    assert "No multi-stakeholder forum of this member is recorded" in html  # no data, not red
+    assert "3 days before co-creation started (2017-09-11)" in html
+    assert "0 of 20 contributions have a published reasoned response" in html
+    assert "Consult" in html and "no*" in html
     data = client.get(f"/api/v1/plans/{demo.pk}/standards").json()
     assert len(data["standards"]) == 17 + 6 and data["in_force"] == "2017"
     by_code = {s["code"]: s for s in data["standards"]}
-    assert (
-        by_code["1a"]["status"] == by_code["4e"]["status"] == by_code["3.1"]["status"] == "not_met"
-    )
+    assert by_code["1a"]["computed_status"] == "no_data"
+    assert by_code["1a"]["status"] == "in_progress"  # the IRM's Annex I, beside
+    assert by_code["4e"]["status"] == by_code["4e"]["computed_status"] == "not_met"
+    assert by_code["3.1"]["status"] == "not_met"  # the timeline published 3 days ahead
     assert by_code["3.1"]["evidence"][0]["url"].startswith("http://testserver/planes/")
     assert by_code["1a"]["evidence"][0]["url"] == "http://testserver/foro/"  # where it would be
     assert data["influence_development"]["level"] == "consult"
@@ -379,10 +382,11 @@ def test_warnings_reach_the_secretariat_once_a_day(plan, editor, django_user_mod
         None,
         {"member": plan.member, "name": "Foro dormido", "established_on": dt.date(2024, 1, 1)},
     )
-    texts = [w.text for w in process_health(plan).warnings]
-    assert any("Presentación de avances" in t and "6 días" in t for t in texts)
-    assert any("Foro dormido no se ha reunido" in t for t in texts)
-    assert any("1 aportes llevan más de 30 días" in t for t in texts)
+    with translation.override("en"):
+        texts = [w.text for w in process_health(plan).warnings]
+    assert any("Presentación de avances" in t and "announced 6 days ahead" in t for t in texts)
+    assert any("Foro dormido has not met" in t for t in texts)
+    assert "1 contribution has waited more than 30 days for its reasoned response." in texts
     assert send_process_warnings() == 1
     assert send_process_warnings() == 0  # not twice the same day
     mail = OutboxMessage.objects.get(to="sgp@example.org")

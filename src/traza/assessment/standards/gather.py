@@ -4,11 +4,12 @@ a read model over co-creation, the forum, monitoring and the repository (all bel
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 
+from traza.assessment.models import ProcessOverride
 from traza.cocreation.models import (
     Channel,
     Contribution,
@@ -23,7 +24,7 @@ from traza.cocreation.models import (
 )
 from traza.forum.models import Decision, Forum, ForumRules, Membership, Session
 from traza.monitoring.models import ProgressEvidence, ProgressReport, Review
-from traza.plans.models import ActionPlan
+from traza.plans.models import ActionPlan, Stage
 from traza.repository.models import Document
 from traza.repository.queries import last_updated
 
@@ -50,6 +51,14 @@ class ProcessData:
     rules: list[ForumRules]
     decisions: list[Decision]
     accepted_progress: int
+    # The assessor's verdicts, by subject (``2017:1a``, ``contrary``…): every rule that reads
+    # another verdict (the 2022 "acted contrary" rule) reads the assessor's where there is one.
+    overrides: dict[str, ProcessOverride] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        """The plan is closed: its process is over."""
+        return self.plan.stage == Stage.CLOSED
 
     @property
     def start(self) -> dt.date:
@@ -153,4 +162,5 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
         accepted_progress=ProgressReport.objects.filter(
             review=Review.ACCEPTED, milestone__commitment__plan=plan
         ).count(),
+        overrides={o.subject: o for o in ProcessOverride.objects.filter(plan=plan)},
     )

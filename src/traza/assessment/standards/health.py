@@ -11,8 +11,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from traza.assessment.models import ProcessOverride
 from traza.assessment.standards.gather import ProcessData, gather
 from traza.assessment.standards.influence import (
     Contrary,
@@ -25,8 +25,8 @@ from traza.assessment.standards.registry import Edition, registry
 from traza.assessment.standards.verdicts import Verdict, days
 from traza.assessment.standards.vocabulary import Phase, Status, Subject, influence_subject
 from traza.cocreation.models import EventStatus
-from traza.cocreation.queries import overdue_contributions
-from traza.plans.models import ActionPlan
+from traza.cocreation.queries import event_notice, overdue_contributions
+from traza.plans.models import ActionPlan, Stage
 
 
 @dataclass
@@ -36,6 +36,21 @@ class EditionVerdicts:
     edition: Edition
     verdicts: list[Verdict]
     starred: list[str]
+
+    @property
+    def assessed(self) -> list[Verdict]:
+        """The verdicts an assessor also gave (the IRM's, e.g. its Annex I)."""
+        return [v for v in self.verdicts if v.override is not None]
+
+    @property
+    def agreeing(self) -> int:
+        """How many of the assessor's verdicts the computed ones agree with."""
+        return sum(1 for v in self.assessed if v.agrees)
+
+    @property
+    def no_data(self) -> int:
+        """How many standards Traza holds no record to judge by."""
+        return sum(1 for v in self.verdicts if v.status == Status.NO_DATA)
 
 
 @dataclass
@@ -72,6 +87,10 @@ class ProcessHealth:
         return [code for section in self.sections for code in section.starred]
 
     @property
+    def closed(self) -> bool:
+        return self.plan.stage == Stage.CLOSED
+
+    @property
     def starred_process(self) -> bool | None:
         """Whether every standard of the starred-process set is met (None: set not configured)."""
         if not self.starred_codes:
@@ -103,13 +122,14 @@ def _starred(edition: Edition) -> list[str]:
 
 def process_health(plan: ActionPlan, today: dt.date | None = None) -> ProcessHealth:
     data = gather(plan, today)
-    overrides = {o.subject: o for o in ProcessOverride.objects.filter(plan=plan)}
+    overrides = data.overrides
     sections = []
     for edition in registry.editions():
         verdicts = []
         for standard in edition.selected():
             verdict = standard.judge(data)
             verdict.override = overrides.get(standard.subject)
+            verdict.closed = data.closed
             verdicts.append(verdict)
         sections.append(EditionVerdicts(edition, verdicts, _starred(edition)))
     development = development_influence(data)
@@ -133,25 +153,33 @@ def warnings_from(data: ProcessData) -> list[RiskWarning]:
     """What puts a requirement at risk now: an event announced with too little notice, a
     forum idle for too long, contributions waiting too long for their response."""
     warnings = []
-    notice = settings.TRAZA_NOTICE_DAYS
     now = timezone.now()
     for event in data.events:
         if event.status == EventStatus.CANCELLED or event.starts_at < now:
             continue
-        announced = timezone.localdate(event.announced_at) if event.announced_at else None
-        ahead = days(announced or data.today, timezone.localdate(event.starts_at))
-        if ahead < notice:
-            text = (
-                _("“%(event)s” was announced %(days)d days ahead; the notice is %(notice)d days.")
-                if announced
-                else _("“%(event)s” starts in %(days)d days and is not announced yet.")
+        notice = event_notice(event, data.timeline)  # the calendar's and 4b's notice
+        if not notice.short:
+            continue
+        if notice.days is None:
+            ahead = days(data.today, notice.starts_on)
+            text = ngettext(
+                "“%(event)s” starts in %(days)d day and is not announced yet.",
+                "“%(event)s” starts in %(days)d days and is not announced yet.",
+                ahead,
             )
-            warnings.append(
-                RiskWarning(
-                    text % {"event": event.title, "days": ahead, "notice": notice},
-                    event.get_absolute_url(),
-                )
+        else:
+            ahead = notice.days
+            text = ngettext(
+                "“%(event)s” was announced %(days)d day ahead; the notice is %(notice)d days.",
+                "“%(event)s” was announced %(days)d days ahead; the notice is %(notice)d days.",
+                ahead,
             )
+        warnings.append(
+            RiskWarning(
+                text % {"event": event.title, "days": ahead, "notice": notice.minimum},
+                event.get_absolute_url(),
+            )
+        )
     idle = settings.TRAZA_FORUM_IDLE_DAYS
     for forum in data.forums:
         if not forum.active_on(data.today):
@@ -173,8 +201,10 @@ def warnings_from(data: ProcessData) -> list[RiskWarning]:
     if waiting:
         warnings.append(
             RiskWarning(
-                _(
-                    "%(n)d contributions have waited more than %(days)d days for their reasoned response."
+                ngettext(
+                    "%(n)d contribution has waited more than %(days)d days for its reasoned response.",
+                    "%(n)d contributions have waited more than %(days)d days for their reasoned response.",
+                    waiting,
                 )
                 % {"n": waiting, "days": wait},
                 reverse("cocreation:contributions", args=[data.plan.pk]),

@@ -145,13 +145,17 @@ def contrary_2017(
 def contrary_2022(
     data: ProcessData, edition: Edition, development: Influence, implementation: Influence
 ) -> Contrary:
-    """The edition's minimum requirements not met, or no progress on any commitment."""
+    """The edition's minimum requirements not met, or no progress on any commitment. A
+    requirement the assessor has judged counts with the assessor's verdict; one with no data
+    is not counted as not met."""
     reasons = []
-    minimum = [
-        code
-        for code in edition.selected_codes()
-        if registry.get(edition.key, code).judge(data).status == Status.NOT_MET
-    ]
+    minimum = []
+    for code in edition.selected_codes():
+        requirement = registry.get(edition.key, code)
+        override = data.overrides.get(requirement.subject)
+        status = override.value if override else requirement.judge(data).status
+        if status == Status.NOT_MET:
+            minimum.append(code)
     if minimum:
         reasons.append(_("minimum requirements not met: %(codes)s") % {"codes": ", ".join(minimum)})
     if data.implementation_window and not data.accepted_progress:

@@ -112,7 +112,12 @@ class Standard:
 
         finding = self.rule(data)
         return Verdict(
-            self.code, self.title, finding.status, finding.explanation, list(finding.evidence)
+            self.code,
+            self.title,
+            finding.status,
+            finding.explanation,
+            list(finding.evidence),
+            reads=self.evidence,
         )
 
 

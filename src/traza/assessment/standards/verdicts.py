@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from traza.assessment.standards.vocabulary import STATUS_LABELS, Status
+from traza.assessment.standards.vocabulary import Status, status_label
 from traza.forum.models import Role, Sector
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class Verdict:
     explanation: str
     evidence: list[EvidenceLink] = field(default_factory=list)
     override: ProcessOverride | None = None
+    reads: Promise | str = ""  # what the rule reads (the standard's ``evidence``)
+    closed: bool = False  # the plan is closed: "in progress" reads "partly met"
 
     @property
     def computed(self) -> str:
@@ -60,11 +63,47 @@ class Verdict:
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.final])
+        return status_label(self.final, self.closed)
 
     @property
     def computed_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return status_label(self.status, self.closed)
+
+    @property
+    def assessed_label(self) -> str:
+        """The assessor's verdict in words ("" when there is none)."""
+        return status_label(self.override.value, self.closed) if self.override else ""
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether the computed verdict is the assessor's (None: no assessor's verdict)."""
+        if self.override is None:
+            return None
+        return self.override.value == self.status
+
+    @property
+    def difference(self) -> str:
+        """Why the computed verdict differs from the assessor's, in a sentence ("" when they
+        agree or there is no assessor's verdict). The assessor's justification, shown beside,
+        says what the assessor read."""
+        if self.override is None or self.agrees:
+            return ""
+        computed, assessed = Status.rank(self.status), Status.rank(self.override.value)
+        if computed is None:
+            return _(
+                "Traza holds no record to judge this by (it reads: %(reads)s); the assessor "
+                "judged it from the sources in the justification."
+            ) % {"reads": str(self.reads).rstrip(".") or _("the records of the process")}
+        if assessed is None or computed < assessed:
+            return _(
+                "The records here show less than the assessor found: the assessor saw "
+                "evidence that is not recorded in Traza, or judged the standard as a whole "
+                "where Traza counts each record."
+            )
+        return _(
+            "The records here show more than the assessor credited: Traza counts what is "
+            "recorded, the assessor also weighed when and how well it was done."
+        )
 
 
 def days(start: dt.date, end: dt.date) -> int:
@@ -90,10 +129,19 @@ def forum_evidence(data: ProcessData) -> list[EvidenceLink]:
 
 
 def no_forum() -> Finding:
+    """No forum of the member is recorded for the plan's time: no data, not a failure (the
+    forum may exist without being recorded here)."""
     registry = EvidenceLink(_("Forums recorded"), reverse("forum:list"))
     return Finding(
-        Status.NOT_MET, _("No multi-stakeholder forum existed during this plan."), [registry]
+        Status.NO_DATA,
+        _("No multi-stakeholder forum of this member is recorded for the time of this plan."),
+        [registry],
     )
+
+
+def no_data(text: str, evidence: list[EvidenceLink] | None = None) -> Finding:
+    """Nothing recorded to judge a standard by."""
+    return Finding(Status.NO_DATA, text, evidence or [])
 
 
 def widest_gap(data: ProcessData) -> tuple[int, list[Session]]:
@@ -136,9 +184,11 @@ def yes_no(value: Any) -> str:
 def responses(data: ProcessData) -> Finding:
     """Reasoned responses published to the contributions (2017: 4e; 2021: 4.1)."""
     if not data.contributions:
-        return Finding(Status.NOT_MET, _("No contribution is recorded for this plan."))
-    text = _(
-        "%(answered)d of %(n)d contributions have a published reasoned response; %(evidence)d are documented with evidence."
+        return no_data(_("No contribution is recorded for this plan."))
+    text = ngettext(
+        "%(answered)d of %(n)d contribution has a published reasoned response; documented with evidence: %(evidence)d.",
+        "%(answered)d of %(n)d contributions have a published reasoned response; documented with evidence: %(evidence)d.",
+        data.contributions,
     ) % {
         "answered": data.answered,
         "n": data.contributions,
@@ -177,4 +227,9 @@ def repository(data: ProcessData) -> Finding:
     repository = EvidenceLink(
         _("Documents"), reverse("repository:documents") + f"?plan={data.plan.pk}"
     )
+    if not any(parts):
+        return no_data(
+            _("No public document or evidence of this plan's process is recorded here."),
+            [repository],
+        )
     return Finding(graded(all(parts), any(parts)), text, [*evidence, repository])

@@ -11,11 +11,19 @@ from django.utils.translation import gettext_lazy
 
 
 class Status(models.TextChoices):
-    """Where a process stands against a standard (OGP-RULES.md §2.1)."""
+    """Where a process stands against a standard (OGP-RULES.md §2.1), and "no data" when
+    Traza holds no record to judge it by: a missing record is never read as a failure."""
 
     MET = "met", gettext_lazy("met")
     IN_PROGRESS = "in_progress", gettext_lazy("in progress")
     NOT_MET = "not_met", gettext_lazy("not met")
+    NO_DATA = "no_data", gettext_lazy("no data")
+
+    @classmethod
+    def rank(cls, value: str) -> int | None:
+        """How far a status goes (not met 0, in progress 1, met 2; no data: None)."""
+        order = [cls.NOT_MET.value, cls.IN_PROGRESS.value, cls.MET.value]
+        return order.index(value) if value in order else None
 
 
 class InfluenceLevel(models.TextChoices):
@@ -66,6 +74,18 @@ def influence_subject(phase: Phase) -> str:
 
 
 STATUS_LABELS = dict(Status.choices)
-STATUSES = list(Status.values)
+# What an assessor may set: the IRM's three colours (green, yellow, red), never "no data".
+STATUSES = [Status.MET.value, Status.IN_PROGRESS.value, Status.NOT_MET.value]
+# "In progress" once the plan is closed: actions were taken but the standard was not met.
+PARTLY_MET = gettext_lazy("partly met")
+
+
+def status_label(status: str, closed: bool = False) -> str:
+    """The words for a status; "partly met" rather than "in progress" for a closed plan."""
+    if closed and status == Status.IN_PROGRESS:
+        return str(PARTLY_MET)
+    return str(STATUS_LABELS[status])
+
+
 INFLUENCE_LEVELS = list(InfluenceLevel.values)
 INFLUENCE_LABELS = dict(InfluenceLevel.choices)

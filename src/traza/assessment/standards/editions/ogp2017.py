@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from traza.assessment.standards.gather import ProcessData
 from traza.assessment.standards.influence import contrary_2017
@@ -17,10 +16,10 @@ from traza.assessment.standards.registry import Edition, registry
 from traza.assessment.standards.verdicts import (
     EvidenceLink,
     Finding,
-    days,
     forum_evidence,
     graded,
     met_if,
+    no_data,
     no_forum,
     plan_link,
     repository,
@@ -33,7 +32,9 @@ from traza.assessment.standards.verdicts import (
 )
 from traza.assessment.standards.vocabulary import Status
 from traza.cocreation.models import EventKind
+from traza.cocreation.queries import event_notice
 from traza.forum.models import FAIR_SELECTIONS, Modality
+from traza.plans.models import Stage
 
 QUARTER_DAYS = 92  # 1b: the forum meets at least once a quarter
 
@@ -105,15 +106,14 @@ def forum_meets_quarterly(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
     gap, sessions = widest_gap(data)
-    text = _("%(n)d sessions; the longest stretch without one was %(gap)d days.") % {
-        "n": len(sessions),
-        "gap": gap,
-    }
-    return Finding(
-        graded(bool(sessions) and gap <= QUARTER_DAYS, bool(sessions)),
-        text,
-        session_evidence(sessions),
-    )
+    if not sessions:
+        return _no_sessions(data)
+    text = ngettext(
+        "%(n)d session; the longest stretch without one was %(gap)d days.",
+        "%(n)d sessions; the longest stretch without one was %(gap)d days.",
+        len(sessions),
+    ) % {"n": len(sessions), "gap": gap}
+    return Finding(graded(gap <= QUARTER_DAYS, True), text, session_evidence(sessions))
 
 
 def _forum_rules(data: ProcessData, jointly: bool) -> Finding:
@@ -124,7 +124,10 @@ def _forum_rules(data: ProcessData, jointly: bool) -> Finding:
         for r in data.rules
     ]
     if not data.rules:
-        return Finding(Status.NOT_MET, _("No mandate or rules of participation are published."))
+        return no_data(
+            _("No published mandate or rules of participation of the forum are recorded."),
+            forum_evidence(data),
+        )
     if not jointly:
         return Finding(
             Status.MET, _("The mandate or rules are public on the forum page."), evidence
@@ -163,34 +166,51 @@ def multi_stakeholder(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
     government, others = sectors(data)
-    text = _("%(gov)d government and %(other)d non-government members.") % {
-        "gov": len(government),
-        "other": len(others),
-    }
+    if not (government or others):
+        return _no_members(data)
     return Finding(
-        graded(bool(government and others), bool(government or others)),
-        text,
+        graded(bool(government and others), True),
+        _members(government, others),
         forum_evidence(data),
     )
+
+
+def _no_members(data: ProcessData) -> Finding:
+    return no_data(_("No member of the forum is recorded."), forum_evidence(data))
+
+
+def _members(government: list, others: list) -> str:
+    return ngettext(
+        "%(gov)d government member and %(other)d non-government.",
+        "%(gov)d government members and %(other)d non-government.",
+        len(government),
+    ) % {"gov": len(government), "other": len(others)}
 
 
 @standard(
     EDITION,
     Code.PARITY,
-    evidence=gettext_lazy("The forum's serving members by sector, against TRAZA_PARITY_TOLERANCE."),
+    evidence=gettext_lazy(
+        "The forum's serving members by sector, and the difference allowed between them."
+    ),
 )
 def parity(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
     government, others = sectors(data)
+    if not (government or others):
+        return _no_members(data)
     tolerance = settings.TRAZA_PARITY_TOLERANCE
-    text = _(
-        "%(gov)d government and %(other)d non-government members (parity within %(tolerance)d)."
-    ) % {
-        "gov": len(government),
-        "other": len(others),
-        "tolerance": tolerance,
-    }
+    text = (
+        _members(government, others)
+        + " "
+        + ngettext(
+            "Parity allows a difference of %(tolerance)d member.",
+            "Parity allows a difference of %(tolerance)d members.",
+            tolerance,
+        )
+        % {"tolerance": tolerance}
+    )
     if government and others:
         balanced = abs(len(government) - len(others)) <= tolerance
         status = Status.MET if balanced else Status.IN_PROGRESS
@@ -207,12 +227,15 @@ def parity(data: ProcessData) -> Finding:
 def fair_selection(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
-    _gov, others = sectors(data)
+    government, others = sectors(data)
+    if not (government or others):
+        return _no_members(data)
     fair = [m for m in others if m.selection in FAIR_SELECTIONS]
-    text = _("%(fair)d of %(n)d non-government members chosen by an open call or an election.") % {
-        "fair": len(fair),
-        "n": len(others),
-    }
+    text = ngettext(
+        "%(fair)d of %(n)d non-government member chosen by an open call or an election.",
+        "%(fair)d of %(n)d non-government members chosen by an open call or an election.",
+        len(others),
+    ) % {"fair": len(fair), "n": len(others)}
     evidence = [EvidenceLink(m.person, m.selection_call_url) for m in fair if m.selection_call_url]
     return share(len(fair), len(others), text, evidence)
 
@@ -225,9 +248,15 @@ def fair_selection(data: ProcessData) -> Finding:
 def high_level_members(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
-    government, _others = sectors(data)
+    government, others = sectors(data)
+    if not (government or others):
+        return _no_members(data)
     powerful = [m for m in government if m.decision_power]
-    text = _("%(n)d government members with decision-making power.") % {"n": len(powerful)}
+    text = ngettext(
+        "%(n)d government member with decision-making power.",
+        "%(n)d government members with decision-making power.",
+        len(powerful),
+    ) % {"n": len(powerful)}
     return Finding(graded(bool(powerful), bool(government)), text, forum_evidence(data))
 
 
@@ -239,15 +268,24 @@ def high_level_members(data: ProcessData) -> Finding:
 def open_to_non_members(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
-    open_sessions = [
-        s for s in data.sessions_between(data.start, data.end) if s.open_to_non_members
-    ]
-    text = _("%(inputs)d inputs from non-members; %(open)d sessions open to them.") % {
-        "inputs": data.forum_inputs,
-        "open": len(open_sessions),
-    }
+    sessions = data.sessions_between(data.start, data.end)
+    if not (sessions or data.forum_inputs):
+        return no_data(
+            _("No session of the forum and no input sent to it are recorded for this plan."),
+            forum_evidence(data),
+        )
+    open_sessions = [s for s in sessions if s.open_to_non_members]
+    text = ngettext(
+        "%(inputs)d input from non-members; sessions open to them: %(open)d.",
+        "%(inputs)d inputs from non-members; sessions open to them: %(open)d.",
+        data.forum_inputs,
+    ) % {"inputs": data.forum_inputs, "open": len(open_sessions)}
     met = bool(data.forum_inputs or open_sessions)
     return Finding(met_if(met), text, forum_evidence(data))
+
+
+def _no_sessions(data: ProcessData) -> Finding:
+    return no_data(_("No session of the forum is recorded for this plan."), forum_evidence(data))
 
 
 @standard(EDITION, Code.REMOTE, evidence=gettext_lazy("The modality of the forum's sessions."))
@@ -255,11 +293,14 @@ def remote_participation(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
     sessions = data.sessions_between(data.start, data.end)
+    if not sessions:
+        return _no_sessions(data)
     remote = [s for s in sessions if s.modality in (Modality.REMOTE, Modality.HYBRID)]
-    text = _("%(remote)d of %(n)d sessions could be joined remotely.") % {
-        "remote": len(remote),
-        "n": len(sessions),
-    }
+    text = ngettext(
+        "%(remote)d of %(n)d session could be joined remotely.",
+        "%(remote)d of %(n)d sessions could be joined remotely.",
+        len(sessions),
+    ) % {"remote": len(remote), "n": len(sessions)}
     return Finding(met_if(bool(remote)), text, session_evidence(remote))
 
 
@@ -268,11 +309,14 @@ def minutes_published(data: ProcessData) -> Finding:
     if not data.forums:
         return no_forum()
     sessions = data.sessions_between(data.start, data.end)
+    if not sessions:
+        return _no_sessions(data)
     published = [s for s in sessions if s.minutes_public]
-    text = _("Minutes published for %(published)d of %(n)d sessions.") % {
-        "published": len(published),
-        "n": len(sessions),
-    }
+    text = ngettext(
+        "Minutes published for %(published)d of %(n)d session.",
+        "Minutes published for %(published)d of %(n)d sessions.",
+        len(sessions),
+    ) % {"published": len(published), "n": len(sessions)}
     return share(len(published), len(sessions), text, session_evidence(published))
 
 
@@ -283,40 +327,49 @@ def minutes_published(data: ProcessData) -> Finding:
 )
 def process_on_website(data: ProcessData) -> Finding:
     parts = [bool(data.timeline), bool(data.events), data.plan.commitments.exists()]
-    text = _(
-        "Published here: the timeline %(timeline)s, %(events)d events, the commitments %(commitments)s."
+    plan = [EvidenceLink(str(data.plan), data.plan.get_absolute_url())]
+    if not any(parts):
+        return no_data(_("Nothing of this plan's process is recorded here yet."), plan)
+    text = ngettext(
+        "Published here: the timeline %(timeline)s, %(events)d event, the commitments %(commitments)s.",
+        "Published here: the timeline %(timeline)s, %(events)d events, the commitments %(commitments)s.",
+        len(data.events),
     ) % {
         "timeline": yes_no(parts[0]),
         "events": len(data.events),
         "commitments": yes_no(parts[2]),
     }
-    return Finding(
-        graded(all(parts), any(parts)),
-        text,
-        [EvidenceLink(str(data.plan), data.plan.get_absolute_url())],
-    )
+    return Finding(graded(all(parts), True), text, plan)
 
 
 @standard(
     EDITION,
     Code.ADVANCE_NOTICE,
-    evidence=gettext_lazy("When each event was announced, against TRAZA_NOTICE_DAYS."),
+    evidence=gettext_lazy(
+        "When each event was announced (or, without its own date, when the timeline was "
+        "published), against the notice required."
+    ),
 )
 def published_in_advance(data: ProcessData) -> Finding:
-    notice = settings.TRAZA_NOTICE_DAYS
-    events = [e for e in data.held_events if e.announced_at]
-    early = [
-        e
-        for e in events
-        if days(timezone.localdate(e.announced_at), timezone.localdate(e.starts_at)) >= notice
-    ]
-    text = _("%(early)d of %(n)d events announced at least %(days)d days ahead.") % {
-        "early": len(early),
-        "n": len(data.events),
-        "days": notice,
-    }
+    """The calendar's notice, counted over the same events: an event with no announcement
+    date of its own takes the timeline's publication date (``cocreation.queries.event_notice``,
+    the one definition), and one whose notice is unknown or short is short."""
     calendar = plan_link(data, "cocreation:calendar", _("Co-creation calendar"))
-    return share(len(early), len(data.events), text, [calendar])
+    if not data.events:
+        return no_data(_("No event of the process is recorded."), [calendar])
+    notices = [event_notice(e, data.timeline) for e in data.events]
+    if all(n.days is None for n in notices):
+        return no_data(
+            _("No announcement date is recorded for the events, and no published timeline."),
+            [calendar],
+        )
+    early = sum(1 for n in notices if not n.short)
+    text = ngettext(
+        "%(early)d of %(n)d event announced at least %(days)d days ahead.",
+        "%(early)d of %(n)d events announced at least %(days)d days ahead.",
+        len(notices),
+    ) % {"early": early, "n": len(notices), "days": notices[0].minimum}
+    return share(early, len(notices), text, [calendar])
 
 
 @standard(
@@ -325,9 +378,15 @@ def published_in_advance(data: ProcessData) -> Finding:
     evidence=gettext_lazy("Induction workshops and presentations to the public."),
 )
 def awareness_raising(data: ProcessData) -> Finding:
+    if not data.held_events:
+        return no_data(_("No event of the process is recorded."))
     kinds = {EventKind.INDUCTION, EventKind.PRESENTATION}
     events = [e for e in data.held_events if e.kind in kinds]
-    text = _("%(n)d induction workshops or presentations to the public.") % {"n": len(events)}
+    text = ngettext(
+        "%(n)d induction workshop or presentation to the public.",
+        "%(n)d induction workshops or presentations to the public.",
+        len(events),
+    ) % {"n": len(events)}
     return Finding(
         met_if(bool(events)),
         text,
@@ -341,20 +400,21 @@ def awareness_raising(data: ProcessData) -> Finding:
     evidence=gettext_lazy("Published questions and answers, and official answers in discussions."),
 )
 def channels_answer(data: ProcessData) -> Finding:
-    text = _(
-        "%(faq)d questions answered in the FAQ; %(official)d official answers in discussions."
-    ) % {
-        "faq": data.faq_entries,
-        "official": data.official_answers,
-    }
-    return Finding(
-        graded(
-            bool(data.faq_entries and data.official_answers),
-            bool(data.faq_entries or data.official_answers),
-        ),
-        text,
-        [EvidenceLink(_("Questions"), reverse("cocreation:faq"))],
-    )
+    """Either channel answering questions meets it. The site's FAQ answers today's questions:
+    it is not counted for a closed plan."""
+    faq = 0 if data.plan.stage == Stage.CLOSED else data.faq_entries
+    evidence = [EvidenceLink(_("Questions"), reverse("cocreation:faq"))]
+    if not (faq or data.official_answers):
+        text = _("No answered question is recorded for this plan's process.")
+        if data.plan.stage == Stage.CLOSED:
+            text += " " + _("The site's questions and answers are not counted for a closed plan.")
+        return no_data(text, evidence)
+    text = ngettext(
+        "%(faq)d question answered in the FAQ; official answers in discussions: %(official)d.",
+        "%(faq)d questions answered in the FAQ; official answers in discussions: %(official)d.",
+        faq,
+    ) % {"faq": faq, "official": data.official_answers}
+    return Finding(Status.MET, text, evidence)
 
 
 @standard(

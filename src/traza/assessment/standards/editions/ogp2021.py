@@ -10,7 +10,7 @@ import math
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from traza.assessment.standards.gather import ProcessData
 from traza.assessment.standards.influence import contrary_2022
@@ -21,6 +21,7 @@ from traza.assessment.standards.verdicts import (
     days,
     forum_evidence,
     graded,
+    no_data,
     no_forum,
     plan_link,
     repository,
@@ -89,6 +90,11 @@ def space_for_dialogue(data: ProcessData) -> Finding:
         return no_forum()
     government, others = sectors(data)
     gap, sessions = widest_gap(data)
+    if not (sessions or government or others or data.rules):
+        return no_data(
+            _("No member, session or rules of the forum are recorded for this plan."),
+            forum_evidence(data),
+        )
     rules_hidden = _("its rules are not public")
     missing = []
     if not (government and others):
@@ -113,16 +119,10 @@ def space_for_dialogue(data: ProcessData) -> Finding:
 )
 def public_website(data: ProcessData) -> Finding:
     public = bool(data.timeline or data.events) or data.plan.commitments.exists()
-    text = (
-        _("This plan's page is public and holds its process.")
-        if public
-        else _("Nothing of the plan is published yet.")
-    )
-    return Finding(
-        Status.MET if public else Status.NOT_MET,
-        text,
-        [EvidenceLink(str(data.plan), data.plan.get_absolute_url())],
-    )
+    evidence = [EvidenceLink(str(data.plan), data.plan.get_absolute_url())]
+    if not public:
+        return no_data(_("Nothing of this plan's process is recorded here yet."), evidence)
+    return Finding(Status.MET, _("This plan's page is public and holds its process."), evidence)
 
 
 @standard(
@@ -147,7 +147,7 @@ def document_repository(data: ProcessData) -> Finding:
 def timeline_in_advance(data: ProcessData) -> Finding:
     start = data.first_event_day or data.plan.co_creation_starts_on
     if data.timeline is None:
-        return Finding(Status.NOT_MET, _("No co-creation timeline is published."))
+        return no_data(_("No published co-creation timeline is recorded."))
     evidence = [plan_link(data, "cocreation:calendar", _("Co-creation calendar"))]
     if start is None:
         return Finding(
@@ -194,13 +194,25 @@ def implementation_meetings(data: ProcessData) -> Finding:
         if e.kind == EventKind.PRESENTATION and start <= timezone.localdate(e.starts_at) <= end
     ]
     meetings = len(sessions) + len(presentations)
+    if not meetings:
+        return no_data(
+            _("No forum session or presentation to the public is recorded during implementation.")
+        )
     years = max(1, math.ceil(days(start, end) / 365))
     needed = MEETINGS_PER_YEAR * years
-    text = _(
-        "%(n)d meetings with civil society in %(years)d year(s) of implementation; %(needed)d needed."
-    ) % {
-        "n": meetings,
-        "years": years,
-        "needed": needed,
-    }
+    text = (
+        ngettext(
+            "%(n)d meeting with civil society",
+            "%(n)d meetings with civil society",
+            meetings,
+        )
+        % {"n": meetings}
+        + " "
+        + ngettext(
+            "in %(years)d year of implementation; %(needed)d needed.",
+            "in %(years)d years of implementation; %(needed)d needed.",
+            years,
+        )
+        % {"years": years, "needed": needed}
+    )
     return Finding(graded(meetings >= needed, bool(meetings)), text, session_evidence(sessions))
