@@ -110,7 +110,8 @@ def test_loading_again_writes_nothing(plan, capsys):
     before = counts()
     call_command("load_demo")
     out = capsys.readouterr().out
-    assert out.count("nothing added") == 2, out  # Peru's history, then the fictional plan
+    # Peru's history, the IRM's verdicts on its process, then the fictional plan
+    assert out.count("nothing added") == 3, out
     assert counts() == before
     assert load_living_demo().events == 0
 

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from traza.api.transfer import ImportProblem, import_data, load_file
 from traza.core.services import SYSTEM
+from traza.ops.irm_verdicts import load_irm_verdicts
 from traza.ops.living_demo import load_living_demo
 
 
@@ -38,6 +39,11 @@ class Command(BaseCommand):
                 raise CommandError(problem.render()) from None
         summary = ", ".join(f"{count} {name}" for name, count in sorted(stats.items()))
         self.stdout.write(f"Demo loaded: {summary or 'already up to date, nothing added'}.")
+        verdicts = load_irm_verdicts()
+        self.stdout.write(
+            f"IRM's verdicts on Peru's process (Annex I, level of influence): "
+            f"{f'{verdicts} written' if verdicts else 'already up to date, nothing added'}."
+        )
         if options["real_only"]:
             return
         result = load_living_demo(refresh=options["refresh_dates"])
