@@ -160,7 +160,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Exact JSON for backups (traza.ops.backup): timestamps to the microsecond.
-SERIALIZATION_MODULES = {"trazajson": "traza.core.fullserializer"}
+SERIALIZATION_MODULES = {
+    "trazajson": "traza.core.fullserializer",  # backups of version 1, read whole
+    "trazajsonl": "traza.core.fullserializer_lines",  # backups since: a line at a time
+}
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "plans:home"

@@ -112,7 +112,7 @@ def test_a_backup_is_private_and_holds_no_second_factor_key(tmp_path, settings, 
         os.umask(previous)
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     with tarfile.open(archive, "r:gz") as backup:
-        data = backup.extractfile("data.trazajson").read().decode()
+        data = backup.extractfile("data.trazajsonl").read().decode()
     assert '"sgp"' in data  # the account is there...
     assert device.key not in data and "otp_totp" not in data  # ...its TOTP secret is not
     assert "secondfactorenrolment" not in data
@@ -127,11 +127,13 @@ def test_a_backup_is_private_and_holds_no_second_factor_key(tmp_path, settings, 
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("dump_name", ["data.trazajson", "data.trazajsonl"])
 def test_a_backup_written_before_officers_moved_to_plans_still_restores(
-    tmp_path, settings, django_user_model
+    tmp_path, settings, django_user_model, dump_name
 ):
     """Officers were monitoring's until plans 0005: an older backup names them (and, in the
-    groups' permissions, their content type) that way, and restores all the same."""
+    groups' permissions, their content type) that way, and restores all the same — a
+    version 1 backup (one JSON document) or a version 2 one (JSON Lines)."""
     import io
     import json
     import tarfile
@@ -148,7 +150,7 @@ def test_a_backup_written_before_officers_moved_to_plans_still_restores(
     call_command("backup", str(archive), verbosity=0)
 
     with tarfile.open(archive, "r:gz") as backup:
-        objects = json.loads(backup.extractfile("data.trazajson").read())
+        objects = [json.loads(line) for line in backup.extractfile("data.trazajsonl")]
         manifest = json.loads(backup.extractfile("manifest.json").read())
     for obj in objects:
         if obj["model"] == "plans.officer":
@@ -158,11 +160,14 @@ def test_a_backup_written_before_officers_moved_to_plans_still_restores(
                 [codename, "monitoring", model] if model == "officer" else [codename, app, model]
                 for codename, app, model in obj["fields"]["permissions"]
             ]
-    old = json.dumps(objects).encode()
+    if dump_name == "data.trazajson":
+        old = json.dumps(objects).encode()
+    else:
+        old = b"".join(json.dumps(obj).encode() + b"\n" for obj in objects)
     assert b'"monitoring", "officer"' in old and b'"monitoring.officer"' in old
     manifest["data_sha256"] = hashlib.sha256(old).hexdigest()
     with tarfile.open(archive, "w:gz") as backup:
-        for name, content in [("data.trazajson", old), ("manifest.json", json.dumps(manifest))]:
+        for name, content in [(dump_name, old), ("manifest.json", json.dumps(manifest))]:
             content = content if isinstance(content, bytes) else content.encode()
             info = tarfile.TarInfo(name)
             info.size = len(content)

@@ -31,6 +31,11 @@ from traza.plans.models import ActionPlan
 # the apps add their derived data (e.g. the search index) through hooks.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
 
+# The database dump in the archive: JSON Lines since version 2 (read a line at a time); a
+# version 1 backup holds one JSON document, data.trazajson, read whole.
+DUMP = "data.trazajsonl"
+DUMP_V1 = "data.trazajson"
+
 # Models that moved to another app since older backups were written: old label → new label.
 # Content types and permissions follow the model, so natural keys that name it are renamed too.
 MOVED_MODELS = {"monitoring.officer": "plans.officer"}  # 2026-12: beside its organisation
@@ -70,13 +75,15 @@ def _renamed(data: bytes) -> bytes:
     backup written before a model moved still restores. Unchanged when nothing moved."""
     if not MOVED_MODELS:
         return data
+    return json.dumps([_renamed_object(obj) for obj in json.loads(data)]).encode()
+
+
+def _renamed_object(obj: dict) -> dict:
     moved = {tuple(old.split(".")): tuple(new.split(".")) for old, new in MOVED_MODELS.items()}
-    objects = json.loads(data)
-    for obj in objects:
-        obj["model"] = MOVED_MODELS.get(obj["model"], obj["model"])
-        for name, value in obj.get("fields", {}).items():
-            obj["fields"][name] = _renamed_keys(value, moved)
-    return json.dumps(objects).encode()
+    obj["model"] = MOVED_MODELS.get(obj["model"], obj["model"])
+    for name, value in obj.get("fields", {}).items():
+        obj["fields"][name] = _renamed_keys(value, moved)
+    return obj
 
 
 def _renamed_keys(value: Any, moved: dict[tuple, tuple]) -> Any:
@@ -123,10 +130,10 @@ class _Hashing:
 def backup(target: Path) -> dict:
     """Write ``target`` (a .tar.gz) and return its manifest."""
     with tempfile.TemporaryDirectory() as tmp:
-        dump = Path(tmp) / "data.trazajson"
+        dump = Path(tmp) / DUMP
         call_command(
             "dumpdata",
-            format="trazajson",
+            format="trazajsonl",
             natural_foreign=True,
             natural_primary=True,  # groups exist already (roles): matched by name
             exclude=excluded(),
@@ -136,7 +143,7 @@ def backup(target: Path) -> dict:
         names = sorted(n for n in stored_files() if not n.startswith("healthz/"))
         manifest: dict[str, Any] = {
             "format": "traza-backup",
-            "version": 1,
+            "version": 2,
             "created_at": timezone.now().isoformat(),
             "data_sha256": "",
             "files": {},
@@ -144,7 +151,7 @@ def backup(target: Path) -> dict:
         with dump.open("rb") as handle:
             manifest["data_sha256"] = _file_digest(handle)
         with _private_file(target) as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            archive.add(dump, arcname="data.trazajson")  # copied in blocks by tarfile
+            archive.add(dump, arcname=DUMP)  # copied in blocks by tarfile
             for name in names:
                 info = tarfile.TarInfo(f"media/{name}")
                 info.size = default_storage.size(name)
@@ -202,32 +209,65 @@ def _read_member(archive: tarfile.TarFile, name: str) -> bytes:
     return member.read()
 
 
+def _copy_member(archive: tarfile.TarFile, name: str, target: Path, rename=None) -> str:
+    """Copy the archive's member ``name`` to ``target`` a block at a time and return the
+    SHA-256 of what the archive held (``rename``: applied to each line of a JSON Lines
+    dump after hashing, for models that moved)."""
+    member = archive.extractfile(name)  # KeyError when absent
+    if member is None:
+        raise KeyError(f"{name} is not a file")
+    digest = hashlib.sha256()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with member, target.open("wb") as out:
+        if rename is None:
+            while block := member.read(BLOCK):
+                digest.update(block)
+                out.write(block)
+        else:
+            for line in member:
+                digest.update(line)
+                out.write(rename(line))
+    return digest.hexdigest()
+
+
+def _renamed_line(line: bytes) -> bytes:
+    if not MOVED_MODELS or not line.strip():
+        return line
+    return json.dumps(_renamed_object(json.loads(line)), ensure_ascii=False).encode() + b"\n"
+
+
 def _restore(archive: tarfile.TarFile) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             manifest = json.loads(_read_member(archive, "manifest.json"))
-            data = _read_member(archive, "data.trazajson")
+            names = archive.getnames()
+            if DUMP in names:
+                dump = Path(tmp) / DUMP
+                dump_digest = _copy_member(archive, DUMP, dump, rename=_renamed_line)
+            else:  # version 1: one JSON document, read whole
+                data = _read_member(archive, DUMP_V1)
+                dump_digest = _digest(data)
+                dump = Path(tmp) / DUMP_V1
+                dump.write_bytes(_renamed(data))
         except (KeyError, AttributeError, ValueError, tarfile.TarError, EOFError) as error:
             raise RestoreError(
                 _("This is not a Traza backup: %(error)s") % {"error": error}
             ) from None
-        if _digest(data) != manifest["data_sha256"]:
+        if dump_digest != manifest["data_sha256"]:
             raise RestoreError(_("The database dump does not match its checksum."))
         staged = Path(tmp) / "media"
         for name, expected in manifest["files"].items():
             target = (staged / name).resolve()
             if staged.resolve() not in target.parents:
                 raise RestoreError(_("The backup names a file outside the media folder."))
-            member = archive.extractfile(f"media/{name}")
-            content = member.read() if member else b""
-            if _digest(content) != expected:
+            try:
+                found = _copy_member(archive, f"media/{name}", target)
+            except KeyError:
+                found = ""
+            if found != expected:
                 raise RestoreError(
                     _("The file %(name)s does not match its checksum.") % {"name": name}
                 )
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-        dump = Path(tmp) / "data.trazajson"
-        dump.write_bytes(_renamed(data))
         with transaction.atomic():
             call_command("loaddata", str(dump), verbosity=0)
         for path in staged.rglob("*"):
