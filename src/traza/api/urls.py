@@ -292,7 +292,10 @@ class StandardOut(Schema):
     code: str
     title: str
     status: str = Field(
-        description="met, in_progress or not_met: the assessor's reading when overridden"
+        description=(
+            "met, in_progress, not_met or no_data (nothing recorded to judge it by): "
+            "the assessor's reading when overridden"
+        )
     )
     computed_status: str
     explanation: str
