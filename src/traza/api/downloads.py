@@ -208,7 +208,7 @@ def dictionary_markdown() -> str:
         "downloads and the data package; a test keeps this file equal to them.",
         "",
         "Every dataset is listed at `/api/v1/<name>/` (underscores become hyphens; JSON with",
-        "`limit` and `offset` and the filters below; `plans` has its own `/api/v1/plans/`) and",
+        "`limit`, `cursor` and the filters below; `plans` has its own `/api/v1/plans/`) and",
         "downloaded at `/data/<name>.csv`, `.json` and `.xlsx`; `/data/datapackage.json` describes all",
         f"(licence by default: {settings.TRAZA_DATA_LICENSE}, setting `TRAZA_DATA_LICENSE`).",
         "In CSV, text that starts with `=`, `+`, `-` or `@` is prefixed with `'` so that no",

@@ -1,17 +1,19 @@
 """One list endpoint per open dataset (``/api/v1/<dataset>/``), generated from the same
-definitions as the downloads: filters declared per dataset, limit/offset pagination, and a
-clear 400 for a filter the dataset does not have."""
+definitions as the downloads: filters declared per dataset, keyset pagination with a bounded
+count (``traza.api.pagination``; ``offset`` still works, deprecated), and a clear 400 for a
+filter the dataset does not have or a cursor the server did not make."""
 
 from __future__ import annotations
 
 import datetime as dt
 import inspect
-from typing import Any
+from typing import Any, Literal
 
 from ninja import NinjaAPI, Query, Status
-from pydantic import create_model
+from pydantic import Field, create_model
 
 from traza.api.opendata import DATASETS, Dataset
+from traza.api.pagination import COUNT_CAP, InvalidCursor, keyset_page
 from traza.core.jsonvalues import OPEN_DATA
 
 PYTHON_TYPES = {
@@ -22,7 +24,7 @@ PYTHON_TYPES = {
     "date": dt.date,
     "datetime": dt.datetime,
 }
-PAGING = {"limit", "offset"}
+PAGING = {"limit", "offset", "cursor"}
 MAX_LIMIT = 500
 SKIP = {"plans"}  # /api/v1/plans/ predates the registry and keeps its own endpoint
 
@@ -33,8 +35,42 @@ def _schemas(dataset: Dataset):
         f"{camel}Row",
         **{c.name: (PYTHON_TYPES[c.type] | None, None) for c in dataset.columns},
     )
-    page = create_model(f"{camel}Page", count=(int, ...), items=(list[row], ...))
+    page = create_model(
+        f"{camel}Page",
+        count=(
+            int,
+            Field(
+                description="rows matching the filters: exact up to "
+                f"{COUNT_CAP:,}; above that, see count_is"
+            ),
+        ),
+        count_is=(
+            Literal["exact", "estimate", "more_than"],
+            Field(
+                description="exact: the count is exact; estimate: the database's estimate "
+                "(PostgreSQL's planner), not a count; more_than: there are more than count rows"
+            ),
+        ),
+        next=(
+            str | None,
+            Field(description="address of the next page (null on the last page)"),
+        ),
+        next_cursor=(
+            str | None,
+            Field(description="the cursor of the next page (null on the last page)"),
+        ),
+        items=(list[row], ...),
+    )
     return page
+
+
+def _next_address(request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query.pop("offset", None)
+    query["cursor"] = cursor
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 def _endpoint(dataset: Dataset):
@@ -51,12 +87,27 @@ def _endpoint(dataset: Dataset):
                 },
             )
         limit, offset = params.pop("limit"), params.pop("offset")
+        cursor = params.pop("cursor")
+        if cursor and offset:
+            return Status(400, {"detail": "Give cursor or offset, not both."})
         filters = {k: v for k, v in params.items() if v is not None}
-        items = [
-            {k: OPEN_DATA(v) for k, v in row.items()}
-            for row in dataset.page(filters, offset, limit)
-        ]
-        return Status(200, {"count": dataset.count(filters), "items": items})
+        try:
+            page = keyset_page(dataset, filters, limit=limit, cursor=cursor, offset=offset)
+        except InvalidCursor:
+            return Status(
+                400,
+                {"detail": "Unknown cursor: start again from the first page of this list."},
+            )
+        return Status(
+            200,
+            {
+                "count": page.count,
+                "count_is": page.count_is,
+                "next": _next_address(request, page.next_cursor),
+                "next_cursor": page.next_cursor,
+                "items": [{k: OPEN_DATA(v) for k, v in row.items()} for row in page.items],
+            },
+        )
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
@@ -67,9 +118,26 @@ def _endpoint(dataset: Dataset):
             annotation=int,
         ),
         inspect.Parameter(
+            "cursor",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=Query(
+                None,
+                max_length=1000,
+                description="where the page starts: the next_cursor of the previous page "
+                "(opaque; omit it for the first page)",
+            ),
+            annotation=str | None,
+        ),
+        inspect.Parameter(
             "offset",
             inspect.Parameter.KEYWORD_ONLY,
-            default=Query(0, ge=0, le=10_000_000, description="rows to skip"),
+            default=Query(
+                0,
+                ge=0,
+                le=10_000_000,
+                deprecated=True,
+                description="rows to skip (deprecated: slow on a large list; follow next)",
+            ),
             annotation=int,
         ),
     ]
