@@ -75,7 +75,7 @@ def test_the_flow_reads_on_a_390_px_phone(live_server, browser, living_plan, pat
         heading = page.locator("h2#results").inner_text()
         assert int(re.match(r"\d+", heading).group(0)) == count, (name, heading)
         assert page.locator("ul.commitments li.commitment").count() == min(count, 50)
-        assert page.get_by_role("link", name=re.compile("Quitar los filtros|Clear filters"))
+        assert page.get_by_role("link", name=re.compile("Quitar los filtros|Clear the filters"))
     finally:
         context.close()
 

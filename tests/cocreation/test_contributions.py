@@ -273,7 +273,7 @@ def test_plan_contributions_page_counts_filters_and_stays_fixed_in_queries(
         "changed": str(commitment.pk),
     }
     html = response.content.decode()
-    assert "Clear filters" in html or "Quitar los filtros" in html
+    assert "Clear the filters" in html or "Quitar los filtros" in html
     for bad in (
         "?channel=fax",
         "?outcome=<script>",
