@@ -266,10 +266,13 @@ def test_a_closed_plan_never_reads_in_progress(client, plan, editor):
             "decided_on": CO_CREATION,
         },
     )
-    assert "In progress" in english(client, plan)  # a running plan: 1 of 2 answered
+    html = english(client, plan)
+    assert "In progress" in html  # a running plan: 1 of 2 answered
+    assert "Requirements at risk" in html  # the other has waited since 2024
     plan_services.set_plan_stage(SYSTEM, plan, "closed")
     html = english(client, plan)
     assert "In progress" not in html and "in progress" not in html
+    assert "Requirements at risk" not in html  # the process is over: nothing is at risk now
     assert 'class="light light-in_progress">Partly met</span>' in html
     spanish = client.get(f"/planes/{plan.pk}/proceso/").content.decode()
     assert "En curso" not in spanish and "en curso" not in spanish

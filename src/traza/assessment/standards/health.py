@@ -145,7 +145,7 @@ def process_health(plan: ActionPlan, today: dt.date | None = None) -> ProcessHea
         development=development,
         implementation=implementation,
         contrary=contrary,
-        warnings=warnings_from(data),
+        warnings=[] if data.closed else warnings_from(data),  # nothing is at risk any more
     )
 
 
