@@ -178,7 +178,7 @@ def _nodes(plan: ActionPlan, counts: queries.FlowCounts, compact: bool) -> list[
         by_commitment[commitment] = by_commitment.get(commitment, 0) + n
     named = sorted(
         (pk for pk in counts.commitments if pk in by_commitment),
-        key=lambda pk: (_number_key(counts.commitments[pk][0]), pk),
+        key=lambda pk: (counts.commitments[pk][0], pk),  # in the plan's order
     )
     commitments = [
         Node(
@@ -206,11 +206,6 @@ def _nodes(plan: ActionPlan, counts: queries.FlowCounts, compact: bool) -> list[
         for node in column:
             node.url = contributions_url(plan, node.params)
     return columns
-
-
-def _number_key(number: str) -> tuple:
-    """Commitment numbers in reading order: "2" before "10", "3.1" after "3"."""
-    return tuple(int(part) if part.isdigit() else 0 for part in str(number).split("."))
 
 
 def plan_flow(plan: ActionPlan, *, compact: bool = False) -> Flow:

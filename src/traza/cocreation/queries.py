@@ -536,7 +536,7 @@ class FlowCounts:
     sources: dict[tuple[str, int | None, str], int]
     changed: dict[tuple[str, int], int]
     events: dict[int, str]  # id → title, most contributions first
-    commitments: dict[int, tuple[str, str]]  # id → (number, title), most changed first
+    commitments: dict[int, tuple[int, str]]  # id → (number, title), most changed first
 
 
 def flow_counts(plan: ActionPlan, *, name_events: bool = True) -> FlowCounts:

@@ -10,6 +10,7 @@ from django.conf import settings
 from traza.cocreation.flow import OUTCOME_COLOURS, contributions_url, plan_flow
 from traza.cocreation.queries import (
     LIST_OUTCOMES,
+    UNANSWERED,
     commitments_with_origin,
     contribution_stats,
     outcome_counts,
@@ -44,7 +45,7 @@ def trace_at_a_glance(plan: ActionPlan) -> dict:
             "colour": OUTCOME_COLOURS[key],
         }
         for key in LIST_OUTCOMES
-        if key in NAMED_OUTCOMES or key == LIST_OUTCOMES[-1] or counts.get(key)
+        if key in NAMED_OUTCOMES or key == UNANSWERED or counts.get(key)
     ]
     return {
         "plan": plan,
