@@ -265,54 +265,101 @@ def _fts5_query(q: str) -> str:
     return " ".join(f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in tokens)
 
 
+CANDIDATES = 1000
+"""Matches ranked at most: a common word is answered by ranking the first ``CANDIDATES``
+matches found, and the page says "more than 1,000 results" instead of counting them all."""
+
+
+@dataclass
+class Results:
+    """One page of hits, best first, and how many matches there are: ``total`` is exact
+    when ``more`` is false, else there are more than ``total`` (= ``CANDIDATES``) and the
+    first ``total`` found were ranked."""
+
+    total: int
+    hits: list[Hit]
+    more: bool = False
+
+    def __iter__(self):  # ``total, hits = search(...)``, as before the bound
+        return iter((self.total, self.hits))
+
+    def __getitem__(self, index):
+        return (self.total, self.hits)[index]
+
+    def __len__(self) -> int:
+        return 2
+
+
+def _candidates(cursor, q: str, where: str, params: list) -> list[tuple[int, float]]:
+    """(id, sort key) of at most ``CANDIDATES + 1`` matches: one bounded read of the
+    full-text index; the rank is computed for these rows only."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT e.id, ts_rank('{0.05, 0.15, 0.4, 1.0}', e.vector, query, 1) * "
+            + BOOST
+            + " FROM repository_searchentry e, websearch_to_tsquery('traza_es', %s) query "
+            "WHERE e.vector @@ query" + where + " LIMIT %s",
+            [q, *params, CANDIDATES + 1],
+        )
+        return [(pk, -rank) for pk, rank in cursor.fetchall()]  # best (highest) first
+    cursor.execute(
+        "SELECT e.id, bm25(repository_searchfts, 10.0, 50.0, 1.0) * "
+        + BOOST
+        + " FROM repository_searchfts JOIN repository_searchentry e "
+        "ON e.id = repository_searchfts.rowid "
+        "WHERE repository_searchfts MATCH %s" + where + " LIMIT %s",
+        [q, *params, CANDIDATES + 1],
+    )
+    return cursor.fetchall()  # bm25: lower is better
+
+
+def _page(cursor, q: str, ids: list[int]) -> dict[int, tuple]:
+    """The hits of one page with their highlighted snippets (computed for these rows only)."""
+    marks = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT e.id, e.kind, e.title, e.url, e.plan_id, ts_headline('traza_es', "
+            "e.title || ' · ' || e.body, query, 'StartSel=\x02, StopSel=\x03, "
+            "MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter= … ') "
+            "FROM repository_searchentry e, websearch_to_tsquery('traza_es', %s) query "
+            f"WHERE e.id IN ({marks})",
+            [q, *ids],
+        )
+    else:
+        cursor.execute(
+            "SELECT e.id, e.kind, e.title, e.url, e.plan_id, "
+            "snippet(repository_searchfts, 2, char(2), char(3), ' … ', 24) "
+            "FROM repository_searchfts JOIN repository_searchentry e "
+            "ON e.id = repository_searchfts.rowid "
+            f"WHERE repository_searchfts MATCH %s AND repository_searchfts.rowid IN ({marks})",
+            [q, *ids],
+        )
+    return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 def search(
     q: str, *, kind: str = "", plan: int | None = None, theme: int | None = None, page: int = 1
-) -> tuple[int, list[Hit]]:
-    """The total number of matches and one page of hits, best first."""
+) -> Results:
+    """One page of hits, best first, among at most ``CANDIDATES`` matches (two queries,
+    whatever the number of matches)."""
     q = (q or "").strip()
     if len(q) > MAX_QUERY:
         raise QueryTooLong(q)
     if not re.search(r"\w", q):
-        return 0, []
+        return Results(0, [])
+    if connection.vendor != "postgresql":
+        q = _fts5_query(q)
+        if not q:
+            return Results(0, [])
     where, params = _filters(kind if kind in KINDS else "", plan, theme)
     offset = (max(page, 1) - 1) * PAGE_SIZE
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            base = (
-                "FROM repository_searchentry e, websearch_to_tsquery('traza_es', %s) query "
-                "WHERE e.vector @@ query" + where
-            )
-            cursor.execute("SELECT count(*) " + base, [q, *params])
-            total = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT e.kind, e.title, e.url, e.plan_id, ts_headline('traza_es', "
-                "e.title || ' · ' || e.body, query, 'StartSel=\x02, StopSel=\x03, "
-                "MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter= … ') "
-                + base
-                + " ORDER BY ts_rank('{0.05, 0.15, 0.4, 1.0}', e.vector, query, 1) * "
-                + BOOST
-                + " DESC, e.id LIMIT %s OFFSET %s",
-                [q, *params, PAGE_SIZE, offset],
-            )
-        else:
-            match = _fts5_query(q)
-            if not match:
-                return 0, []
-            base = (
-                "FROM repository_searchfts JOIN repository_searchentry e "
-                "ON e.id = repository_searchfts.rowid "
-                "WHERE repository_searchfts MATCH %s" + where
-            )
-            cursor.execute("SELECT count(*) " + base, [match, *params])
-            total = cursor.fetchone()[0]
-            cursor.execute(
-                "SELECT e.kind, e.title, e.url, e.plan_id, "
-                "snippet(repository_searchfts, 2, char(2), char(3), ' … ', 24) "
-                + base
-                + " ORDER BY bm25(repository_searchfts, 10.0, 50.0, 1.0) * "
-                + BOOST
-                + ", e.id LIMIT %s OFFSET %s",
-                [match, *params, PAGE_SIZE, offset],
-            )
-        rows = cursor.fetchall()
-    return total, [Hit(k, t, u, _highlight(s), p) for k, t, u, p, s in rows]
+        found = _candidates(cursor, q, where, params)
+        more = len(found) > CANDIDATES
+        found = sorted(found[:CANDIDATES], key=lambda c: (c[1], c[0]))
+        ids = [pk for pk, _key in found[offset : offset + PAGE_SIZE]]
+        rows = _page(cursor, q, ids) if ids else {}
+    hits = [
+        Hit(k, t, u, _highlight(s), p) for k, t, u, p, s in (rows[pk] for pk in ids if pk in rows)
+    ]
+    return Results(min(len(found), CANDIDATES), hits, more)

@@ -88,12 +88,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in search.KINDS else ""
     plan, theme = as_id(request.GET.get("plan")), as_id(request.GET.get("theme"))
     page_number = as_id(request.GET.get("page")) or 1
-    status, error, total, hits = 200, "", 0, []
+    status, error, results = 200, "", search.Results(0, [])
     try:
-        total, hits = search.search(q, kind=kind, plan=plan, theme=theme, page=page_number)
+        results = search.search(q, kind=kind, plan=plan, theme=theme, page=page_number)
     except search.QueryTooLong:
         status = 400
         error = _("The search is too long: use at most %(n)d characters.") % {"n": search.MAX_QUERY}
+    total, hits = results
     pages = max(1, -(-total // search.PAGE_SIZE))
     chosen = {"q": q[: search.MAX_QUERY], "type": kind, "plan": plan or "", "theme": theme or ""}
     return render(
@@ -103,6 +104,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "q": chosen["q"],
             "hits": hits,
             "total": total,
+            "more": results.more,
             "error": error,
             "chosen": chosen,
             "kinds": [(k, search.kind_label(k)) for k in search.KINDS],
