@@ -551,6 +551,7 @@ def convert(source: dict) -> dict:
         + fulfilment_figure("III PAGA"),
         "ratings": ratings_2017(source["commitments"]),
         "recommendation_followups": followups(source),
+        "irm_published_figures": published_figures(source["at_a_glance"]),
     }
     return {
         "format": "traza",
@@ -577,6 +578,45 @@ def convert(source: dict) -> dict:
             history_plan("IV PAGA", 4),
         ],
     }
+
+
+def published_figures(glance: dict) -> list[dict]:
+    """The at-a-glance table of the IRM design report (Table 1) as printed: shown beside the
+    figures Traza computes from the ratings."""
+    source = f"Informe de diseño del MRI, Perú 2017-2019: Tabla 1 ({glance['source']})"
+
+    def cell(key: str, value, percent=None) -> dict:
+        printed = "N/A" if value is None else str(value)
+        if percent is not None:
+            printed = f"{value} ({percent}%)"
+        return {
+            "table": "design",
+            "key": key,
+            "value": value,
+            "percent": percent,
+            "printed": printed,
+            "star_rule": "2017" if key in ("potentially_starred", "starred") else "",
+            "source": source,
+        }
+
+    implementation = glance["implementation"]
+    na = {
+        "starred": implementation["starred_commitments"],
+        "completed": implementation["completed_commitments"],
+        "diog_major": implementation["commitments_with_major_diog"],
+        "diog_outstanding": implementation["commitments_with_outstanding_diog"],
+    }
+    relevant, transformative = (
+        glance["commitments_relevant_to_ogp_values"],
+        glance["transformative_commitments"],
+    )
+    return [
+        cell("commitments", glance["number_of_commitments"]),
+        cell("relevant", relevant["count"], relevant["percent"]),
+        cell("transformative", transformative["count"], transformative["percent"]),
+        cell("potentially_starred", glance["potentially_starred"]),
+        *(cell(key, None if printed == "N/A" else int(printed)) for key, printed in na.items()),
+    ]
 
 
 def main() -> None:

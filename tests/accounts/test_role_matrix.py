@@ -393,6 +393,20 @@ def actions(w):
             ),
             ASSESSOR,
         ),
+        "assessment.save_published_figure": (
+            lambda a: assessment.save_published_figure(
+                a,
+                None,
+                {
+                    "plan": plan,
+                    "table": "design",
+                    "key": "relevant",
+                    "value": 1,
+                    "source": "Informe de diseño",
+                },
+            ),
+            ASSESSOR,
+        ),
         "assessment.override_process": (
             lambda a: assessment.override_process(
                 a, plan, "2021:3.1", "met", "Publicado en el diario oficial."

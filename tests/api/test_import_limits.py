@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from traza.api.models import ApiToken
 from traza.api.transfer import schema
-from traza.assessment.models import Rating, RecommendationFollowUp
+from traza.assessment.models import PublishedFigure, Rating, RecommendationFollowUp
 from traza.cocreation.models import (
     AttendanceTally,
     Contribution,
@@ -206,6 +206,7 @@ MODELS = {
     "reported_figure": ReportedFigure,
     "rating": Rating,
     "recommendation_followup": RecommendationFollowUp,
+    "irm_published_figure": PublishedFigure,
     "indicator": Indicator,
     "measurement": Measurement,
 }

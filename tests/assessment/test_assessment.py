@@ -16,13 +16,13 @@ def test_the_peru_demo_reads_as_the_irm_table_1(client, demo):
     assert summary.commitments == 18
     assert (summary.relevant.n, summary.relevant.percent) == (16, 89)
     assert (summary.transformative.n, summary.transformative.percent) == (1, 6)
-    assert summary.potentially_starred == 0
+    assert summary.potentially_starred.n == 0 and summary.potentially_starred.percent == 0
     assert summary.starred is None  # a design report: N/A
     api = client.get(f"/api/v1/plans/{demo.pk}/summary").json()
     assert api["number_of_commitments"] == 18
-    assert api["relevant"] == {"n": 16, "percent": 89}
-    assert api["transformative"] == {"n": 1, "percent": 6}
-    assert api["potentially_starred"] == 0 and api["starred"] is None
+    assert api["relevant"] == {"n": 16, "percent": 89, "rated": 18, "of": 18}
+    assert api["transformative"] == {"n": 1, "percent": 6, "rated": 18, "of": 18}
+    assert api["potentially_starred"]["n"] == 0 and api["starred"] is None
     page = client.get(demo.get_absolute_url()).content.decode()
     assert "16 (89 %)" in page and "1 (6 %)" in page
 
@@ -47,7 +47,7 @@ def test_relevance_and_stars_are_derived_not_typed(client, demo):
     )
     # with civic participation it becomes relevant, specific and transformative: potentially starred
     services.save_rating(SYSTEM, rating, {"civic_participation": True}, "prueba")
-    assert plan_summary(demo).potentially_starred == 1
+    assert plan_summary(demo).potentially_starred.n == 1
     assert plan_summary(demo).relevant.n == 17
 
 
@@ -68,12 +68,10 @@ def test_completion_at_the_end_of_the_cycle_fills_starred_completed_and_diog(cli
         },
     )
     summary = plan_summary(demo)
-    assert (summary.starred, summary.completed, summary.diog_major, summary.diog_outstanding) == (
-        1,
-        1,
-        1,
-        0,
-    )
+    figures = (summary.starred, summary.completed, summary.diog_major, summary.diog_outstanding)
+    assert [f.n for f in figures] == [1, 1, 1, 0]
+    # only commitment 8 has an implementation rating: 1 of 18 rated, no share of the plan
+    assert all(f.rated == 1 and f.of == 18 and f.percent is None for f in figures)
     page = client.get(f"/planes/{demo.pk}/evaluacion/").content.decode()
     assert "★" in page and "Completo" in page.replace("completo", "Completo")
 
@@ -89,7 +87,7 @@ def test_the_2014_star_rule_is_a_setting(demo):
         verifiability="specific",
         potential_impact__in=["moderate", "transformative"],
     ).exclude(access_to_information=False, civic_participation=False, public_accountability=False)
-    assert summary.potentially_starred == expected.count() > 0
+    assert summary.potentially_starred.n == expected.count() > 0
 
 
 def test_the_assessment_page_prints_the_tables_of_the_report(

@@ -32,14 +32,17 @@ ROLES: dict[str, list[str]] = {
         "cocreation.view_responsedraft",
         "workbench.view_responsetemplate",
     ],
-    # records the IRM's ratings, the follow-up of recommendations and overrides of the
-    # computed standards
+    # records the IRM's ratings, the figures its reports printed, the follow-up of
+    # recommendations and overrides of the computed standards
     "assessor": [
         "assessment.add_rating",
         "assessment.change_rating",
         "assessment.view_rating",
         "assessment.add_recommendationfollowup",
         "assessment.change_recommendationfollowup",
+        "assessment.add_publishedfigure",
+        "assessment.change_publishedfigure",
+        "assessment.view_publishedfigure",
         "assessment.add_processoverride",
         "assessment.change_processoverride",
         "assessment.view_processoverride",

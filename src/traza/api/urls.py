@@ -64,27 +64,63 @@ def list_plans(request) -> QuerySet:
 
 
 class CountOut(Schema):
-    n: int
-    percent: int
+    n: int = Field(description="commitments counted")
+    percent: int | None = Field(
+        description="share of the plan's commitments, whole number rounded half up as the IRM "
+        "prints it; null while some commitments are not rated"
+    )
+    rated: int = Field(description="commitments on which this figure is known")
+    of: int = Field(description="the plan's number of commitments")
+
+
+class ReviewOut(Schema):
+    reviewed: bool = Field(description="an action plan review rated something")
+    verifiable: CountOut | None
+    open_government_lens: CountOut | None
+    potential_for_results: dict[str, CountOut] = Field(
+        description="by level: substantial, modest, unclear"
+    )
+    promising: CountOut | None
+    completion: dict[str, CountOut] | None = Field(
+        description="by level, once a results report rated it (else null)"
+    )
+    early_results: dict[str, CountOut] | None = Field(
+        description="by level, once a results report rated it (else null)"
+    )
 
 
 class SummaryOut(Schema):
     plan: int
     number_of_commitments: int
-    assessed: bool
+    assessed: bool = Field(description="a 2014-2020 methodology report rated something")
     methodology: str
     star_rule_version: str
+    complete: bool = Field(description="every figure rests on every commitment")
     relevant: CountOut | None
     transformative: CountOut | None
-    potentially_starred: int | None
-    starred: int | None
-    completed: int | None
-    diog_major: int | None
-    diog_outstanding: int | None
+    potentially_starred: CountOut | None
+    starred: CountOut | None
+    completed: CountOut | None
+    diog_major: CountOut | None
+    diog_outstanding: CountOut | None
+    review: ReviewOut | None = Field(
+        description="the 2021 methodology's action plan review and results report tables"
+    )
+    published: list[dict] = Field(
+        description="the IRM's own published tables, each cell beside the computed figure"
+    )
 
 
 class ErrorOut(Schema):
     detail: str
+
+
+def _figure(figure) -> dict | None:
+    return figure.as_dict() if figure is not None else None
+
+
+def _levels(figures: dict | None) -> dict | None:
+    return None if figures is None else {k: v.as_dict() for k, v in figures.items()}
 
 
 @api.get(
@@ -94,32 +130,43 @@ class ErrorOut(Schema):
     summary="A plan's IRM figures at a glance",
 )
 def plan_summary(request, plan_id: int):
-    """The at-a-glance figures of the IRM (seed 000, Table 1), computed from the ratings.
-    Figures that need an end-of-term or implementation report are null until one exists."""
+    """The at-a-glance figures of the IRM (seed 000, Table 1), computed from the ratings, and
+    the 2021 methodology's tables. Each figure says on how many commitments it rests; its
+    share is null while some are not rated. Figures that need an end-of-term, implementation
+    or results report are null until one exists."""
     plan = ActionPlan.objects.filter(pk=plan_id).first()
     if plan is None:
         return Status(404, {"detail": "Plan not found"})
-    s = assessment_queries.plan_summary(plan)
+    ratings = assessment_queries.plan_ratings(plan)
+    s = assessment_queries.plan_summary(plan, ratings)
+    review = assessment_queries.review_summary(plan, ratings, s.commitments or None)
     return {
         "plan": plan.pk,
         "number_of_commitments": s.commitments,
         "assessed": s.assessed,
         "methodology": s.methodology,
         "star_rule_version": s.rule_version,
-        "relevant": vars(s.relevant) if s.relevant else None,
-        "transformative": vars(s.transformative) if s.transformative else None,
-        "potentially_starred": s.potentially_starred,
-        "starred": s.starred,
-        "completed": s.completed,
-        "diog_major": s.diog_major,
-        "diog_outstanding": s.diog_outstanding,
+        "complete": s.assessed and not s.partial,
+        **{name: _figure(figure) for name, figure in s.figures.items()},
+        "review": {
+            "reviewed": review.reviewed,
+            "verifiable": _figure(review.verifiable),
+            "open_government_lens": _figure(review.open_government_lens),
+            "potential_for_results": _levels(review.potential_for_results),
+            "promising": _figure(review.promising),
+            "completion": _levels(review.completion),
+            "early_results": _levels(review.early_results),
+        }
+        if review.assessed
+        else None,
+        "published": assessment_queries.published_comparison(plan, s, review, as_data=True),
     }
 
 
 class DerivedOut(Schema):
-    relevant: bool
-    potentially_starred: bool
-    starred: bool | None
+    relevant: bool | None = Field(description="null when relevance was not rated")
+    potentially_starred: bool | None = Field(description="null when an input was not rated")
+    starred: bool | None = Field(description="null until completion is rated")
     rule_version: str
 
 

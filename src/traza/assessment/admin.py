@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from traza.assessment import services
-from traza.assessment.models import Rating, RecommendationFollowUp
+from traza.assessment.models import PublishedFigure, Rating, RecommendationFollowUp
 from traza.core.admin_base import TracedAdmin
 
 
@@ -27,3 +27,10 @@ class RecommendationFollowUpAdmin(TracedAdmin):
     service = services.save_followup
     list_display = ("plan", "number", "recommendation", "addressed", "integrated")
     list_filter = ("plan",)
+
+
+@admin.register(PublishedFigure)
+class PublishedFigureAdmin(TracedAdmin):
+    service = services.save_published_figure
+    list_display = ("plan", "table", "key", "value", "percent", "printed", "source")
+    list_filter = ("plan", "table")

@@ -160,6 +160,14 @@ class Rating(models.Model):
     completion = models.CharField(
         _("completion"), max_length=20, choices=Completion.choices, blank=True
     )
+    awards_stars = models.BooleanField(
+        _("the report awards stars"),
+        default=True,
+        help_text=_(
+            "Off when the report awarded no stars (OGP's data leaves the star ND or NR, as for "
+            "the transitional results reports): the star is then unknown, not false."
+        ),
+    )
     narratives = models.JSONField(
         _("narratives"), default=dict, blank=True, help_text=_("One text per indicator.")
     )
@@ -324,3 +332,112 @@ class ProcessOverride(models.Model):
             raise ValidationError(
                 {"value": _("Choose one of: %(values)s") % {"values": ", ".join(allowed)}}
             )
+
+
+class PublishedTable(models.TextChoices):
+    """The IRM's tables whose printed figures an assessor can record (Annex I verdicts are
+    recorded as the assessor's verdicts on the process page: ``ProcessOverride``)."""
+
+    DESIGN = "design", _("at a glance, design report")
+    IMPLEMENTATION = "implementation", _("at a glance, implementation or end-of-term report")
+    APR = "apr", _("action plan review")
+    RESULTS = "results", _("results report")
+
+
+AT_A_GLANCE_KEYS = (
+    "commitments",
+    "relevant",
+    "transformative",
+    "potentially_starred",
+    "starred",
+    "completed",
+    "diog_major",
+    "diog_outstanding",
+)
+PUBLISHED_KEYS: dict[str, tuple[str, ...]] = {
+    PublishedTable.DESIGN: AT_A_GLANCE_KEYS,
+    PublishedTable.IMPLEMENTATION: AT_A_GLANCE_KEYS,
+    PublishedTable.APR: (
+        "commitments",
+        "verifiable",
+        "open_government_lens",
+        "potential_substantial",
+        "potential_modest",
+        "potential_unclear",
+        "promising",
+    ),
+    PublishedTable.RESULTS: (
+        "commitments",
+        *(f"completion_{level}" for level in reversed(Completion.values)),
+        *(f"early_results_{level}" for level in reversed(EarlyResults.values)),
+    ),
+}
+
+
+class PublishedFigure(models.Model):
+    """One cell of a table the IRM published, as printed, with its source: Traza shows it
+    beside the figure it computes from the ratings and says why they differ."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        verbose_name=_("action plan"),
+        on_delete=models.CASCADE,
+        related_name="irm_published_figures",
+    )
+    table = models.CharField(_("IRM table"), max_length=20, choices=PublishedTable.choices)
+    key = models.CharField(
+        _("row"),
+        max_length=40,
+        help_text=_(
+            "At a glance: commitments, relevant, transformative, potentially_starred, starred, "
+            "completed, diog_major, diog_outstanding. Action plan review: commitments, "
+            "verifiable, open_government_lens, potential_substantial, potential_modest, "
+            "potential_unclear, promising. Results report: commitments, completion_<level>, "
+            "early_results_<level>."
+        ),
+    )
+    value = models.PositiveIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Empty when the IRM printed “N/A”.")
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("percentage"), null=True, blank=True, help_text=_("As printed, when printed.")
+    )
+    printed = models.CharField(
+        _("as printed"), max_length=60, blank=True, help_text=_("The cell's text, e.g. “16 (89%)”.")
+    )
+    star_rule = models.CharField(
+        _("star rule of the report"),
+        max_length=4,
+        blank=True,
+        choices=[("2014", "2014"), ("2017", "2017")],
+        help_text=_("The edition of the star rule the report applied, when it says."),
+    )
+    source = models.CharField(_("source"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "table", "id"]
+        verbose_name = _("figure published by the IRM")
+        verbose_name_plural = _("figures published by the IRM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "table", "key"], name="published_figure_once_per_table"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_table_display()} · {self.key}"
+
+    def clean(self) -> None:
+        errors = {}
+        keys = PUBLISHED_KEYS.get(self.table)
+        if keys is not None and self.key not in keys:
+            errors["key"] = _("Choose one of: %(values)s") % {"values": ", ".join(keys)}
+        if self.percent is not None and self.percent > 100:
+            errors["percent"] = _("A percentage is at most 100.")
+        if self.percent is not None and self.value is None:
+            errors["percent"] = _("A percentage needs its number.")
+        if not (self.source or "").strip():
+            errors["source"] = _("Name the report the figure is printed in.")
+        if errors:
+            raise ValidationError(errors)

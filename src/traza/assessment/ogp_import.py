@@ -71,7 +71,7 @@ COMPLETION = {
     "Complete": "complete",
     "No Evidence Available": "no_evidence",
 }
-# values OGP uses for "no rating" beyond its missing codes
+# values OGP uses for "no rating" beyond its missing codes, unless the column's scale has them
 NOT_A_RATING = {"Withdrawn", "Unclear", "No early results to report yet", "Not Applicable"}
 DIOG = {
     "Worsens": "worsened",
@@ -81,6 +81,7 @@ DIOG = {
     "Major": "major",
     "Outstanding": "outstanding",
 }
+STAR_COLUMN = "Starred (Current Formula) End of Term"
 POTENTIAL = {"Unclear": "unclear", "Modest": "modest", "Substantial": "substantial"}
 EARLY = {
     "No notable results": "no_notable_results",
@@ -139,8 +140,10 @@ class Result:
 def _cell(row: dict, column: str, mapping: dict | None = None) -> str:
     """The cell's value mapped to Traza's scale; "" when OGP marks it not assessed."""
     value = (row.get(column) or "").strip()
-    if value in MISSING or value in NOT_A_RATING:
+    if value in MISSING:
         return ""
+    if value in NOT_A_RATING and (mapping is None or value not in mapping):
+        return ""  # "Unclear" is no completion, but a potential for results of the 2021 scale
     if mapping is None:
         return value
     if value not in mapping:
@@ -303,7 +306,12 @@ def _ratings(row: dict) -> list[dict[str, Any]]:
         "diog": _cell(row, "Did It Open Government (Overall)", DIOG),
     }
     if any(final.values()):
-        ratings.append({"methodology": methodology, "stage": "end_of_term", **final})
+        # OGP leaves the star ND or NR where the report awarded none (the transitional
+        # results reports): Traza's star is then unknown, not derived
+        awards = STAR_COLUMN not in row or (row[STAR_COLUMN] or "").strip() not in MISSING
+        ratings.append(
+            {"methodology": methodology, "stage": "end_of_term", **final, "awards_stars": awards}
+        )
     return ratings
 
 

@@ -3,6 +3,9 @@
 Two versions of the star rule exist: the 2014 one (moderate or transformative impact was
 enough) and the stricter one the 2017-2019 reports apply (seed 000), which OGP's published data
 also applies to every plan ("Starred (Current Formula)"). ``TRAZA_STAR_RULE`` chooses it.
+
+Unknown is never a value: an indicator the IRM did not rate (OGP's ND, NR, NA; a blank in
+Traza) makes every flag that needs it unknown (``None``, shown as "no data"), never false.
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from traza.assessment.models import Completion, PotentialImpact, Verifiability
+from traza.assessment.models import Completion, PotentialImpact, ReportStage, Verifiability
 from traza.core.numbers import percent as percent  # the IRM's rounding, shared with monitoring
 
 STAR_RULES = ("2014", "2017")
 DONE = {Completion.SUBSTANTIAL, Completion.COMPLETE}
+# the reports that rate completion and "did it open government?" at the end of the cycle; they
+# rate relevance only when they say so (a value ticked, or the design indicators repeated)
+FINAL_STAGES = (ReportStage.END_OF_TERM, ReportStage.IMPLEMENTATION)
 
 
 def star_rule(methodology: str = "") -> str:
@@ -26,22 +32,30 @@ def star_rule(methodology: str = "") -> str:
 @dataclass(frozen=True)
 class Derived:
     relevant: bool | None  # None: relevance not assessed
-    potentially_starred: bool
-    starred: bool | None  # None until completion is assessed
+    potentially_starred: bool | None  # None: verifiability, relevance or impact not rated
+    starred: bool | None  # None until completion is assessed (and while the above is unknown)
     rule_version: str
 
 
 def is_relevant(rating) -> bool | None:
-    """Technology and innovation alone does not make a commitment relevant."""
+    """Technology and innovation alone does not make a commitment relevant. None when the
+    rating does not assess relevance: the source said so (OGP's ND/NR), or it is an
+    end-of-term or implementation rating that rated only completion and its results."""
     if not rating.relevance_assessed:
         return None
-    return bool(
-        rating.access_to_information or rating.civic_participation or rating.public_accountability
-    )
+    values = rating.access_to_information or rating.civic_participation
+    values = values or rating.public_accountability
+    if getattr(rating, "stage", "") in FINAL_STAGES and not (
+        values or rating.technology_innovation or rating.verifiability or rating.potential_impact
+    ):
+        return None
+    return bool(values)
 
 
-def derive(rating, completion: str = "") -> Derived:
-    """Flags of a generation-A rating; ``completion`` may come from a later report."""
+def derive(rating, completion: str | None = None, awards_stars: bool = True) -> Derived:
+    """Flags of a generation-A rating. ``completion`` is the end-of-cycle completion ("" when
+    not rated); without it, the rating's own (a progress report's mid-term stars).
+    ``awards_stars`` is false when the report of that completion awarded no stars."""
     rule = star_rule(rating.methodology)
     impacts = (
         {PotentialImpact.MODERATE, PotentialImpact.TRANSFORMATIVE}
@@ -49,11 +63,16 @@ def derive(rating, completion: str = "") -> Derived:
         else {PotentialImpact.TRANSFORMATIVE}
     )
     relevant = is_relevant(rating)
-    potentially = (
-        rating.verifiability == Verifiability.SPECIFIC
-        and relevant
-        and rating.potential_impact in impacts
-    )
-    completion = completion or rating.completion
-    starred = None if not completion else potentially and completion in DONE
+    potentially: bool | None = None
+    if rating.verifiability and relevant is not None and rating.potential_impact:
+        potentially = bool(
+            rating.verifiability == Verifiability.SPECIFIC
+            and relevant
+            and rating.potential_impact in impacts
+        )
+    completion = rating.completion if completion is None else completion
+    if potentially is None or not completion or not awards_stars:
+        starred = None
+    else:
+        starred = potentially and completion in DONE
     return Derived(relevant, potentially, starred, rule)

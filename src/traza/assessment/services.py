@@ -9,7 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traza.assessment.models import ProcessOverride, Rating, RecommendationFollowUp
+from traza.assessment.models import (
+    ProcessOverride,
+    PublishedFigure,
+    Rating,
+    RecommendationFollowUp,
+)
 from traza.assessment.standards import process_warnings
 from traza.core.services import Saved, save_traced, saver, service
 from traza.core.text import shorten
@@ -22,6 +27,12 @@ save_rating = saver(
     doc="Record or change an assessor's rating; values outside their scale are refused.",
 )
 save_followup = saver(RecommendationFollowUp, scope="plan", module=__name__)
+save_published_figure = saver(
+    PublishedFigure,
+    scope="plan",
+    module=__name__,
+    doc="Record a figure as an IRM report printed it, with its source.",
+)
 
 
 @service

@@ -18,12 +18,13 @@ from traza.api.transfer.schema import (
     MEASUREMENT_FIELDS,
     MILESTONE_EXPORT_FIELDS,
     PLAN_FIELDS,
+    PUBLISHED_FIELDS,
     RATING_FIELDS,
     RELEVANCE_FIELDS,
     RESPONSE_FIELDS,
     VERSION,
 )
-from traza.assessment.models import Rating, RecommendationFollowUp
+from traza.assessment.models import PublishedFigure, Rating, RecommendationFollowUp
 from traza.cocreation.models import Contribution, Event, ReportedFigure, Timeline
 from traza.core.jsonvalues import EXPORT
 from traza.monitoring.models import Review
@@ -79,6 +80,11 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
         "plan_id", "number"
     ):
         followups_by_plan.setdefault(followup.plan_id, []).append(followup)
+    published_by_plan: dict[int, list[PublishedFigure]] = {}
+    for published in PublishedFigure.objects.filter(plan__in=plans).order_by(
+        "plan_id", "table", "key"
+    ):
+        published_by_plan.setdefault(published.plan_id, []).append(published)
     figures_by_plan: dict[int, list[ReportedFigure]] = {}
     for figure in ReportedFigure.objects.filter(plan__in=plans).order_by("plan_id", "key"):
         figures_by_plan.setdefault(figure.plan_id, []).append(figure)
@@ -148,6 +154,10 @@ def export_data(plan_ids: list[int] | None = None) -> dict[str, Any]:
                 "recommendation_followups": [
                     {f: _value(getattr(followup, f)) for f in FOLLOWUP_FIELDS}
                     for followup in followups_by_plan.get(plan.pk, [])
+                ],
+                "irm_published_figures": [
+                    {f: _value(getattr(published, f)) for f in PUBLISHED_FIELDS}
+                    for published in published_by_plan.get(plan.pk, [])
                 ],
             }
             for plan in plans

@@ -24,6 +24,7 @@ from traza.api.transfer.schema import (
     MEASUREMENT_FIELDS,
     MILESTONE_EXPORT_FIELDS,
     PLAN_FIELDS,
+    PUBLISHED_FIELDS,
     RATING_FIELDS,
     RELEVANCE_FIELDS,
     RESPONSE_FIELDS,
@@ -33,7 +34,7 @@ from traza.api.transfer.schema import (
     validate,
 )
 from traza.assessment import services as assessment_services
-from traza.assessment.models import Rating, RecommendationFollowUp
+from traza.assessment.models import PublishedFigure, Rating, RecommendationFollowUp
 from traza.cocreation import services as cocreation_services
 from traza.cocreation.models import (
     AttendanceTally,
@@ -191,6 +192,15 @@ def import_data(actor: Any, data: dict[str, Any], source: str) -> dict[str, int]
                     {"plan": plan, "number": f_item["number"]},
                     values,
                     assessment_services.save_followup,
+                )
+        for f_index, f_item in enumerate(item.get("irm_published_figures", [])):
+            values = _pick(f_item, PUBLISHED_FIELDS[2:], PublishedFigure)
+            with _at(source, f"$.plans[{p_index}].irm_published_figures[{f_index}]"):
+                upsert(
+                    PublishedFigure,
+                    {"plan": plan, "table": f_item["table"], "key": f_item["key"]},
+                    values,
+                    assessment_services.save_published_figure,
                 )
     return dict(stats)
 

@@ -106,6 +106,7 @@ FIGURE_FIELDS = ["key", "measure", "total", "breakdown", "source", "note"]
 RATING_FIELDS = [
     "methodology",
     "relevance_assessed",
+    "awards_stars",
     "stage",
     "verifiability",
     "potential_impact",
@@ -123,6 +124,7 @@ RATING_FIELDS = [
 ]
 RELEVANCE_FIELDS = [v.value for v in OgpValue]
 FOLLOWUP_FIELDS = ["number", "recommendation", "addressed", "integrated", "source"]
+PUBLISHED_FIELDS = ["table", "key", "value", "percent", "printed", "star_rule", "source", "note"]
 DATETIME_FIELDS = {
     "received_at",
     "starts_at",
@@ -390,6 +392,12 @@ def _semantic_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
         problems += _duplicates(plan.get("reported_figures", []), "key", f"{path}.reported_figures")
         problems += _duplicates(
             plan.get("recommendation_followups", []), "number", f"{path}.recommendation_followups"
+        )
+        published = plan.get("irm_published_figures", [])
+        problems += _duplicates(
+            [{"cell": (f["table"], f["key"])} for f in published],
+            "cell",
+            f"{path}.irm_published_figures",
         )
         seen_ratings = Counter()
         for r_index, item in enumerate(plan.get("ratings", [])):
