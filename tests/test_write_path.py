@@ -105,6 +105,7 @@ ALLOWED = {
     ),
     "repository/search.py::unindex": "the search index (see index)",
     "repository/search.py::reindex_all": "the search index (see index)",
+    "repository/search.py::_insert": "the search index, a batch of reindex_all (see index)",
 }
 
 

@@ -11,7 +11,7 @@ cannot run (Windows), the development server answers instead, with a warning.
 from __future__ import annotations
 
 import os
-from typing import Any
+import sys
 
 from django.conf import settings
 from django.core.management import call_command
@@ -40,34 +40,24 @@ def gunicorn_available() -> bool:
 
 
 def run_gunicorn(bind: str, workers: int) -> None:
-    """Serve ``traza.wsgi`` with gunicorn's sync workers, in this process (no subprocess,
-    so the environment prepared by ``handle`` reaches every worker)."""
+    """Serve ``traza.wsgi:application`` with gunicorn's sync workers, in this process (no
+    subprocess, so the environment prepared by ``handle`` reaches every worker)."""
     from django.db import connections
-    from gunicorn.app.base import BaseApplication
-
-    from traza.wsgi import application
+    from gunicorn.app.wsgiapp import WSGIApplication
 
     connections.close_all()  # no connection opened here may be shared by the forked workers
-
-    class TrazaServer(BaseApplication):
-        def load_config(self) -> None:
-            options: dict[str, Any] = {
-                "bind": bind,
-                "workers": workers,
-                "worker_class": "sync",
-                "timeout": 60,  # a large download streams; a stuck worker is replaced
-                "graceful_timeout": 10,
-                "accesslog": "-",
-                "errorlog": "-",
-                "preload_app": True,  # import Django once, fork the workers
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return application
-
-    TrazaServer().run()
+    options = [
+        f"--bind={bind}",
+        f"--workers={workers}",
+        "--worker-class=sync",
+        "--timeout=60",  # a large download streams; a stuck worker is replaced
+        "--graceful-timeout=10",
+        "--access-logfile=-",
+        "--error-logfile=-",
+        "--preload",  # import Django once, fork the workers
+    ]
+    sys.argv = ["gunicorn", *options, "traza.wsgi:application"]
+    WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
 
 
 class Command(BaseCommand):
