@@ -42,6 +42,7 @@ LAYERS = [
     "repository",
     "assessment",
     "workbench",
+    "reports",
     "api",
     "activity",
     "ops",

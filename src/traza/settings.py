@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "traza.repository",
     "traza.assessment",
     "traza.workbench",
+    "traza.reports",
     "traza.api",
     "traza.activity",
     "traza.ops",
