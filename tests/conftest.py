@@ -21,6 +21,14 @@ def page_cache(request, settings):
     caches["pages"].clear()
 
 
+@pytest.fixture(autouse=True)
+def download_cache_off(settings):
+    """Downloads are kept as files by data version (``traza.api.downloads``) only in tests
+    that give them their own folder (tests/api/test_download_cache.py): for the reasons
+    above, a version here does not always mean the same data, and var/ is shared."""
+    settings.TRAZA_DOWNLOAD_CACHE_DIR = None
+
+
 @pytest.fixture
 def demo(db):
     """Peru's 2017-2019 plan, loaded with ``load_demo`` (some 3 s): only for tests of its real
