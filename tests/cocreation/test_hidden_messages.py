@@ -75,7 +75,8 @@ def public_outputs(client, contribution) -> dict[str, str]:
         assert response.status_code in (200, 410), (name, url, response.status_code)
         outputs[name] = _body(response)
         if "search" in name:  # the hits only: the page repeats the words searched for
-            outputs[name] = outputs[name].split('<ol class="results">')[1].split("</ol>")[0]
+            hits = outputs[name].split('<ol class="results">')  # no list: "nothing matches"
+            outputs[name] = hits[1].split("</ol>")[0] if len(hits) > 1 else ""
     outputs["export (traza export)"] = dumps(export_data([plan.pk]))
     return outputs
 

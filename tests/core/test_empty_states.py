@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,6 +14,7 @@ from tests import factories
 from traza.core.services import SYSTEM
 from traza.forum import services as forum_services
 from traza.monitoring import services as monitoring_services
+from traza.repository import services as repository_services
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +127,26 @@ def test_an_event_says_who_records_its_attendance_minutes_and_photos(client):
     assert_teaches(html, "No attendance recorded yet.", "No minutes or photos yet.")
     cancelled = factories.EventFactory(plan=event.plan, status="cancelled")
     assert teaching(page(client, english("cocreation:event", cancelled.pk))) == []
+
+
+def test_an_event_whose_minutes_are_in_the_repository_lists_them_instead(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    event = factories.EventFactory()
+    repository_services.publish_document(
+        SYSTEM,
+        {
+            "kind": "minutes",
+            "title": "Acta de la mesa",
+            "document_date": "2024-03-12",
+            "plan": event.plan,
+            "event": event,
+        },
+        SimpleUploadedFile("acta.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"),
+    )
+    html = page(client, english("cocreation:event", event.pk))
+    assert "Acta de la mesa" in html and "No minutes or photos yet." not in teaching(html)
 
 
 def test_the_calendar_asks_for_attendance_once_there_are_events(client, empty_plan):
