@@ -21,6 +21,7 @@ over many pages that reports every failure at once.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from functools import cache
 from importlib import resources
@@ -51,6 +52,22 @@ TIMERS_AS_MICROTASKS = """() => {
   };
   window.clearTimeout = () => {};
 }"""
+
+
+#: A .css address outside /static/ (every style sheet of Traza is under /static/).
+NOT_A_STYLE_SHEET = re.compile(r"^(?!.*/static/)[^?]*\.css(/|\?|$)")
+
+
+def answer_stray_style_sheets(context: Any) -> None:
+    """Answer 404 in the browser to any .css address outside /static/, for a context that
+    runs axe on the admin's pages signed in.
+
+    axe-core reads the style sheets again and resolves the admin's ``@import "widgets.css"``
+    against the page instead of the sheet; Django redirects that address to the admin's
+    index, whose session save can race the next page's: the test database (SQLite in
+    memory) then says "table is locked" and Django answers the next page with 400.
+    """
+    context.route(NOT_A_STYLE_SHEET, lambda route: route.fulfill(status=404, body=""))
 
 
 @cache

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.browser.axe import assert_no_axe_violations, run_axe
+from tests.browser.axe import answer_stray_style_sheets, assert_no_axe_violations, run_axe
 from traza.cocreation.models import Contribution, Response
 from traza.notifications.models import OutboxMessage
 
@@ -56,6 +56,7 @@ def staff_page(request, browser, live_server, admin_user, settings):
     context = browser.new_context(
         viewport={"width": 1280, "height": 900}, java_script_enabled=request.param
     )
+    answer_stray_style_sheets(context)
     context.add_cookies(
         [{"name": "sessionid", "value": session.session_key, "url": live_server.url}]
     )
