@@ -425,3 +425,37 @@ def test_an_assessor_records_a_published_figure_in_the_admin(client, django_user
     event = TraceEvent.objects.order_by("-id").first()
     assert event.actor == assessor and event.reason == "Tabla 1 del informe"
     assert ActionPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_published_implementation_and_results_tables_are_compared_too(make_plan):
+    plan = make_plan(n=2, m=0)
+    one, two = plan.commitments.order_by("number")
+    rate(one, **DESIGN)
+    rate(two, **DESIGN)
+    rate(one, stage="implementation", completion="complete", diog="major")
+    rate(two, stage="implementation", completion="limited", diog="marginal")
+    rate(one, methodology="B_2021", stage="results", completion="complete")
+    source = {"source": "IRM implementation report, Table 1", "plan": plan}
+    for table, key, value, percent in (
+        ("implementation", "completed", 1, 50),
+        ("implementation", "diog_major", 1, 50),
+        ("implementation", "starred", 2, 100),  # the report's count; Traza's ratings say 1
+        ("design", "completed", None, None),  # the design report printed N/A
+        ("results", "completion_complete", 1, 50),
+    ):
+        services.save_published_figure(
+            SYSTEM,
+            None,
+            {"table": table, "key": key, "value": value, "percent": percent, **source},
+        )
+    tables = {t.table: t for t in published_comparison(plan)}
+    assert list(tables) == ["design", "implementation", "results"]
+    implementation = {c.key: c for c in tables["implementation"].cells}
+    assert implementation["completed"].agrees and implementation["diog_major"].agrees
+    assert not implementation["starred"].agrees
+    assert "another count" in implementation["starred"].reason
+    design = tables["design"].cells[0]
+    assert not design.agrees and "printed N/A" in design.reason
+    # one of the two commitments has a results rating: the results table says so
+    results = tables["results"].cells[0]
+    assert not results.agrees and "only 1 of 2 commitments are rated" in results.reason
