@@ -192,3 +192,15 @@ def test_the_build_downloads_command(cache, make_plan):
     call_command("build_downloads", "--format", "xlsx", stdout=out)
     assert f"{len(DATASETS)} downloads built" in out.getvalue()
     assert len(list(cache.glob("*.xlsx"))) == len(DATASETS)
+
+
+def test_a_download_being_built_starts_before_the_data_is_read(
+    client, cache, make_plan, django_assert_num_queries
+):
+    make_plan(n=2, m=0)
+    response = client.get("/data/commitments.csv")  # the first of this version: built now
+    chunks = iter(response.streaming_content)
+    with django_assert_num_queries(0):
+        header = next(chunks)
+    assert header == ",".join(DATASETS["commitments"].names).encode() + b"\r\n"
+    assert len(b"".join(chunks).splitlines()) == 2
