@@ -9,6 +9,7 @@ contribution at once never overwrite each other: the second is refused with
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -184,6 +185,7 @@ def publish_response(
     reason: str = "",
     expected_revision: int | None = None,
     tell_author: bool = True,
+    published_at: dt.datetime | None = None,
 ) -> Response:
     """Publish (or revise) the reasoned response to a contribution and tell its author.
 
@@ -191,7 +193,13 @@ def publish_response(
     another one was published since, :class:`ResponseConflict` is raised and nothing is
     written. A draft of the contribution is removed once its decision is published.
     ``tell_author=False`` publishes without e-mailing: a matrix import moves past
-    responses in, and e-mails no one (docs/data/matrix.md)."""
+    responses in, and e-mails no one (docs/data/matrix.md). ``published_at``: when a response
+    moved in from the past was published (the demo's history), so that the days it took to
+    answer are the story's, not the load's; never in the future nor before the contribution
+    arrived. The trace event still records when it was written here."""
+    now = timezone.now()
+    if published_at is not None and not contribution.received_at <= published_at <= now:
+        raise ValueError("a past response is published after its contribution and before now")
     versions = list(versions)
     _lock(contribution)
     _check_expected(contribution, expected_revision, None)
@@ -202,7 +210,7 @@ def publish_response(
         require_perm(actor, "cocreation.change_response", stored)  # as a revision would
     if stored is not None and _republished_unchanged(stored, values, versions):
         return stored  # nothing changed: no new revision, no new e-mail, nothing written
-    values = {**values, "published_at": timezone.now()}
+    values = {**values, "published_at": published_at or now}
     if stored is None:
         values["contribution"] = contribution
     else:

@@ -466,12 +466,18 @@ class Builder:
             "decided_on": decided,
             "forwarded_to": spec.forwarded,
         }
+        # published in the story's evening of the decision, when that is past: the days it
+        # took to answer are the fictional process's, not the day the demo was loaded
+        published = self.moment(decided, 18)
         cocreation.publish_response(
             SYSTEM,
             contribution,
             values,
             versions=[self.changed_version(n) for n in spec.versions],
             reason=reason,
+            published_at=published
+            if contribution.received_at <= published < timezone.now()
+            else None,
         )
 
     def history(self) -> None:
