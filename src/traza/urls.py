@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("traza.forum.urls")),
     path("", include("traza.repository.urls")),
     path("", include("traza.activity.urls")),
+    path("", include("traza.reports.urls")),
     path(_("workbench/"), include("traza.workbench.urls")),
     path(_("open-data/"), downloads.data_page, name="open_data"),
     prefix_default_language=False,

@@ -27,6 +27,7 @@ from traza.forum import services as forum
 from traza.monitoring import services as monitoring
 from traza.plans import services as plans
 from traza.plans.models import Officer
+from traza.reports import services as reports
 from traza.repository import services as repository
 from traza.workbench import services as workbench
 
@@ -482,6 +483,11 @@ def actions(w):
                 {"kind": "other", "title": "X", "document_date": "2024-01-01", "plan": plan},
                 SimpleUploadedFile("c.pdf", PDF),
             ),
+            SECRETARIAT,
+        ),
+        # a generated document is stored as a repository version
+        "reports.generate_document": (
+            lambda a: reports.generate_document(a, plan, "action_plan", "docx", "es"),
             SECRETARIAT,
         ),
         "accounts.reset_second_factor": (

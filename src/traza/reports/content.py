@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -47,7 +46,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Paragraph, Fields, Table, PageBreak]
+Block = Heading | Paragraph | Fields | Table | PageBreak
 
 
 @dataclass

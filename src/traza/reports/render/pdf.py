@@ -24,12 +24,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
-    PageBreak as PdfPageBreak,
-    Paragraph as PdfParagraph,
     SimpleDocTemplate,
     Spacer,
-    Table as PdfTable,
     TableStyle,
+)
+from reportlab.platypus import (
+    PageBreak as PdfPageBreak,
+)
+from reportlab.platypus import (
+    Paragraph as PdfParagraph,
+)
+from reportlab.platypus import (
+    Table as PdfTable,
 )
 
 from traza.reports.content import Content, Fields, Heading, PageBreak, Paragraph, Table
@@ -65,6 +71,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             fontSize=14.5,
             leading=18,
             spaceBefore=10,
+            keepWithNext=1,
             spaceAfter=6,
         ),
         2: ParagraphStyle(
@@ -81,11 +88,12 @@ def _markup(text: str) -> str:
     return escape(text or "").replace("\n", "<br/>")
 
 
-class _HeadingParagraph(PdfParagraph):
-    def __init__(self, text: str, style, level: int) -> None:
-        super().__init__(_markup(text), style)
-        self.outline_text = text
-        self.outline_level = level
+def _heading(text: str, style, level: int) -> PdfParagraph:
+    """A heading paragraph that the outline picks up (``afterFlowable``)."""
+    paragraph = PdfParagraph(_markup(text), style)
+    paragraph.outline_text = text  # type: ignore[attr-defined]
+    paragraph.outline_level = level  # type: ignore[attr-defined]
+    return paragraph
 
 
 class _Document(SimpleDocTemplate):
@@ -97,7 +105,7 @@ class _Document(SimpleDocTemplate):
         self._keys = 0
 
     def afterFlowable(self, flowable) -> None:
-        if isinstance(flowable, _HeadingParagraph):
+        if hasattr(flowable, "outline_level"):
             # the outline goes down one level at a time
             level = min(flowable.outline_level, self._outline_level + 1)
             self._outline_level = level
@@ -174,7 +182,7 @@ def render_pdf(content: Content) -> bytes:
     width = doc.width
     cell, head = styles["cell"], styles["head"]
     story: list = [
-        _HeadingParagraph(content.title, styles["title"], 0),
+        _heading(content.title, styles["title"], 0),
     ]
     if content.subtitle:
         story.append(PdfParagraph(_markup(content.subtitle), styles["subtitle"]))
@@ -182,7 +190,7 @@ def render_pdf(content: Content) -> bytes:
     for block in content.blocks:
         if isinstance(block, Heading):
             level = max(1, min(block.level, 3))
-            story.append(_HeadingParagraph(block.text, styles[level], level))
+            story.append(_heading(block.text, styles[level], level))
         elif isinstance(block, Paragraph):
             text = _markup(block.text)
             if block.label:
