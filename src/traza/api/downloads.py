@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse, StreamingHttpResponse
@@ -298,11 +299,15 @@ def _cached(dataset: Dataset, fmt: str, directory: Path, version: str) -> Iterat
             if complete:
                 return
             continue
+        if final.exists():  # finished between the two looks: it was not ours to build
+            os.close(fd)
+            part.unlink(missing_ok=True)
+            continue
         yield from _build(fd, part, final, dataset, fmt, sent)
         return
 
 
-def _uncached(dataset: Dataset, fmt: str) -> Iterator[bytes] | FileResponse:
+def _uncached(dataset: Dataset, fmt: str) -> Iterator[bytes] | BinaryIO:
     if fmt != "xlsx":
         return _chunks(dataset, fmt)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
