@@ -69,6 +69,8 @@ EXCLUDED_ROUTES = {
     "monitoring:report": "an officer's form, signed in (tests/browser/test_staff_pages.py)",
     "activity:plan_trace": "JSON/CSV download",
     "activity:plan_feed": "Atom feed",
+    "reports:generate": "POST only, staff (generates a document)",
+    "reports:download": "DOCX/PDF download",
 }
 # Page templates the walk does not render, and where they are checked instead.
 EXCLUDED_TEMPLATES = {
@@ -99,7 +101,7 @@ VISITED_ROUTES = {
     "forum:list", "forum:forum", "forum:network", "forum:good_practices",
     "repository:documents", "repository:document", "repository:search",
     "repository:follow", "repository:follow_confirm", "repository:unfollow",
-    "activity:timeline", "open_data",
+    "activity:timeline", "open_data", "reports:plan_documents",
 }  # fmt: skip
 EXTENDS_BASE = re.compile(r"""{%\s*extends\s+["']base\.html["']\s*%}""")
 
@@ -199,6 +201,7 @@ def visits() -> list[Visit]:
             Visit(f"{name} dashboard", "monitoring:plan_dashboard", pk),
             Visit(f"{name} assessment", "assessment:plan", pk),
             Visit(f"{name} process", "assessment:process", pk),
+            Visit(f"{name} documents", "reports:plan_documents", pk),
         ]
         commitment = _first(plan.commitments.order_by("number"))
         out += [
