@@ -63,6 +63,13 @@ messages: install-test
 		--settings=traza.settings -i 'demo/*'
 	$(BIN)/python tools/fill_catalogues.py
 
+# The page benchmark of issue 15 (bench/pages.py, bench/README.md): PostgreSQL, gunicorn, the
+# same-bytes reference, wrk if installed; minutes per size. Not part of `make test`.
+BENCH_SIZES ?= 10000 200000
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/pages.py --sizes "$(BENCH_SIZES)"
+
 screenshot: install-test
 	$(BIN)/python tools/screenshot.py docs/img
 

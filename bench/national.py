@@ -178,7 +178,7 @@ def _bulk(model: Any, objects: Iterable[Any], batch: int = 5000) -> list[Any]:
     return objects
 
 
-def _skeleton(rng: random.Random) -> tuple[list[Any], list[Any], list[Any]]:
+def _skeleton(plan_count: int) -> tuple[list[Any], list[Any], list[Any]]:
     """Member, themes, organisations and plans, through the services (traced as usual)."""
     from traza.core.services import SYSTEM
     from traza.plans import services
@@ -212,11 +212,11 @@ def _skeleton(rng: random.Random) -> tuple[list[Any], list[Any], list[Any]]:
                 "title": f"Plan de Acción Nacional de referencia {number} (ficticio)",
                 "period_start": 2004 + 2 * number,
                 "period_end": 2005 + 2 * number,
-                "stage": "implementation" if number == PLANS else "closed",
+                "stage": "implementation" if number == plan_count else "closed",
                 "is_fictional": True,
             },
         )
-        for number in range(1, PLANS + 1)
+        for number in range(1, plan_count + 1)
     ]
     plans.reverse()  # the newest (and busiest) plan first
     return plans, themes, organizations
@@ -225,11 +225,16 @@ def _skeleton(rng: random.Random) -> tuple[list[Any], list[Any], list[Any]]:
 def generate(
     contributions: int,
     *,
+    plan_count: int = PLANS,
+    commitments_per_plan: int = COMMITMENTS_PER_PLAN,
+    milestones_per_commitment: int = MILESTONES_PER_COMMITMENT,
+    events_per_plan: int = EVENTS_PER_PLAN,
     batch: int = 5000,
     seed: int = 15,
     log: Callable[[str], None] = print,
 ) -> Dataset:
-    """Write the dataset into the (migrated, empty of it) database of this process."""
+    """Write the dataset into the (migrated, empty of it) database of this process; the
+    shape's other sizes can be made smaller (the generator's test)."""
     from traza.cocreation.models import Contribution, Event, Response, ResponseRevision
     from traza.core.services import trace_language
     from traza.plans.models import Commitment, Milestone
@@ -239,7 +244,7 @@ def generate(
     began = time.perf_counter()
     now = timezone.now().replace(microsecond=0)
     with transaction.atomic(), trace_language():
-        plans, themes, organizations = _skeleton(rng)
+        plans, themes, organizations = _skeleton(plan_count)
         trace = Trace(batch)
 
         events = _bulk(
@@ -258,7 +263,7 @@ def generate(
                     status="held",
                 )
                 for plan in plans
-                for n in range(1, EVENTS_PER_PLAN + 1)
+                for n in range(1, events_per_plan + 1)
             ),
             batch,
         )
@@ -286,7 +291,7 @@ def generate(
                     status="approved",
                 )
                 for plan in plans
-                for n in range(1, COMMITMENTS_PER_PLAN + 1)
+                for n in range(1, commitments_per_plan + 1)
             ),
             batch,
         )
@@ -309,7 +314,7 @@ def generate(
                     deliverable="Informe publicado en datos abiertos",
                 )
                 for commitment in commitments
-                for n in range(1, MILESTONES_PER_COMMITMENT + 1)
+                for n in range(1, milestones_per_commitment + 1)
             ),
             batch,
         )
