@@ -12,6 +12,7 @@ from django.utils import translation
 from traza.assessment.models import Rating
 from traza.assessment.ogp_import import import_ogp_csv
 from traza.assessment.rules import derive
+from traza.core.models import TraceEvent
 from traza.core.services import SYSTEM
 from traza.plans.models import ActionPlan, Commitment
 
@@ -35,8 +36,10 @@ def test_the_whole_export_imports_and_again_changes_nothing(imported, rows):
     assert ActionPlan.objects.count() == len(
         {(r["Country/Locality"], r["Action Plan Number"]) for r in rows}
     )
+    events = TraceEvent.objects.count()
     again = import_ogp_csv(SYSTEM, DATA)
     assert again.imported == 558 and again.changed == {}
+    assert TraceEvent.objects.count() == events  # nothing changed, nothing traced
 
 
 def test_missing_codes_are_never_ratings(imported, rows):

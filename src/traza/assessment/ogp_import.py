@@ -135,6 +135,9 @@ class Result:
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, reason)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)  # imported, value left out
     notes: list[str] = field(default_factory=list)  # about the file as a whole (its encoding)
+    # members and organisations already written by this import, with the values written:
+    # the thousands of rows of one country name it again and again (not compared twice)
+    written: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def _cell(row: dict, column: str, mapping: dict | None = None) -> str:
@@ -245,6 +248,11 @@ def _blame(model):
 
 
 def _save(model, lookup: dict, values: dict, save: Service, actor, reason, result: Result):
+    memo = None
+    if model in (Member, Organization):
+        memo = repr((model._meta.label, sorted(lookup.items()), sorted(values.items())))
+        if memo in result.written:
+            return result.written[memo]
     instance = model.objects.filter(**lookup).first()
     with _blame(model):
         saved = save.traced(
@@ -253,6 +261,8 @@ def _save(model, lookup: dict, values: dict, save: Service, actor, reason, resul
     if saved.changed:
         name = model._meta.model_name
         result.changed[name] = result.changed.get(name, 0) + 1
+    if memo is not None:
+        result.written[memo] = saved.object
     return saved.object
 
 
