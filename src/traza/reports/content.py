@@ -14,6 +14,12 @@ import json
 from dataclasses import asdict, dataclass, field
 
 
+def capfirst(text: str) -> str:
+    """Labels read from the models' lower-case names, as a heading or a box prints them."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
+
+
 @dataclass
 class Heading:
     text: str
@@ -32,13 +38,19 @@ class Fields:
 
     items: list[tuple[str, str]]
 
+    def __post_init__(self) -> None:
+        self.items = [(capfirst(k), v) for k, v in self.items]
+
 
 @dataclass
 class Table:
     headers: list[str]
     rows: list[list[str]]
     caption: str = ""
-    widths: list[int] | None = None  # relative column widths (PDF)
+    widths: list[float] | None = None  # relative column widths (PDF)
+
+    def __post_init__(self) -> None:
+        self.headers = [capfirst(h) for h in self.headers]
 
 
 @dataclass
@@ -55,7 +67,8 @@ class Content:
     subtitle: str
     language: str
     blocks: list[Block] = field(default_factory=list)
-    # the state of the data it shows: not part of the checksum
+    # the state of the data it shows (printed under the subtitle): not part of the checksum
+    stamp: str = ""
     as_of: dt.datetime | None = None
     trace_event_id: int | None = None
 
@@ -75,7 +88,7 @@ class Content:
 
     def text(self) -> str:
         """Every word of the document, one block a line (tests and search read it)."""
-        lines = [self.title, self.subtitle]
+        lines = [self.title, self.subtitle, self.stamp]
         for block in self.blocks:
             if isinstance(block, Heading):
                 lines.append(block.text)

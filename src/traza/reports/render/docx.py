@@ -103,6 +103,8 @@ def render_docx(content: Content) -> bytes:
     _heading(doc, content.title, 0)
     if content.subtitle:
         doc.add_paragraph(content.subtitle)
+    if content.stamp:
+        doc.add_paragraph(content.stamp)
     for block in content.blocks:
         if isinstance(block, Heading):
             _heading(doc, block.text, max(1, min(block.level, 9)))

@@ -61,6 +61,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
         "head": ParagraphStyle("headcell", parent=base, fontName=BOLD, fontSize=8, leading=10),
+        "field": ParagraphStyle("field", parent=base, spaceAfter=2.5, leftIndent=0),
         "caption": ParagraphStyle("caption", parent=base, fontName=BOLD, spaceBefore=4),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=18, leading=22),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14),
@@ -186,6 +187,8 @@ def render_pdf(content: Content) -> bytes:
     ]
     if content.subtitle:
         story.append(PdfParagraph(_markup(content.subtitle), styles["subtitle"]))
+    if content.stamp:
+        story.append(PdfParagraph(_markup(content.stamp), styles["body"]))
     story.append(Spacer(1, 4 * mm))
     for block in content.blocks:
         if isinstance(block, Heading):
@@ -197,12 +200,13 @@ def render_pdf(content: Content) -> bytes:
                 text = f"<b>{_markup(block.label)}</b> {text}"
             story.append(PdfParagraph(text, styles["body"]))
         elif isinstance(block, Fields):
-            rows = [
-                [PdfParagraph(_markup(k), head), PdfParagraph(_markup(v), cell)]
-                for k, v in block.items
-            ]
-            story.append(_table(rows, cell, _widths(2, [1, 3], width), False, styles))
-            story.append(Spacer(1, 3 * mm))
+            # label: value paragraphs (a table of paragraphs costs ten times as much to lay
+            # out, and a plan may hold hundreds of commitments)
+            for label, value in block.items:
+                story.append(
+                    PdfParagraph(f"<b>{_markup(label)}:</b> {_markup(value)}", styles["field"])
+                )
+            story.append(Spacer(1, 2 * mm))
         elif isinstance(block, Table):
             rows = [[PdfParagraph(_markup(h), head) for h in block.headers]]
             rows += [[PdfParagraph(_markup(v), cell) for v in row] for row in block.rows]
