@@ -15,9 +15,10 @@ bench/national.py when it holds no contributions yet (kept for the next run). Th
 2. ``traza serve`` (gunicorn, 4 sync workers, DEBUG off, rate limits off, page cache on) and the
    reference (the same gunicorn and middleware without the page cache; one view answering each
    address with the bytes Traza sent for it, from memory: bench/reference_settings.py);
-3. per page, ``wrk`` (or a Python thread pool when wrk is missing; the output says which) with
-   50 clients for a few seconds against Traza, then against the reference, asking for gzip as
-   a browser does: requests/s, ratio, p50/p95/p99 of both.
+3. per page, after a second of warming (every worker's page cache filled), ``wrk`` (or a
+   Python thread pool when wrk is missing; the output says which) with 50 clients for a few
+   seconds against Traza, then against the reference, twice, interleaved, asking for gzip as
+   a browser does: requests/s, ratio, p50/p95/p99 of both (the mean of the rounds).
 
 Results are kept in var/bench/national-<size>.json; at the end the growth of each page's
 in-process cost and throughput from the smallest size to each larger one is printed. The load
@@ -213,7 +214,12 @@ def stop_server(process: subprocess.Popen) -> None:
             os.killpg(process.pid, 9)
 
 
-def one_size(size: int, clients: int, seconds: int) -> dict:
+def mean(runs: list[dict]) -> dict:
+    """The rounds' mean of each figure (requests/s, percentiles, errors)."""
+    return {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
+
+
+def one_size(size: int, clients: int, seconds: int, rounds: int) -> dict:
     url = database_url(size)
     ensure_database(url)
     var = RESULTS / "var"
@@ -284,6 +290,7 @@ def one_size(size: int, clients: int, seconds: int) -> dict:
         "commitment_contributions": hot.n,
         "clients": clients,
         "seconds": seconds,
+        "rounds": rounds,
         "load_before": load(),
         "pages": {},
     }
@@ -376,8 +383,15 @@ def one_size(size: int, clients: int, seconds: int) -> dict:
             # each worker's cache filled (and the reference's workers warmed) before measuring
             drive(f"http://127.0.0.1:{traza_port}{path}", 8, 1)
             drive(f"http://127.0.0.1:{reference_port}{path}", 8, 1)
-            page["traza"] = drive(f"http://127.0.0.1:{traza_port}{path}", clients, seconds)
-            page["reference"] = drive(f"http://127.0.0.1:{reference_port}{path}", clients, seconds)
+            runs: dict[str, list[dict]] = {"traza": [], "reference": []}
+            for _ in range(rounds):  # interleaved, so that a change of load hits both
+                runs["traza"].append(
+                    drive(f"http://127.0.0.1:{traza_port}{path}", clients, seconds)
+                )
+                runs["reference"].append(
+                    drive(f"http://127.0.0.1:{reference_port}{path}", clients, seconds)
+                )
+            page["traza"], page["reference"] = mean(runs["traza"]), mean(runs["reference"])
             page["ratio"] = page["traza"]["rps"] / max(page["reference"]["rps"], 1e-9)
             print_page(name, page)
     finally:
@@ -417,7 +431,7 @@ def report(results: list[dict]) -> int:
         print(
             f"\n{result['size']:,} contributions ({result['date']}, {result['machine']['cores']} "
             f"cores, {result['load_generator']}, {result['clients']} clients × "
-            f"{result['seconds']} s; load {result['load_before']} → {result['load_after']})"
+            f"{result['seconds']} s × {result.get('rounds', 1)} rounds, interleaved; load {result['load_before']} → {result['load_after']})"
         )
         print(HEADER)
         for name in PAGES:
@@ -449,10 +463,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000 200000", help="contributions, e.g. '10000'")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=2, help="Traza, reference, Traza, …")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one_size(args.one, args.clients, args.seconds)
+        one_size(args.one, args.clients, args.seconds, args.rounds)
         return 0
     sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
     if not shutil.which("wrk"):
@@ -469,6 +484,8 @@ def main() -> int:
                 str(args.clients),
                 "--seconds",
                 str(args.seconds),
+                "--rounds",
+                str(args.rounds),
             ],
             check=True,
         )
