@@ -65,10 +65,12 @@ messages: install-test
 
 # The page benchmark of issue 15 (bench/pages.py, bench/README.md): PostgreSQL, gunicorn, the
 # same-bytes reference, wrk if installed; minutes per size. Not part of `make test`.
+# BENCH_ARGS: more options, e.g. --load-sizes 10000 (the other sizes in-process only).
 BENCH_SIZES ?= 10000 200000
+BENCH_ARGS ?=
 .PHONY: bench
 bench: install
-	$(BIN)/python bench/pages.py --sizes "$(BENCH_SIZES)"
+	$(BIN)/python bench/pages.py --sizes "$(BENCH_SIZES)" $(BENCH_ARGS)
 
 screenshot: install-test
 	$(BIN)/python tools/screenshot.py docs/img

@@ -243,7 +243,7 @@ def mean(runs: list[dict]) -> dict:
     return {key: statistics.mean(run[key] for run in runs) for key in runs[0]}
 
 
-def one_size(size: int, clients: int, seconds: int, rounds: int) -> dict:
+def one_size(size: int, clients: int, seconds: int, rounds: int, with_load: bool = True) -> dict:
     url = database_url(size)
     ensure_database(url)
     var = RESULTS / "var"
@@ -356,6 +356,14 @@ def one_size(size: int, clients: int, seconds: int, rounds: int) -> dict:
             "cache": warm_response.get("X-Traza-Cache", "not stored"),
         }
     connection.close()
+    if not with_load:
+        result["load_generator"] = "none (in-process only)"
+        result["load_after"] = load()
+        for name in paths:
+            print_page(name, result["pages"][name])
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"national-{size}.json").write_text(json.dumps(result, indent=1))
+        return result
 
     # 2. the two servers
     logs = Path(tempfile.mkdtemp(prefix="traza-bench-"))
@@ -436,12 +444,18 @@ HEADER = (
 
 
 def print_page(name: str, page: dict) -> None:
-    t, r = page["traza"], page["reference"]
-    errors = t["errors"] + t["non2xx"] + r["errors"] + r["non2xx"]
+    if "traza" in page:
+        t, r = page["traza"], page["reference"]
+        errors = t["errors"] + t["non2xx"] + r["errors"] + r["non2xx"]
+        loaded = (
+            f"{t['rps']:>9.0f} {r['rps']:>8.0f} {page['ratio']:>6.0%}  "
+            f"{t['p50']:>6.0f}/{t['p95']:>6.0f}/{t['p99']:>6.0f}  "
+            f"{r['p50']:>5.0f}/{r['p95']:>5.0f}/{r['p99']:>5.0f}  "
+        )
+    else:
+        errors, loaded = 0, f"{'—':>9} {'—':>8} {'—':>6}  {'—':>20}  {'—':>17}  "
     print(
-        f"{name:<34} {t['rps']:>9.0f} {r['rps']:>8.0f} {page['ratio']:>6.0%}  "
-        f"{t['p50']:>6.0f}/{t['p95']:>6.0f}/{t['p99']:>6.0f}  "
-        f"{r['p50']:>5.0f}/{r['p95']:>5.0f}/{r['p99']:>5.0f}  "
+        f"{name:<34} {loaded}"
         f"{page['cold_ms']:>8.0f} {page['queries']:>3} {page['warm_ms']:>7.1f} "
         f"{page['warm_queries']:>2} {page['cache']:>10}  {page['load']}"
         + (f"  ({errors} errors)" if errors else ""),
@@ -455,25 +469,36 @@ def report(results: list[dict]) -> int:
         print(
             f"\n{result['size']:,} contributions ({result['date']}, {result['machine']['cores']} "
             f"cores, {result['load_generator']}, {result['clients']} clients × "
-            f"{result['seconds']} s × {result.get('rounds', 1)} rounds, interleaved; load {result['load_before']} → {result['load_after']})"
+            f"{result['seconds']} s × {result.get('rounds', 1)} rounds, interleaved; "
+            f"load {result['load_before']} → {result['load_after']})"
         )
         print(HEADER)
         for name in PAGES:
             page = result["pages"][name]
             print_page(name, page)
+            if "traza" not in page:
+                continue
             good = page["ratio"] >= 0.5 and page["traza"]["p95"] <= 2 * page["reference"]["p95"]
             missed += not good
     base = results[0]
     for other in results[1:]:
         print(f"\ngrowth from {base['size']:,} to {other['size']:,} contributions")
-        print(f"{'page':<34} {'cold ms':>14} {'×':>5} {'queries':>8} {'Traza r/s':>14}")
+        print(
+            f"{'page':<34} {'cold ms':>14} {'×':>5} {'queries':>8} {'warm ms':>12} "
+            f"{'Traza r/s':>14}"
+        )
         for name in PAGES:
             a, b = base["pages"][name], other["pages"][name]
             print(
                 f"{name:<34} {a['cold_ms']:>6.0f} → {b['cold_ms']:<6.0f}"
                 f"{b['cold_ms'] / max(a['cold_ms'], 1e-9):>5.2f} "
                 f"{a['queries']:>3} → {b['queries']:<3} "
-                f"{a['traza']['rps']:>6.0f} → {b['traza']['rps']:<6.0f}"
+                f"{a['warm_ms']:>5.1f} → {b['warm_ms']:<5.1f} "
+                + (
+                    f"{a['traza']['rps']:>6.0f} → {b['traza']['rps']:<6.0f}"
+                    if "traza" in a and "traza" in b
+                    else "     —"
+                )
             )
     print(
         "\ntarget (issue 15): ratio ≥ 50 % and Traza's p95 ≤ 2 × the reference's; "
@@ -488,12 +513,20 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=2, help="Traza, reference, Traza, …")
+    parser.add_argument(
+        "--load-sizes",
+        help="the sizes measured under load (default: all; the others in-process only)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-load", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        one_size(args.one, args.clients, args.seconds, args.rounds)
+        one_size(args.one, args.clients, args.seconds, args.rounds, not args.no_load)
         return 0
     sizes = [int(s) for s in args.sizes.replace(",", " ").split()]
+    loaded = (
+        [int(s) for s in args.load_sizes.replace(",", " ").split()] if args.load_sizes else sizes
+    )
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian: apt install wrk): Python threads drive the load.")
     print(f"machine: {machine()}; load average {load()}")
@@ -510,6 +543,7 @@ def main() -> int:
                 str(args.seconds),
                 "--rounds",
                 str(args.rounds),
+                *([] if size in loaded else ["--no-load"]),
             ],
             check=True,
         )
