@@ -57,7 +57,9 @@ def test_first_and_second_download_have_the_bytes_of_the_uncached_one(
             if fmt == "csv":
                 assert one == "".join(downloads.csv_rows(DATASETS[name])).encode()
     files = sorted(p.name for p in (tmp_path / "downloads").iterdir())
-    assert len(files) == len(names) and not [f for f in files if f.endswith((".part", ".tmp"))]
+    assert not [f for f in files if f.endswith((".part", ".tmp"))]
+    assert len([f for f in files if f.endswith(f".{fmt}")]) == len(names)
+    assert len([f for f in files if f.endswith(".gz")]) == (0 if fmt == "xlsx" else len(names))
 
 
 def test_the_second_download_reads_the_file_without_a_query_on_the_data(
@@ -147,7 +149,10 @@ def test_four_downloads_at_once_build_the_file_once(tmp_path, monkeypatch, fmt):
     for thread in threads:
         thread.join(timeout=60)
     assert rows.reads == 1
-    assert [p.name for p in tmp_path.iterdir()] == [f"slow.traza-7-abc.{fmt}"]
+    expected = [f"slow.traza-7-abc.{fmt}"] + (
+        [] if fmt == "xlsx" else [f"slow.traza-7-abc.{fmt}.gz"]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == expected
     assert results[0] and all(r == results[0] for r in results)
     if fmt == "csv":
         assert results[0] == "".join(downloads.csv_rows(_dataset(Slow(300)))).encode()
@@ -165,7 +170,10 @@ def test_a_follower_takes_over_when_the_builder_goes_away(tmp_path, monkeypatch)
     assert not (tmp_path / "slow.traza-1-a.csv.part").exists()
     followed += b"".join(follower)
     assert followed == expected and expected.startswith(got)
-    assert [p.name for p in tmp_path.iterdir()] == ["slow.traza-1-a.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "slow.traza-1-a.csv",
+        "slow.traza-1-a.csv.gz",
+    ]
 
 
 def test_a_build_left_behind_by_a_dead_process_is_taken_over(tmp_path, monkeypatch):
@@ -174,7 +182,10 @@ def test_a_build_left_behind_by_a_dead_process_is_taken_over(tmp_path, monkeypat
     expected = "".join(downloads.csv_rows(_dataset(Slow(50, delay=0)))).encode()
     (tmp_path / "slow.traza-2-b.csv.part").write_bytes(expected[:100])  # killed mid-way
     assert b"".join(downloads._cached(dataset, "csv", tmp_path, "traza-2-b")) == expected
-    assert [p.name for p in tmp_path.iterdir()] == ["slow.traza-2-b.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "slow.traza-2-b.csv",
+        "slow.traza-2-b.csv.gz",
+    ]
 
 
 def test_build_downloads_builds_what_is_missing(cache, make_plan):
@@ -204,3 +215,23 @@ def test_a_download_being_built_starts_before_the_data_is_read(
         header = next(chunks)
     assert header == ",".join(DATASETS["commitments"].names).encode() + b"\r\n"
     assert len(b"".join(chunks).splitlines()) == 2
+
+
+def test_a_client_that_takes_gzip_gets_the_file_gzipped_once(
+    client, cache, make_plan, django_assert_num_queries
+):
+    import gzip
+
+    make_plan(n=3, m=2)
+    plain = _body(client.get("/data/milestones.csv"))  # builds both
+    with django_assert_num_queries(1):
+        response = client.get("/data/milestones.csv", HTTP_ACCEPT_ENCODING="gzip, br")
+        packed = _body(response)
+    assert response["Content-Encoding"] == "gzip" and "Accept-Encoding" in response["Vary"]
+    assert int(response["Content-Length"]) == len(packed)
+    assert gzip.decompress(packed) == plain
+    assert response["ETag"].startswith('W/"traza-')
+    again = client.get(
+        "/data/milestones.csv", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304

@@ -15,8 +15,10 @@ renamed into place (atomic) and only the newest :data:`KEEP` versions of each ar
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +28,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import condition
 
 from traza.api.opendata import DATASETS, Dataset
@@ -176,7 +179,8 @@ def _chunks(dataset: Dataset, fmt: str) -> Iterator[bytes]:
 
 
 def _prune(directory: Path, name: str, fmt: str) -> None:
-    """Keep the newest :data:`KEEP` versions of ``name.fmt``; forget builds long gone."""
+    """Keep the newest :data:`KEEP` versions of ``name.fmt`` (with their gzipped copy);
+    forget builds long gone."""
     kept = []
     for path in directory.glob(f"{name}.traza-*.{fmt}*"):
         try:
@@ -186,10 +190,15 @@ def _prune(directory: Path, name: str, fmt: str) -> None:
         if path.name.endswith((".part", ".tmp")):
             if time.time() - stat.st_mtime > 10 * STALE:
                 path.unlink(missing_ok=True)
-        else:
+        elif path.name.endswith(f".{fmt}"):
             kept.append((stat.st_mtime, path.name, path))
     for _mtime, _name, path in sorted(kept, reverse=True)[KEEP:]:
         path.unlink(missing_ok=True)  # a request still reading it keeps its open handle
+        _gzipped(path).unlink(missing_ok=True)
+
+
+def _gzipped(final: Path) -> Path:
+    return final.with_name(final.name + ".gz")
 
 
 def _read_from(handle, skip: int = 0) -> Iterator[bytes]:
@@ -215,19 +224,29 @@ def _build(fd: int, part: Path, final: Path, dataset: Dataset, fmt: str, skip: i
             _prune(final.parent, dataset.name, fmt)
             yield from _read_from(open(final, "rb"), skip)  # noqa: SIM115 (closed by _read_from)
             return
-        with os.fdopen(fd, "wb") as out:
+        gz_part = _gzipped(final).with_name(_gzipped(final).name + ".part")
+        # gzipped once here too, so that a compressed download is a file read as well
+        with (
+            os.fdopen(fd, "wb") as out,
+            open(gz_part, "wb") as raw,
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as packed,
+        ):
             position = 0
             for block in _chunks(dataset, fmt):
                 out.write(block)
                 out.flush()  # visible to the requests following this build
+                packed.write(block)
                 end = position + len(block)
                 if end > skip:
                     yield block[max(0, skip - position) :]
                 position = end
+        os.replace(gz_part, _gzipped(final))  # first, so that a finished file has its copy
         os.replace(part, final)
         _prune(final.parent, dataset.name, fmt)
     except BaseException:  # the client went away, the database failed: no half file stays
         part.unlink(missing_ok=True)
+        if fmt != "xlsx":
+            _gzipped(final).with_name(_gzipped(final).name + ".part").unlink(missing_ok=True)
         raise
 
 
@@ -325,12 +344,18 @@ def download(request: HttpRequest, name: str, fmt: str):
         raise Http404
     directory = cache_dir()
     response: StreamingHttpResponse
+    packed = None
     if directory is None:
         body = _uncached(dataset, fmt)
     else:
         final = directory / f"{dataset.name}.{data_version(request)}.{fmt}"
+        if fmt != "xlsx" and _takes_gzip(request):
+            try:
+                packed = open(_gzipped(final), "rb")  # noqa: SIM115 (FileResponse closes it)
+            except FileNotFoundError:
+                packed = None
         try:
-            body = open(final, "rb")  # noqa: SIM115 (FileResponse closes it)
+            body = packed or open(final, "rb")  # noqa: SIM115 (FileResponse closes it)
         except FileNotFoundError:
             body = _cached(dataset, fmt, directory, data_version(request))
     if hasattr(body, "read"):  # a whole file: its length is known, and sendfile may send it
@@ -338,7 +363,22 @@ def download(request: HttpRequest, name: str, fmt: str):
     else:
         response = StreamingHttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    if packed is not None:  # as the gzip middleware would have sent it, without the work
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = f'W/"{data_version(request)}"'
+        patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def _takes_gzip(request: HttpRequest) -> bool:
+    """The client accepts gzip and the public gzip middleware would compress the answer
+    (it leaves signed-in pages alone)."""
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    return not signed_in and bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
 
 
 def build_downloads(formats: tuple[str, ...] = ("csv", "json", "xlsx")) -> list[Path]:

@@ -270,24 +270,25 @@ CANDIDATES = 1000
 matches found, and the page says "more than 1,000 results" instead of counting them all."""
 
 
-@dataclass
-class Results:
-    """One page of hits, best first, and how many matches there are: ``total`` is exact
-    when ``more`` is false, else there are more than ``total`` (= ``CANDIDATES``) and the
-    first ``total`` found were ranked."""
+class Results(tuple):
+    """``(total, hits)``: one page of hits, best first, and how many matches there are.
+    ``total`` is exact when ``more`` is false; else there are more than ``total``
+    (= ``CANDIDATES``) matches and the first ``total`` found were ranked."""
 
-    total: int
-    hits: list[Hit]
-    more: bool = False
+    more: bool
 
-    def __iter__(self):  # ``total, hits = search(...)``, as before the bound
-        return iter((self.total, self.hits))
+    def __new__(cls, total: int, hits: list[Hit], more: bool = False) -> Results:
+        results = super().__new__(cls, (total, hits))
+        results.more = more
+        return results
 
-    def __getitem__(self, index):
-        return (self.total, self.hits)[index]
+    @property
+    def total(self) -> int:
+        return self[0]
 
-    def __len__(self) -> int:
-        return 2
+    @property
+    def hits(self) -> list[Hit]:
+        return self[1]
 
 
 def _candidates(cursor, q: str, where: str, params: list) -> list[tuple[int, float]]:
