@@ -155,15 +155,16 @@ def keyset_page(
 ) -> Page:
     """One page of ``dataset``: after ``cursor`` when given, else after ``offset`` rows (the
     deprecated way, kept for existing clients); ``next_cursor`` is None on the last page."""
-    count, count_is = count_rows(dataset, filters)
     payload = decode_cursor(dataset, cursor) if cursor else None
     keys = _keys(dataset)
-    if keys is None:
+    if keys is None:  # computed in Python, and small: computed once for the count and the page
         start = payload["o"] if payload else offset
-        rows = list(dataset.rows_builder(filters))[start : start + limit + 1]
+        every = list(dataset.rows_builder(filters))
+        rows = every[start : start + limit + 1]
         more = len(rows) > limit
         next_cursor = encode_cursor(dataset, position=start + limit) if more else None
-        return Page(rows[:limit], count, count_is, next_cursor)
+        return Page(rows[:limit], len(every), CountKind.EXACT, next_cursor)
+    count, count_is = count_rows(dataset, filters)
     queryset = dataset.queryset(filters)
     queryset = queryset.filter(_after(dataset, payload["k"])) if payload else queryset[offset:]
     raw = list(queryset[: limit + 1])
