@@ -16,6 +16,7 @@ import pypdf
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 from traza.cocreation.models import AttendanceTally, Contribution, Registration
@@ -308,3 +309,48 @@ def test_the_co_creation_report_counts_itself_once_in_the_repository(sample_plan
     assert first.created and first.generated.document.kind == "consultation"
     assert second.created and not third.created
     assert third.generated == second.generated
+
+
+# --- the assessor's tables ---------------------------------------------------------------------
+
+
+def test_the_assessor_tables_of_peru(demo):
+    import openpyxl
+
+    from traza.assessment.standards import process_health
+    from traza.reports.render import render_xlsx
+
+    content = queries.build(demo, "assessor_tables", "en")
+    data = render_xlsx(content)
+    assert render_xlsx(queries.build(demo, "assessor_tables", "en")) == data
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    cells = {
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    # seed 000, Table 1: 18 commitments, 16 relevant (89 %), 1 transformative (6 %)
+    assert {"16 (89 %)", "1 (6 %)", "18"} <= cells
+    with translation.override("en"):
+        health = process_health(demo, today=queries.data_state(demo).day)
+        for _edition, verdict in health.all_verdicts:
+            assert verdict.code in cells and verdict.computed_label in cells
+            if verdict.override is not None:
+                assert verdict.assessed_label in cells
+    text = pdf_text(render_pdf(content))
+    assert "16 (89 %)" in text and "1 (6 %)" in text
+
+
+def test_the_assessor_tables_are_stored_as_a_spreadsheet(sample_plan, secretary, client):
+    stored = services.generate_document(secretary, sample_plan, "assessor_tables", "xlsx", "es")
+    assert stored.created and stored.generated.version.content_type.endswith("spreadsheetml.sheet")
+    assert stored.generated.document.kind == "other"
+    # its Annex I counts the repository's documents, itself included from the next version
+    stored = services.generate_document(secretary, sample_plan, "assessor_tables", "xlsx", "es")
+    url = reverse("reports:download", args=[sample_plan.pk, "assessor_tables", "es", "xlsx"])
+    response = client.get(url)
+    assert response.status_code == 200
+    with stored.generated.version.file.open("rb") as file:
+        assert response.content == file.read()  # the stored version, same content

@@ -19,6 +19,7 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from traza.assessment.queries import plan_ratings, plan_summary, review_summary
 from traza.assessment.standards import process_health
 from traza.assessment.standards.gather import gather
 from traza.cocreation import matrix
@@ -604,15 +605,17 @@ def _forum(content: Content, plan: ActionPlan, day: dt.date) -> None:
     )
 
 
-def _standards(content: Content, plan: ActionPlan, day: dt.date) -> None:
-    health = process_health(plan, today=day)
-    content.add(Heading(_("OGP standards"), 1))
+def _standards(
+    content: Content, plan: ActionPlan, day: dt.date, health=None, title: str = ""
+) -> None:
+    health = health or process_health(plan, today=day)
+    content.add(Heading(title or _("OGP standards"), 1))
     for section in health.page_sections:
         rows = [
             [
                 v.code,
                 str(v.title),
-                v.status_label,
+                v.computed_label,
                 v.assessed_label or "—",
                 str(v.explanation),
                 "\n".join(f"{e.label}" + (f" ({e.url})" if e.url else "") for e in v.evidence)
@@ -670,3 +673,108 @@ def build(plan: ActionPlan, report: str, language: str, state: DataState | None 
     state = state or data_state(plan)
     with translation.override(language):
         return BUILDERS[report](plan, language, state)
+
+
+# --- 4. The assessor's tables ------------------------------------------------------------------
+
+
+def figure_text(figure) -> str:
+    """One figure of an IRM table, as the assessment pages print it
+    (``assessment/_figure.html``): n (share) when every commitment is rated; the count and
+    "r of N rated" when only some are; N/A before the report that rates it."""
+    if figure is None:
+        return _("N/A")
+    if not figure.rated:
+        return f"{_('no data')} ({_('%(rated)s of %(of)s rated') % {'rated': 0, 'of': figure.of}})"
+    if figure.complete:
+        return f"{figure.n} ({figure.percent} %)"
+    return (
+        f"{figure.n} ({_('%(rated)s of %(of)s rated') % {'rated': figure.rated, 'of': figure.of}})"
+    )
+
+
+def _glance_rows(summary) -> list[list[str]]:
+    labels = {
+        "relevant": _("Commitments relevant to OGP values"),
+        "transformative": _("Transformative commitments"),
+        "potentially_starred": _("Potentially starred commitments"),
+        "starred": _("Starred commitments"),
+        "completed": _("Completed commitments"),
+        "diog_major": _("Major “did it open government?”"),
+        "diog_outstanding": _("Outstanding “did it open government?”"),
+    }
+    rows = [[_("Number of commitments"), str(summary.commitments)]]
+    rows += [[labels[name], figure_text(f)] for name, f in summary.figures.items()]
+    return rows
+
+
+def _review_rows(review) -> list[list[str]]:
+    rows = [[_("Number of commitments"), str(review.commitments)]]
+    for key, figure in review.figures.items():
+        rows.append([capfirst_words(key), figure_text(figure)])
+    return rows
+
+
+def capfirst_words(key: str) -> str:
+    text = key.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def assessor_tables(plan: ActionPlan, language: str, state: DataState) -> Content:
+    content = _new(plan, _("Assessor's tables: %(title)s") % {"title": plan.title}, language, state)
+    ratings = plan_ratings(plan)
+    summary = plan_summary(plan, ratings)
+    review = review_summary(plan, ratings, summary.commitments or None)
+    content.add(Heading(_("At a glance (IRM)"), 1))
+    if summary.assessed:
+        content.add(
+            Table(
+                [_("Figure"), _("Value")],
+                _glance_rows(summary),
+                caption=_("2014-2020 methodology"),
+                widths=[3, 2],
+            )
+        )
+    if review.assessed:
+        content.add(
+            Table(
+                [_("Figure"), _("Value")],
+                _review_rows(review),
+                caption=_("2021 methodology"),
+                widths=[3, 2],
+            )
+        )
+    if not (summary.assessed or review.assessed):
+        content.add(Paragraph(_("No IRM rating is recorded for this plan yet.")))
+    health = process_health(plan, today=state.day)
+    content.add(
+        Table(
+            [_("Question"), _("From the records"), _("Assessor's verdict")],
+            [
+                [
+                    _("Level of public influence during development"),
+                    health.development.computed_label,
+                    health.development.label if health.development.override else "—",
+                ],
+                [
+                    _("Level of public influence during implementation"),
+                    health.implementation.computed_label,
+                    health.implementation.label if health.implementation.override else "—",
+                ],
+                [
+                    _("Acted contrary to OGP process"),
+                    _("yes") if health.contrary.contrary and not health.contrary.grace else _("no"),
+                    (_("yes") if health.contrary.final else _("no"))
+                    if health.contrary.override
+                    else "—",
+                ],
+            ],
+            caption=_("Process"),
+            widths=[4, 3, 3],
+        )
+    )
+    _standards(content, plan, state.day, health=health, title=_("Annex I: OGP standards"))
+    return content
+
+
+BUILDERS[Report.ASSESSOR_TABLES] = assessor_tables
