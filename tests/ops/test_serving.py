@@ -124,3 +124,13 @@ def test_signed_in_pages_are_not_compressed(client, make_plan, django_user_model
     response = client.get(plan.get_absolute_url(), headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def test_a_spreadsheet_is_not_compressed_again(client, make_plan):
+    """XLSX is a zip archive: gzip would spend time to gain nothing."""
+    make_plan(n=1, m=1)
+    response = client.get("/data/commitments.xlsx", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    csv = client.get("/data/commitments.csv", headers={"accept-encoding": "gzip"})
+    assert csv["Content-Encoding"] == "gzip"

@@ -134,6 +134,20 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return HttpResponse(page, status=400)
 
 
+#: Formats that are compressed already (XLSX, DOCX and ODF are zip archives).
+PACKED = {
+    "application/zip",
+    "application/gzip",
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+}
+
+
 class PublicGZipMiddleware(GZipMiddleware):
     """Gzip what anyone may read; leave signed-in pages uncompressed.
 
@@ -149,4 +163,6 @@ class PublicGZipMiddleware(GZipMiddleware):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return response
+        if response.get("Content-Type", "").split(";")[0].strip() in PACKED:
+            return response  # compressed already: gzip would spend time to gain nothing
         return super().process_response(request, response)
