@@ -18,7 +18,7 @@ from traza.cocreation.models import AttendanceTally, Contribution
 from traza.cocreation.queries import unanswered_q
 from traza.ops.living_demo import find_plan
 from traza.plans.models import ADOPTED_STATUSES, ActionPlan
-from traza.reports.queries import build
+from traza.reports.queries import build, newest_self_assessment
 from traza.reports.render import render_docx, render_pdf
 
 
@@ -82,3 +82,34 @@ def test_the_fictional_co_creation_report(plan):
             assert row[7] == contribution.response.text
         if not contribution.show_author and contribution.author_name:
             assert contribution.author_name not in row[3]
+
+
+def test_the_fictional_self_assessment_report(plan):
+    report = newest_self_assessment(plan)
+    assert report is not None
+    content = build(plan, "self_assessment", "es")
+    data = render_docx(content)
+    document = docx.Document(io.BytesIO(data))
+    headings = {p.text for p in document.paragraphs}
+    rows = rows_of(data)
+    for item in report.content["commitments"]:
+        assert f"{item['number']}. {item['title']}" in headings
+        for milestone in item["milestones"]:
+            assert [str(milestone["number"]), milestone["text"]] in [r[:2] for r in rows]
+    fulfilment = report.content["fulfilment"]
+    assert [
+        str(fulfilment["milestones"]),
+        str(fulfilment["complete"]),
+        str(fulfilment["delayed"]),
+        str(fulfilment["percent"]),
+    ] in rows
+    annex = {r[0]: r for r in rows if len(r) == 6}
+    comments = Contribution.objects.public().filter(self_assessment=report)
+    assert comments.exists() and report.content["commitments"]
+    for comment in comments.select_related("response"):
+        row = annex[comment.key or f"traza:{comment.pk}"]
+        assert row[3] == comment.text
+        if comment.pk in set(comments.exclude(unanswered_q()).values_list("pk", flat=True)):
+            assert row[5] == comment.response.text
+    pdf = pypdf.PdfReader(io.BytesIO(render_pdf(content)))
+    assert pdf.trailer["/Root"]["/Lang"] == "es"

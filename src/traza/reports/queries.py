@@ -23,7 +23,7 @@ from traza.assessment.queries import plan_ratings, plan_summary, review_summary
 from traza.assessment.standards import process_health
 from traza.assessment.standards.gather import gather
 from traza.cocreation import matrix
-from traza.cocreation.models import EventKind, EventStatus
+from traza.cocreation.models import Contribution, EventKind, EventStatus
 from traza.cocreation.queries import (
     attendance_by_kind,
     contribution_stats,
@@ -34,6 +34,12 @@ from traza.cocreation.queries import (
 )
 from traza.core.models import TraceEvent
 from traza.forum.models import Session
+from traza.monitoring.models import (
+    Completion,
+    MilestoneStatus,
+    SelfAssessment,
+    SelfAssessmentKind,
+)
 from traza.plans.models import (
     ADOPTED_STATUSES,
     ActionPlan,
@@ -778,3 +784,188 @@ def assessor_tables(plan: ActionPlan, language: str, state: DataState) -> Conten
 
 
 BUILDERS[Report.ASSESSOR_TABLES] = assessor_tables
+
+
+# --- 3. The self-assessment report -------------------------------------------------------------
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def newest_self_assessment(plan: ActionPlan):
+    """The final self-assessment when there is one, else the mid-term one (None: neither)."""
+    found = {s.kind: s for s in SelfAssessment.objects.filter(plan=plan)}
+    return found.get(SelfAssessmentKind.FINAL) or found.get(SelfAssessmentKind.MID_TERM)
+
+
+def self_assessment_report(plan: ActionPlan, language: str, state: DataState) -> Content:
+    """OGP's self-assessment template, from the report as it was frozen for comments (the
+    text everyone commented on: accepted progress, indicators, completion), with the public
+    comments and their reasoned responses as an annex."""
+    content = _new(
+        plan, _("Self-assessment report: %(title)s") % {"title": plan.title}, language, state
+    )
+    report = newest_self_assessment(plan)
+    if report is None:
+        content.add(Paragraph(_("No self-assessment report has been generated for this plan.")))
+        return content
+    data = report.content
+    content.add(
+        Fields(
+            [
+                (_("Report"), str(report.get_kind_display())),
+                (_("Generated from the data on"), iso(report.generated_at)),
+                (
+                    _("Public comments"),
+                    f"{iso(report.comments_open_on)} – {iso(report.comments_close_on)}",
+                ),
+            ]
+        )
+    )
+    if report.introduction:
+        content.add(Heading(_("Introduction"), 1), Paragraph(report.introduction))
+    fulfilment = data.get("fulfilment", {})
+    content.add(Heading(_("Fulfilment"), 1))
+    content.add(
+        Table(
+            [_("Milestones"), _("Complete"), _("Delayed"), _("Fulfilment (%)")],
+            [
+                [
+                    str(fulfilment.get("milestones", 0)),
+                    str(fulfilment.get("complete", 0)),
+                    str(fulfilment.get("delayed", 0)),
+                    str(fulfilment.get("percent", 0)),
+                ]
+            ],
+        ),
+        Table(
+            [_("Completion"), _("Commitments")],
+            [[_label(Completion, k), str(n)] for k, n in data.get("completion", {}).items()],
+            caption=_("Commitments by level of completion"),
+        ),
+    )
+    content.add(Heading(_("Commitments"), 1))
+    for item in data.get("commitments", []):
+        content.add(
+            Heading(f"{item['number']}. {item['title']}", 2),
+            Fields(
+                [
+                    (_("Lead institution"), item.get("lead_organization") or "—"),
+                    (_("Theme"), item.get("theme") or "—"),
+                    (_("Completion"), _label(Completion, item.get("completion", ""))),
+                    (
+                        _("Why the completion differs from the suggestion"),
+                        item.get("override_reason") or "—",
+                    ),
+                ]
+            ),
+        )
+        milestones = item.get("milestones", [])
+        if milestones:
+            content.add(
+                Table(
+                    [
+                        _("No."),
+                        _("Milestone"),
+                        _("End"),
+                        _("Status"),
+                        "%",
+                        _("Progress reported"),
+                        _("Evidence"),
+                    ],
+                    [
+                        [
+                            str(m["number"]),
+                            m["text"],
+                            m.get("ends_on") or "—",
+                            _label(MilestoneStatus, m.get("status", ""))
+                            + (f" ({_('delayed')})" if m.get("delayed") else ""),
+                            str(m.get("percent") if m.get("percent") is not None else "—"),
+                            (m.get("narrative") or "—")
+                            + (f" ({m['fact_date']})" if m.get("fact_date") else ""),
+                            "\n".join(e["title"] for e in m.get("evidence", [])) or "—",
+                        ]
+                        for m in milestones
+                    ],
+                    caption=_("Milestones and accepted progress"),
+                    widths=[0.8, 4, 1.8, 1.8, 0.8, 4, 2.5],
+                )
+            )
+        indicators = item.get("indicators", [])
+        if indicators:
+            content.add(
+                Table(
+                    [_("Indicator"), _("Unit"), _("Baseline"), _("Target"), _("Latest")],
+                    [
+                        [
+                            i["name"],
+                            i.get("unit") or "—",
+                            str(i.get("baseline") if i.get("baseline") is not None else "—"),
+                            str(i.get("target") if i.get("target") is not None else "—"),
+                            f"{i['latest']['value']} ({i['latest']['measured_on']})"
+                            if i.get("latest")
+                            else "—",
+                        ]
+                        for i in indicators
+                    ],
+                    caption=_("Indicators"),
+                    widths=[4, 1.5, 1.5, 1.5, 2.5],
+                )
+            )
+    recommendations = data.get("recommendations") or []
+    if recommendations:
+        content.add(
+            Heading(_("The IRM's recommendations"), 1),
+            Table(
+                [_("No."), _("Recommendation"), _("Addressed"), _("Integrated in the plan")],
+                [
+                    [
+                        str(r.get("number", "")),
+                        r.get("recommendation", ""),
+                        _("yes") if r.get("addressed") else _("no"),
+                        _("yes") if r.get("integrated") else _("no"),
+                    ]
+                    for r in recommendations
+                ],
+                widths=[0.8, 6, 1.5, 1.5],
+            ),
+        )
+    content.add(Heading(_("Annex: public comments and their responses"), 1))
+    comments = (
+        Contribution.objects.public()
+        .filter(self_assessment=report)
+        .select_related("response")
+        .order_by("received_at", "id")
+    )
+    rows = []
+    for comment in comments:
+        response = getattr(comment, "response", None)
+        published = response is not None and response.published_at is not None
+        rows.append(
+            [
+                comment.key or f"traza:{comment.pk}",
+                iso(comment.received_at),
+                comment.public_author,
+                comment.text,
+                str(response.get_outcome_display()) if published else _("not answered yet"),
+                response.text if published else "—",
+            ]
+        )
+    if rows:
+        content.add(
+            Table(
+                [_("Code"), _("Received"), _("Author"), _("Comment"), _("Outcome"), _("Response")],
+                rows,
+                widths=[1.5, 1.6, 1.8, 5, 1.6, 5],
+            )
+        )
+    else:
+        content.add(Paragraph(_("No public comment was received.")))
+    return content
+
+
+BUILDERS[Report.SELF_ASSESSMENT] = self_assessment_report

@@ -24,6 +24,7 @@ from traza.reports.render import RENDERERS
 AVAILABLE = {
     Report.ACTION_PLAN: [Format.DOCX, Format.PDF],
     Report.CO_CREATION: [Format.DOCX, Format.PDF],
+    Report.SELF_ASSESSMENT: [Format.DOCX, Format.PDF],
     Report.ASSESSOR_TABLES: [Format.PDF, Format.XLSX],
 }
 PERM = "repository.add_documentversion"
