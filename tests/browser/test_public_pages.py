@@ -84,6 +84,7 @@ EXCLUDED_TEMPLATES = {
     "monitoring/report.html": "an officer's form (tests/browser/test_staff_pages.py)",
     "accounts/locked.html": "shown after repeated failed sign-ins (django-axes)",
     "429.html": "shown when the rate limits refuse a request",
+    "403.html": "shown when a page is refused (tests/core/test_forbidden_page.py)",
     "accounts/signup_sent.html": "shown after a valid sign-up (a POST)",
     "accounts/my_data_sent.html": "shown after a valid request for one's data (a POST)",
     "repository/follow_sent.html": "shown after a valid follow request (a POST)",
