@@ -641,7 +641,7 @@ def _standards(
                 ],
                 rows,
                 caption=str(section.edition.name),
-                widths=[1, 4, 2, 2, 5, 4],
+                widths=[1.4, 4, 2, 2, 5, 4],
             )
         )
 

@@ -22,21 +22,10 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import (
-    KeepTogether,
-    SimpleDocTemplate,
-    Spacer,
-    TableStyle,
-)
-from reportlab.platypus import (
-    PageBreak as PdfPageBreak,
-)
-from reportlab.platypus import (
-    Paragraph as PdfParagraph,
-)
-from reportlab.platypus import (
-    Table as PdfTable,
-)
+from reportlab.platypus import PageBreak as PdfPageBreak
+from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus import SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import Table as PdfTable
 
 from traza.reports.content import Content, Fields, Heading, PageBreak, Paragraph, Table
 
@@ -62,7 +51,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
         "head": ParagraphStyle("headcell", parent=base, fontName=BOLD, fontSize=8, leading=10),
         "field": ParagraphStyle("field", parent=base, spaceAfter=2.5, leftIndent=0),
-        "caption": ParagraphStyle("caption", parent=base, fontName=BOLD, spaceBefore=4),
+        "caption": ParagraphStyle(
+            "caption", parent=base, fontName=BOLD, spaceBefore=4, keepWithNext=1
+        ),
         "title": ParagraphStyle("title", parent=base, fontName=BOLD, fontSize=18, leading=22),
         "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=11, leading=14),
         1: ParagraphStyle(
@@ -76,10 +67,24 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=6,
         ),
         2: ParagraphStyle(
-            "h2", parent=base, fontName=BOLD, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4
+            "h2",
+            parent=base,
+            fontName=BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         3: ParagraphStyle(
-            "h3", parent=base, fontName=BOLD, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=3
+            "h3",
+            parent=base,
+            fontName=BOLD,
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=3,
+            keepWithNext=1,
         ),
     }
 
@@ -214,10 +219,8 @@ def render_pdf(content: Content) -> bytes:
                 rows, cell, _widths(len(block.headers), block.widths, width), True, styles
             )
             if block.caption:
-                caption = PdfParagraph(_markup(block.caption), styles["caption"])
-                story.append(KeepTogether([caption, table]) if len(rows) < 8 else caption)
-                if len(rows) >= 8:
-                    story.append(table)
+                story.append(PdfParagraph(_markup(block.caption), styles["caption"]))
+                story.append(table)
             else:
                 story.append(table)
             story.append(Spacer(1, 3 * mm))
