@@ -354,6 +354,7 @@ def one_size(size: int, clients: int, seconds: int, rounds: int, with_load: bool
             "warm_ms": statistics.median(warm),
             "warm_queries": warm_queries,
             "cache": warm_response.get("X-Traza-Cache", "not stored"),
+            "load": load(),
         }
     connection.close()
     if not with_load:
