@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from traza.core.services import require_perm
 from traza.plans.models import ActionPlan
 from traza.reports import queries
-from traza.reports.content import Content
+from traza.reports.content import Content, capfirst
 from traza.reports.models import Format, GeneratedVersion, Report
 from traza.reports.render import CONTENT_TYPES, RENDERERS
 from traza.repository import services as repository
@@ -83,7 +83,7 @@ class Stored:
 def _title(generated: Generated) -> str:
     with translation.override(generated.language):
         return _("%(report)s: %(plan)s (%(format)s, %(language)s)") % {
-            "report": str(Report(generated.report).label).capitalize(),
+            "report": capfirst(Report(generated.report).label),
             "plan": generated.plan.title,
             "format": Format(generated.format).label,
             "language": generated.language,
