@@ -86,6 +86,13 @@ def test_the_action_plan_holds_every_commitment_and_milestone_of_peru(demo, lang
             start = milestone.starts_on.isoformat() if milestone.starts_on else "—"
             end = milestone.ends_on.isoformat() if milestone.ends_on else "—"
             assert [start, end] in [r[3:5] for r in row]
+    # how it was co-created: the attendance recorded, summed per source
+    sums = Counter()
+    for tally in AttendanceTally.objects.filter(event__plan=demo):
+        sums[tally.source] += tally.state + tally.civil_society + tally.others
+    assert sums
+    for source, n in sums.items():
+        assert f"{source}: {n}" in text
     # the language of the file is the one asked for
     document = docx.Document(io.BytesIO(docx_data))
     assert document.core_properties.language == language

@@ -161,17 +161,28 @@ def _cocreation_summary(plan: ActionPlan) -> str:
     kinds = "; ".join(f"{EventKind(row['kind']).label}: {row['n']}" for row in events)
     stats = contribution_stats(plan)
     people = unique_attendees(plan)
-    return _(
-        "Events held, by kind: %(kinds)s. Persons who attended (each counted once): "
-        "%(people)s. Public contributions received: %(total)s, of which %(answered)s "
-        "(%(percent)s%%) have a published reasoned response."
-    ) % {
-        "kinds": kinds or "—",
-        "people": people.total,
-        "total": stats.total,
-        "answered": stats.answered,
-        "percent": stats.answered_percent,
-    }
+    by_source: dict[str, int] = defaultdict(int)
+    for table in attendance_by_kind(plan_calendar(plan.pk)):
+        for source, total in table.totals.items():
+            by_source[source] += total.total
+    attendance = "; ".join(f"{source}: {n}" for source, n in by_source.items())
+    summary = _(
+        "Events held, by kind: %(kinds)s. Attendance recorded at the events, by source: "
+        "%(attendance)s."
+    ) % {"kinds": kinds or "—", "attendance": attendance or "—"}
+    if people.total:
+        summary += " " + _("Persons who attended, each counted once: %(people)s.") % {
+            "people": people.total
+        }
+    return (
+        summary
+        + " "
+        + _(
+            "Public contributions received: %(total)s, of which %(answered)s (%(percent)s%%) "
+            "have a published reasoned response."
+        )
+        % {"total": stats.total, "answered": stats.answered, "percent": stats.answered_percent}
+    )
 
 
 def _forum_summary(plan: ActionPlan, day: dt.date) -> list[tuple[str, str]]:
