@@ -34,7 +34,7 @@ def test_the_commitment_page_says_imported_from_the_file_on_the_day(demo, client
     version = commitment.versions.get()
     html = client.get(commitment.get_absolute_url()).content.decode()
     section = html[html.index('id="versions"') : html.index('id="trace"')]
-    assert f"Imported from {DEMO_FILE} on" in section
+    assert f"Importado de {DEMO_FILE} el" in section  # "Imported from … on …"
     assert version.created_at.strftime("%Y") in section
     assert "· system" not in section
     assert section.count('class="version"') == 1
@@ -87,7 +87,7 @@ def test_a_version_a_person_wrote_names_the_person_not_a_source(db, client, edit
     services.save_commitment(editor, commitment, {"title": "New title"}, reason="Clearer")
     html = client.get(commitment.get_absolute_url()).content.decode()
     section = html[html.index('id="versions"') : html.index('id="trace"')]
-    assert "Imported from" not in section
+    assert "Importado de" not in section
     assert editor.get_username() in section
     assert "Clearer" in section
 
