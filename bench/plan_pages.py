@@ -30,15 +30,26 @@ COMMITMENTS, MILESTONES = 300, 6
 def build():
     member = services.save_member(SYSTEM, None, {"slug": "bench", "name": "Bench"})
     theme = services.save_theme(SYSTEM, None, {"slug": "bench", "name": "Bench"})
-    org = services.save_organization(SYSTEM, None, {"slug": "bench", "name": "Bench", "sector": "public"})
+    org = services.save_organization(
+        SYSTEM, None, {"slug": "bench", "name": "Bench", "sector": "public"}
+    )
     plan = services.save_plan(
-        SYSTEM, None, {"member": member, "number": 1, "title": "Bench", "period_start": 2024, "period_end": 2026}
+        SYSTEM,
+        None,
+        {"member": member, "number": 1, "title": "Bench", "period_start": 2024, "period_end": 2026},
     )
     for i in range(1, COMMITMENTS + 1):
         services.save_commitment(
             SYSTEM,
             None,
-            {"plan": plan, "number": i, "title": f"C{i}", "theme": theme, "lead_organization": org, "status": "approved"},
+            {
+                "plan": plan,
+                "number": i,
+                "title": f"C{i}",
+                "theme": theme,
+                "lead_organization": org,
+                "status": "approved",
+            },
             milestones=[(None, {"number": j, "text": f"M{j}"}) for j in range(1, MILESTONES + 1)],
         )  # one version for the commitment and its milestones, as an import or the admin writes
     return plan

@@ -85,7 +85,9 @@ def timed(label: str, function, target: float | None = None):
     began = time.perf_counter()
     result = function()
     seconds = time.perf_counter() - began
-    mark = "" if target is None else (" ok" if seconds <= target else f" MISSED (target {target} s)")
+    mark = (
+        "" if target is None else (" ok" if seconds <= target else f" MISSED (target {target} s)")
+    )
     print(f"{label:<58} {seconds:8.2f} s{mark}")
     return result, seconds
 
@@ -120,7 +122,9 @@ def main() -> int:
         "inclusion proof, tree built from the database",
         lambda: client.get("/trace/proofs/inclusion/12345.json"),
     )
-    timed("inclusion proof, tree in memory", lambda: client.get("/trace/proofs/inclusion/54321.json"))
+    timed(
+        "inclusion proof, tree in memory", lambda: client.get("/trace/proofs/inclusion/54321.json")
+    )
     timed(
         "consistency proof between the two checkpoints",
         lambda: client.get(f"/trace/proofs/consistency/{args.events}/{newest.size}.json"),
@@ -133,8 +137,7 @@ def main() -> int:
             cursor.execute("SELECT pg_total_relation_size('core_traceevent')")
             size = cursor.fetchone()[0]
         print(
-            f"{'table with indexes per event, bytes':<58} "
-            f"{size / TraceEvent.objects.count():8.0f}"
+            f"{'table with indexes per event, bytes':<58} {size / TraceEvent.objects.count():8.0f}"
         )
     with open(os.devnull, "w") as sink:
         call_command("verify_trace", "--full", stdout=sink)
