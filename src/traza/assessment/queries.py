@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from traza.assessment.models import (
+    AT_A_GLANCE_KEYS,
     GENERATION_A,
     PUBLISHED_KEYS,
     Completion,
@@ -86,15 +87,7 @@ class Summary:
     rule_version: str = ""
     methodology: str = ""
 
-    ROWS = (
-        "relevant",
-        "transformative",
-        "potentially_starred",
-        "starred",
-        "completed",
-        "diog_major",
-        "diog_outstanding",
-    )
+    ROWS = AT_A_GLANCE_KEYS[1:]  # the rows after the number of commitments
 
     @property
     def figures(self) -> dict[str, Figure | None]:
