@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from traza.assessment import services
 from traza.assessment.models import PublishedFigure, Rating
@@ -340,6 +341,7 @@ def test_the_peru_demo_shows_the_irms_table_beside_the_computed_one(client, demo
     assert api["published"][0]["agreeing"] == 8 and api["published"][0]["cells"] == 8
 
 
+@translation.override("en")  # the reasons, read in English
 def test_every_differing_cell_is_flagged_with_its_reason(client, make_plan):
     plan = make_plan(n=4, m=0)
     for commitment in plan.commitments.order_by("number")[:3]:
@@ -427,6 +429,7 @@ def test_an_assessor_records_a_published_figure_in_the_admin(client, django_user
     assert ActionPlan.objects.filter(pk=plan.pk).exists()
 
 
+@translation.override("en")  # the reasons, read in English
 def test_published_implementation_and_results_tables_are_compared_too(make_plan):
     plan = make_plan(n=2, m=0)
     one, two = plan.commitments.order_by("number")
