@@ -52,3 +52,8 @@ def test_public_forms_and_the_api_are_rate_limited(client, sample_plan, settings
     page = f"/planes/{sample_plan.pk}/"
     assert client.get(page).status_code == 200  # reading pages is not limited
     cache.clear()
+    # a generated document is rendered from the data on request: limited as downloads are
+    document = f"/planes/{sample_plan.pk}/documentos/action_plan.es.pdf"
+    statuses = [client.get(document).status_code for _ in range(6)]
+    assert statuses[-1] == 429 and 429 not in statuses[:5]
+    cache.clear()

@@ -4,6 +4,8 @@ when several application servers run)."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -19,6 +21,11 @@ def _client_ip(group: str, request: HttpRequest) -> str:
     return client_ip(request)
 
 
+#: A plan's generated document (``reports:download``), rendered from the data on request:
+#: limited as the API and the open-data downloads are.
+GENERATED_DOCUMENT = re.compile(r"/(documentos|documents)/[\w-]+\.(es|en)\.(docx|pdf|xlsx)$")
+
+
 class RateLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,7 +39,7 @@ class RateLimitMiddleware:
 
     def _limited(self, request: HttpRequest) -> HttpResponse | None:
         path = request.path
-        if path.startswith(("/api/", "/data/")):
+        if path.startswith(("/api/", "/data/")) or GENERATED_DOCUMENT.search(path):
             group, rate = "api", settings.TRAZA_API_RATE
         elif request.method == "POST" and "/admin/" not in path:
             group, rate = "forms", settings.TRAZA_FORM_RATE
