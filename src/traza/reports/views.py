@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -106,7 +107,7 @@ def generate(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not may_generate(request.user):
-        return HttpResponse(status=403)
+        raise PermissionDenied
     plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=pk)
     report, fmt = request.POST.get("report", ""), request.POST.get("format", "")
     language = request.POST.get("language", "")
