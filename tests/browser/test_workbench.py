@@ -71,6 +71,19 @@ def fits_a_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+def widest(page) -> str:
+    """The elements that reach past the phone's width, for the failure message."""
+    return page.evaluate(
+        """w => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > w)
+            .slice(0, 5)
+            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
+                 + ' ' + (e.textContent || '').trim().slice(0, 60))
+            .join(' | ')""",
+        PHONE["width"],
+    )
+
+
 def staff(django_user_model, name: str):
     return factories.account(name, "secretariat")
 
@@ -164,7 +177,7 @@ def check(page):
     page.wait_for_load_state("load")
     assert page.get_by_role("heading", level=1).count() == 1
     assert page.locator("html").get_attribute("lang") == "es"
-    assert fits_a_phone(page), page.url
+    assert fits_a_phone(page), f"{page.url}: {widest(page)}"
     assert_no_axe_violations(page)
 
 
