@@ -72,13 +72,16 @@ def fits_a_phone(page) -> bool:
 
 
 def widest(page) -> str:
-    """The elements that reach past the phone's width, for the failure message."""
+    """What reaches past the phone's width, for the failure message."""
     return page.evaluate(
-        """w => [...document.querySelectorAll('body *')]
-            .filter(e => e.getBoundingClientRect().right > w)
-            .slice(0, 5)
-            .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)
-                 + ' ' + (e.textContent || '').trim().slice(0, 60))
+        """w => 'scrollWidth ' + document.documentElement.scrollWidth + ', body '
+            + document.body.scrollWidth + ': ' + [...document.querySelectorAll('*')]
+            .filter(e => e.getBoundingClientRect().right > w - 6
+                      || (e.clientWidth && e.scrollWidth > e.clientWidth + 1))
+            .slice(-8)
+            .map(e => e.tagName + '.' + e.className + '#' + e.id + ' right '
+                 + Math.round(e.getBoundingClientRect().right) + ' sw ' + e.scrollWidth
+                 + ' cw ' + e.clientWidth)
             .join(' | ')""",
         PHONE["width"],
     )
