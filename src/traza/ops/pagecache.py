@@ -85,7 +85,8 @@ def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
 def page_key(request: HttpRequest, version: str) -> str:
     address = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{version}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+    stamp = hashlib.sha256(version.encode()).hexdigest()[:16]  # a key without spaces
+    return f"page:{stamp}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
 
 
 class PublicPageCacheMiddleware:
