@@ -11,6 +11,7 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from tests.assessment.conftest import CO_CREATION, at
 from traza.assessment import services as assessment_services
 from traza.assessment.standards import process_health
 from traza.cocreation import services as cocreation_services
@@ -20,28 +21,6 @@ from traza.forum import services as forum_services
 from traza.forum.models import Session
 from traza.plans import services as plan_services
 from traza.plans.models import Organization
-
-CO_CREATION = dt.date(2024, 3, 1)
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def plan(make_plan):
-    plan = make_plan(n=2, m=1)
-    return plan_services.save_plan(
-        SYSTEM,
-        plan,
-        {
-            "co_creation_starts_on": CO_CREATION,
-            "co_creation_ends_on": dt.date(2024, 5, 31),
-            "implementation_starts_on": dt.date(2024, 7, 1),
-            "implementation_ends_on": dt.date(2026, 6, 30),
-            "approved_on": dt.date(2024, 6, 15),
-        },
-    )
 
 
 def verdicts(plan) -> dict[str, str]:

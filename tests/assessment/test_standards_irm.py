@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import translation
 
+from tests.assessment.conftest import CO_CREATION, at
 from traza.assessment import services as assessment_services
 from traza.assessment.models import ProcessOverride
 from traza.assessment.standards import Status, process_health
@@ -26,32 +27,9 @@ from traza.ops.irm_verdicts import load_irm_verdicts, read_verdicts
 from traza.plans import services as plan_services
 
 ROOT = Path(__file__).resolve().parents[2]
-CO_CREATION = dt.date(2024, 3, 1)
 BEFORE_IMPLEMENTATION = dt.date(2024, 5, 1)
 FORUM_CODES = ["1a", "1b", "1c", "1d", "2a", "2b", "2c", "2d", "3d", "3e", "3f"]
 COLOURS = {"green": "met", "yellow": "in_progress", "red": "not_met"}
-
-
-def at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def plan(make_plan):
-    """A 2024-2026 plan (the 2021 minimum requirements in force) with its dates and nothing
-    of its process recorded."""
-    plan = make_plan(n=2, m=1)
-    return plan_services.save_plan(
-        SYSTEM,
-        plan,
-        {
-            "co_creation_starts_on": CO_CREATION,
-            "co_creation_ends_on": dt.date(2024, 5, 31),
-            "implementation_starts_on": dt.date(2024, 7, 1),
-            "implementation_ends_on": dt.date(2026, 6, 30),
-            "approved_on": dt.date(2024, 6, 15),
-        },
-    )
 
 
 @pytest.fixture
