@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.assessment.test_standards import plan, quarterly_forum, verdicts  # noqa: F401
+from tests.assessment.conftest import plan  # noqa: F401
+from tests.assessment.test_standards import quarterly_forum, verdicts
 from tests.cocreation.test_contributions import form_data
 from traza.cocreation.models import Contribution
 from traza.core.models import TraceEvent
