@@ -154,7 +154,7 @@ def test_a_word_shared_by_chance_is_not_evidence():
     # similar best scores (within 30 %)...
     assert short.best_target_score == pytest.approx(long_.best_target_score, rel=0.3)
     # ...very different evidence
-    assert short.evidence < 0.01 < 0.5 < long_.evidence
+    assert short.evidence < Config().abstain_threshold / 5 < 0.5 < long_.evidence
     assert short.abstained and short.targets == ()
     assert not long_.abstained and long_.targets[0].key == 12
     assert not by_id["a"].abstained
@@ -293,7 +293,11 @@ def test_blind_test_set_is_fictional_well_formed_and_apart(bench):
 
 
 def test_quality_floor_on_the_labelled_set(bench):
-    """Each half of the labelled set, as the benchmark measures it (a floor, not the targets)."""
+    """Each half of the labelled set, as the benchmark measures it (a floor, not the targets).
+
+    Abstention is fitted on all five development sets since 2026-12-03 (a rule fitted on these
+    two halves alone abstained too often on later sets); on these halves it abstains less:
+    0.47 and 0.28 (bench/README.md), so its floor here is lower than the target."""
     started = time.perf_counter()
     themes, targets = bench.load_targets()
     for half in bench.split(bench.load_items()):
@@ -304,7 +308,7 @@ def test_quality_floor_on_the_labelled_set(bench):
         assert m["commitment_top1"] >= 0.85
         assert m["ranking_top3"] >= 0.95
         assert m["commitment_top3"] >= 0.95
-        assert m["abstain_rate"] >= 0.50
+        assert m["abstain_rate"] >= 0.25
     assert time.perf_counter() - started < 20
 
 

@@ -186,7 +186,7 @@ class Config:
     min_similarity: float = 0.05
     #: average-linkage similarity needed to put two clusters in one group, for large clusters;
     #: two clusters of sizes a and b need ``group_threshold + group_size_penalty / sqrt(a·b)``
-    group_threshold: float = 0.06
+    group_threshold: float = 0.09
     #: extra similarity needed when the average rests on few pairs (a null model: the mean of
     #: m chance cosines spreads like 1/sqrt(m)); two single contributions need 0.06 + 0.08 =
     #: 0.14, a contribution and a group of 9 need 0.087. Stops single requests close to a
@@ -194,12 +194,19 @@ class Config:
     #: Both chosen by ``--tune``: the best mean B-cubed F1 on dev + validation + the first test
     #: set among the settings that lose no recall on any of them against plain average
     #: linkage at 0.10 (the previous default)
-    group_size_penalty: float = 0.08
+    group_size_penalty: float = 0.06
     #: smallest neighbour cosine that makes two clusters candidates for a merge (the merge
     #: itself is judged on the average over all their members); below the single-pair bar, so
     #: a text can join a group through a weak tie to one member if it is close to the others,
     #: and high enough that large, dense collections do not compute links for every faint tie
     group_edge_similarity: float = 0.10
+    #: share of the similarity used for neighbours, groups and near-duplicates that comes from
+    #: character 4-grams of the content words (the rest from the stems, bigrams and synonym
+    #: classes): typos, words the stemmer leaves apart ("extorsionando"/"extorsiones") and
+    #: compounds ("videovigilancia"/"vigilancia") still count. Suggestions use the words
+    #: only. 0.2 since 2026-12-03: mean grouping B-cubed F1 on the five development sets
+    #: 0.819 → 0.828 (0 turns it off)
+    char_weight: float = 0.2
     #: cosine at which contributions are joined before the average linkage (near-copies)
     collapse_similarity: float = 0.6
     #: cosine needed before two texts are compared as possible copies
@@ -214,12 +221,12 @@ class Config:
     #: on the 327 contributions of ``bench/triage/contributions_es.jsonl`` (dev + validation;
     #: ``bench/triage_quality.py --tune``; re-fitted on 2026-12-02 after themes got their
     #: sector vocabulary and ``target_theme_weight`` 0.1, which move the target scores)
-    abstain_coefficients: tuple[float, float, float] = (-1.064, 5.066, 5.495)
+    abstain_coefficients: tuple[float, float, float] = (2.295, 3.926, 3.334)
     #: probability (``evidence``) below which no target is suggested; chosen by ``--tune`` on
     #: out-of-fold probabilities (fit on dev, predict validation and vice versa): the middle, in
     #: log-odds, of the cutoffs that keep the top-3 and abstention targets equally far from
     #: being missed. Low because a missed commitment costs more than a needless suggestion
-    abstain_threshold: float = 0.0278
+    abstain_threshold: float = 0.1126
     #: average the log-odds over the contribution's group (off by default: on out-of-fold
     #: predictions it calibrated worse than each contribution's own)
     abstain_by_group: bool = False
@@ -237,11 +244,11 @@ class Config:
     #: 1 + this weight): "aire", "polvo" say "ambiente" and so lift the environmental
     #: commitments. 0.1 since 2026-12-02 (ranking top-1/top-3 up on all four development sets
     #: once themes had their sector vocabulary; 0.2-0.5 gain no more and lower abstention)
-    target_theme_weight: float = 0.1
+    target_theme_weight: float = 0.4
     #: share of a contribution's theme and target scores taken from its neighbours (the
     #: average of theirs, weighted by similarity): words a commitment's text lacks but similar
     #: contributions share ("canon", "regalías") still lead to it
-    propagation: float = 0.5
+    propagation: float = 0.2
     #: neighbours below this cosine lend nothing
     propagation_min_similarity: float = 0.15
     #: below this best theme score, the plan's fallback theme ("Transversal") is suggested
@@ -310,6 +317,8 @@ _BOILERPLATE = re.compile(
 
 # Snowball merges a few unrelated words; these folded words get a stem of their own.
 _STEM_EXCEPTIONS = {
+    # "seguro" (insurance: SIS, EsSalud) is not "seguridad" (ciudadana)
+    "seguridad": "seguridad",
     "camara": "camar",
     "camaras": "camar",
 }
@@ -360,6 +369,29 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("forestal", "forestales", "madera", "maderero", "madereros", "tala"),
     ("pesca", "pescador", "pescadores", "pesquera", "pesquero", "pesqueras", "pesqueros"),
     ("víctima", "víctimas", "rescatadas", "rescatados"),
+    # added on 2026-12-03: everyday words of local services and of the sectors, each class
+    # written from the domain and then kept to the words that occur in the development sets
+    # (bench/README.md: no word that occurs only in the blind set test4)
+    ("baches", "huecos", "parchado", "asfaltado", "asfaltar", "asfalten", "destrozadas"),
+    ("alumbrado", "postes", "oscuro", "oscuridad"),
+    ("basura", "residuos", "recojo", "recolección"),
+    ("dni", "identidad", "reniec"),
+    ("medicamentos", "medicinas", "fármacos"),
+    ("asegurado", "asegurados", "afiliado", "afiliada", "afiliados", "sis", "essalud", "seguro"),
+    ("mapa", "mapas", "georreferenciar", "visor", "geoservidor"),
+    ("policía", "policías", "pnp", "comisaría", "comisarías"),
+    ("serenazgo", "serenos", "patrullaje"),
+    ("cámaras", "videovigilancia"),
+    ("pensión", "jubilación", "onp"),
+    ("minería", "minera", "mineras", "mineros", "minero", "mina", "minas"),
+    ("ríos", "río", "rio", "rios", "quebrada", "cuenca"),
+    ("árboles", "arborizar", "arborización", "sembrar"),
+    ("felicito", "felicitaciones", "agradezco", "agradecer"),
+    ("respuestas", "respuesta", "respondieron", "responden"),
+    ("albergue", "albergues", "refugio", "acogida"),
+    ("estadísticas", "estadística", "cifras", "indicadores"),
+    ("trámite", "trámites", "tramité"),
+    ("techo", "calamina"),
 )
 
 # Sector vocabulary for themes that come with a name only (the workbench passes a plan's themes
@@ -495,6 +527,19 @@ def _features(
     return counts
 
 
+def _char_grams(surfaces: Sequence[str], size: int = 4) -> Counter[str]:
+    """Character ``size``-grams of the folded content words, each padded with a space at both
+    ends (a word shorter than ``size`` - 2 letters counts whole)."""
+    counts: Counter[str] = Counter()
+    for surface in surfaces:
+        word = f" {fold(surface)} "
+        if len(word) <= size:
+            counts[word] += 1
+            continue
+        counts.update(word[i : i + size] for i in range(len(word) - size + 1))
+    return counts
+
+
 def _shingles(words: Sequence[str]) -> frozenset[str]:
     if len(words) < 3:
         return frozenset(words)
@@ -574,10 +619,12 @@ class Index:
 
         self._docs: list[_Doc] = []
         self._words: list[list[str]] = []
+        self._surface_lists: list[list[str]] = []
         for item in items:
             stems, surfaces, words = _analyse(item.text)
             self._docs.append(self._doc(stems, surfaces, weight))
             self._words.append(words)
+            self._surface_lists.append(surfaces)
         self._target_docs = []
         passage_docs: list[_Doc] = []
         self._passage_start: list[int] = []
@@ -620,6 +667,43 @@ class Index:
         self._H = self._matrix(self._theme_docs)
 
     # -- vectorisation ------------------------------------------------------------------------
+
+    @cached_property
+    def _G(self) -> sp.csr_matrix:
+        """The rows used for neighbours, groups and near-duplicates: the word rows scaled by
+        sqrt(1 - w) beside unit TF-IDF rows of character 4-grams scaled by sqrt(w)
+        (``Config.char_weight``), so a dot product is ``(1 - w)·word cosine + w·character
+        cosine`` and every row keeps unit length. The first columns are the word columns."""
+        w = self.config.char_weight
+        X = self._X
+        if w <= 0 or X.shape[0] == 0:
+            return X
+        vocabulary: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for surfaces in self._surface_lists:
+            counts = _char_grams(surfaces)
+            row = sorted((vocabulary.setdefault(g, len(vocabulary)), c) for g, c in counts.items())
+            indices.extend(i for i, _ in row)
+            data.extend(1.0 + math.log(c) for _, c in row)
+            indptr.append(len(indices))
+        self._surface_lists = []  # not needed any more
+        n = X.shape[0]
+        C = sp.csr_matrix(
+            (np.array(data, dtype=np.float64), np.array(indices, dtype=np.int64), indptr),
+            shape=(n, len(vocabulary)),
+        )
+        if C.nnz:
+            df = np.bincount(C.indices, minlength=C.shape[1])
+            C.data *= (np.log((1 + n) / (1 + df)) + 1.0)[C.indices]
+            norms = np.sqrt(np.asarray(C.multiply(C).sum(axis=1)).ravel())
+            norms[norms == 0] = 1.0
+            C = (sp.diags(1.0 / norms) @ C).tocsr()
+        G = sp.hstack([math.sqrt(1 - w) * X, math.sqrt(w) * C], format="csr")
+        # a row without content words has no character grams either: it stays empty
+        G.sort_indices()
+        return G
 
     def _doc(self, stems: list[str], surfaces: list[str], bigram_weight: float) -> _Doc:
         first: dict[str, str] = {}
@@ -670,7 +754,7 @@ class Index:
     @cached_property
     def _neighbours(self) -> tuple[np.ndarray, np.ndarray]:
         """(indices, similarities), each ``n × k``; missing neighbours are -1 / 0."""
-        X = self._X
+        X = self._G
         n = X.shape[0]
         k = max(1, min(self.config.neighbours, n - 1))
         out_idx = np.full((n, k), -1, dtype=np.int64)
@@ -751,7 +835,7 @@ class Index:
     def _agglomerate(self, threshold: float) -> list[Group]:
         """Every cluster (singletons included) at ``threshold``, largest first."""
         min_size = 1
-        X = self._X
+        X = self._G
         n = X.shape[0]
         members: list[list[int] | None] = [[i] for i in range(n)]
         edges = self._edges(max(threshold, self.config.group_edge_similarity))
