@@ -1,6 +1,6 @@
 """A national-scale dataset for the page benchmark (issue 15.6): 10 plans, 2,000 commitments,
 8,000 milestones, 200 events and N contributions, each with a published reasoned response,
-with the trace events of all of it and the search index.
+with the trace events of all of it, the search index and the maintained counts of contributions.
 
     DATABASE_URL=postgres://postgres@127.0.0.1/traza_bench_national_10000 \\
         .venv/bin/python bench/national.py --contributions 10000      # also 200000, 1000000
@@ -11,7 +11,8 @@ validation, no signals, no e-mail. Its trace events are written beside it in bul
 the services write them (the same object types, scopes, plans, summaries and changes) and
 chained with the trace's own canonical payload and hash (``TraceEvent.compute_hash``), so
 ``traza verify-trace`` passes; the search index is rebuilt at the end with
-``repository.search.reindex_all``. That is why this lives beside the benchmarks and not in
+``repository.search.reindex_all``, and the counts of contributions recounted with
+``cocreation.services.tallies.rebuild``. That is why this lives beside the benchmarks and not in
 the installed package: nothing in Traza may write untraced, and nothing but a benchmark may
 write its trace by hand.
 
@@ -236,6 +237,7 @@ def generate(
     """Write the dataset into the (migrated, empty of it) database of this process; the
     shape's other sizes can be made smaller (the generator's test)."""
     from traza.cocreation.models import Contribution, Event, Response, ResponseRevision
+    from traza.cocreation.services import tallies
     from traza.core.services import trace_language
     from traza.plans.models import Commitment, Milestone
     from traza.repository import search
@@ -416,6 +418,9 @@ def generate(
     with transaction.atomic():
         entries = search.reindex_all()
     log(f"  {entries:,} search entries ({time.perf_counter() - indexing:.0f} s)")
+    counting = time.perf_counter()
+    counted = tallies.rebuild()  # the bulk writes bypassed the signals that keep the counts
+    log(f"  {counted:,} contributions counted ({time.perf_counter() - counting:.0f} s)")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traza.assessment.models import Rating
-from traza.cocreation.models import Contribution, Event, Response
-from traza.cocreation.queries import outcome_key, outcome_label
+from traza.cocreation.models import Contribution, Event, Response, Second
+from traza.cocreation.queries import origin_outcome_counts, outcome_key, outcome_label
 from traza.core.models import TraceEvent
 from traza.core.scopes import plan_scopes
 from traza.core.services import object_key
@@ -402,22 +403,23 @@ def origin_contributions(commitment: Commitment) -> QuerySet[Contribution]:
 def commitment_origin(commitment: Commitment, page_number: Any = 1) -> CommitmentOrigin:
     """One page of :func:`origin_contributions`, oldest first, with each one's outcome as the
     public sees it and how many participants seconded it, and the counts by outcome (three
-    queries whatever the number of contributions). Hidden ones are not public. Lent to the
+    queries whatever the number of contributions: the counts are co-creation's maintained
+    ones, and each listed contribution's seconds are counted for it alone, so only the page's
+    rows are read after the candidates are ordered). Hidden ones are not public. Lent to the
     commitment page (``plans.queries.register_commitment_origin``)."""
     contributions = origin_contributions(commitment)
-    counts = (
-        contributions.annotate(outcome_key=outcome_key())
-        .values("outcome_key")
-        .annotate(n=Count("id"))
-        .order_by("-n", "outcome_key")
-    )
-    by_outcome = [
-        (row["outcome_key"], outcome_label(row["outcome_key"]), row["n"]) for row in counts
-    ]
+    by_outcome = [(key, outcome_label(key), n) for key, n in origin_outcome_counts(commitment)]
     total = sum(n for _key, _label, n in by_outcome)
+    seconds = (
+        Second.objects.filter(contribution=OuterRef("pk"))
+        .order_by()
+        .values("contribution")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     listed = (
         contributions.select_related("response", "event")
-        .annotate(second_count=Count("seconds", distinct=True), outcome_key=outcome_key())
+        .annotate(second_count=Coalesce(Subquery(seconds), 0), outcome_key=outcome_key())
         .order_by("received_at", "id")
     )
     paginator = Paginator(listed, ORIGIN_PAGE_SIZE)

@@ -18,3 +18,11 @@ class CocreationConfig(AppConfig):
 
         privacy.register(*KINDS)  # what a person may download and have erased
         privacy.register_retention(forget_old_registrations)
+
+        from traza.cocreation import signals  # noqa: F401  (keeps the counts of contributions)
+        from traza.cocreation.services.tallies import rebuild
+        from traza.core import hooks
+
+        for label in ("contributiontally", "plantally", "delaytally", "commitmenttally"):
+            hooks.register_backup_exclusion(f"cocreation.{label}")  # derived: recounted
+        hooks.register_after_restore(rebuild)

@@ -18,11 +18,10 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -32,10 +31,12 @@ from django.utils.translation import gettext as _
 
 from traza.cocreation.models import (
     FUNNEL_MEASURES,
-    HIDDEN,
     AttendanceTally,
     Channel,
+    CommitmentTally,
     Contribution,
+    ContributionTally,
+    DelayTally,
     DiscussionPost,
     Event,
     EventKind,
@@ -43,6 +44,7 @@ from traza.cocreation.models import (
     Evidence,
     Measure,
     Outcome,
+    PlanTally,
     PostStatus,
     Registration,
     ReportedFigure,
@@ -50,6 +52,7 @@ from traza.cocreation.models import (
     Timeline,
     notice_days_setting,
 )
+from traza.cocreation.models.tallies import NONE
 from traza.cocreation.services import running_consultation
 from traza.core.params import as_id
 from traza.notifications.models import MessageStatus, OutboxMessage
@@ -59,6 +62,7 @@ from traza.plans.models import (
     Commitment,
     Organization,
     Stage,
+    Theme,
     VersionStep,
 )
 from traza.plans.queries import Opportunity
@@ -317,6 +321,18 @@ def overdue_contributions(plan: ActionPlan, now: dt.datetime | None = None):
     return awaiting_response(plan).filter(received_at__lt=response_deadline_cutoff(now))
 
 
+def overdue_count(plan: ActionPlan, now: dt.datetime | None = None) -> int:
+    """How many ``overdue_contributions`` there are, reading only the plan's contributions
+    still waiting (the maintained counts name them, indexed): one query whose cost follows
+    the backlog, not the plan's size."""
+    waiting = ContributionTally.objects.filter(
+        plan_id=plan.pk, outcome=UNANSWERED, hidden=False
+    ).values("contribution_id")
+    return Contribution.objects.filter(
+        pk__in=waiting, received_at__lt=response_deadline_cutoff(now)
+    ).count()
+
+
 @dataclass
 class ContributionStats:
     total: int  # public contributions only
@@ -339,54 +355,108 @@ def _days_to_answer():
     )
 
 
+@dataclass
+class PlanCounts:
+    """A plan's maintained counts (``cocreation.models.tallies``), summed over events: one
+    row per (channel, theme, outcome, hidden) that occurs."""
+
+    rows: list[tuple[str, int, str, bool, int]]
+
+    def public(self, channel: str | None = None) -> int:
+        return sum(
+            n
+            for c, _t, _o, hidden, n in self.rows
+            if not hidden and (channel is None or c == channel)
+        )
+
+    @property
+    def hidden(self) -> int:
+        return sum(n for *_key, hidden, n in self.rows if hidden)
+
+    @property
+    def answered(self) -> int:
+        return sum(n for _c, _t, o, hidden, n in self.rows if not hidden and o != UNANSWERED)
+
+    def by_outcome(self) -> dict[str, int]:
+        found: dict[str, int] = defaultdict(int)
+        for _c, _t, outcome, hidden, n in self.rows:
+            if not hidden:
+                found[outcome] += n
+        return dict(found)
+
+
+def plan_counts(plan: ActionPlan) -> PlanCounts:
+    """The plan's contributions counted by channel, theme, outcome (``outcome_key``) and
+    whether moderation hid them, read from the maintained counts: one query over at most
+    channels × themes × outcomes × 2 rows, whatever the number of contributions."""
+    rows = (
+        PlanTally.objects.filter(plan_id=plan.pk, n__gt=0)
+        .values_list("channel", "theme_id", "outcome", "hidden")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    return PlanCounts([(c, t, o, bool(h), n) for c, t, o, h, n in rows if n])
+
+
+def _median_and_slowest(plan: ActionPlan, answered: int) -> tuple[float | None, int | None]:
+    """The median and the largest number of whole days to answer (``timedelta.days`` of
+    received → published), from the plan's histogram of whole days (one query): the same
+    figures as sorting every answered contribution's delay, since rounding down keeps the
+    order."""
+    histogram = list(
+        DelayTally.objects.filter(plan_id=plan.pk, n__gt=0)
+        .order_by("days")
+        .values_list("days", "n")
+    )
+    if not answered or not histogram:
+        return None, None
+    wanted = [(answered - 1) // 2, answered // 2]  # the middle one or two, counted from 0
+    middle, seen = [], 0
+    for days, n in histogram:
+        while wanted and wanted[0] < seen + n:
+            middle.append(days)
+            wanted.pop(0)
+        seen += n
+    median = statistics.median(middle)
+    return (int(median) if median == int(median) else median), histogram[-1][0]
+
+
 def contribution_stats(plan: ActionPlan) -> ContributionStats:
     """Counts by channel × theme (seed 002, Cuadro 4), share answered, days to answer.
 
     A contribution counts as answered only when its response is published and not pending.
     Contributions hidden by moderation are left out of every figure and counted apart.
-    Aggregated in SQL, three queries whatever the plan's size (one with no contributions):
-    the median is read from the middle one or two answered contributions ordered by their
-    delay (a query that returns at most two rows), never by loading every contribution.
+    Read from the maintained counts (``plan_counts``, the days' histogram, the themes'
+    names): three queries whatever the plan's size (one with no contributions).
     """
 
-    hidden = Q(discussion_post__status=HIDDEN)
-    counts = Contribution.objects.filter(plan=plan).aggregate(
-        total=Count("id", filter=~hidden),
-        answered=Count("id", filter=~hidden & ~unanswered_q()),
-        slowest=Max(_days_to_answer(), filter=~hidden & ~unanswered_q()),
-        hidden=Count("id", filter=hidden),
-    )
-    total, n_answered = counts["total"], counts["answered"]
+    counts = plan_counts(plan)
+    total, n_answered = counts.public(), counts.answered
     if not total:
-        return ContributionStats(0, 0, None, None, [], [], hidden=counts["hidden"])
-    public = Contribution.objects.public().filter(plan=plan)
-    cells = public.values("channel", "theme__name").annotate(n=Count("id")).order_by()
-    present = {row["channel"] for row in cells}
+        return ContributionStats(0, 0, None, None, [], [], hidden=counts.hidden)
+    cells: dict[tuple[str, int], int] = defaultdict(int)
+    for channel, theme, _outcome, hidden, n in counts.rows:
+        if not hidden:
+            cells[(channel, theme)] += n
+    present = {channel for channel, _theme in cells}
     channels = [c for c in Channel.values if c in present]
+    names = dict(
+        Theme.objects.filter(pk__in={theme for _c, theme in cells}).values_list("pk", "name")
+    )
     table: dict[str, list[int]] = {}
-    for row in cells:
-        counts_row = table.setdefault(row["theme__name"] or "—", [0] * len(channels))
-        counts_row[channels.index(row["channel"])] += row["n"]
+    for (channel, theme), n in cells.items():
+        counts_row = table.setdefault(names.get(theme) or "—", [0] * len(channels))
+        counts_row[channels.index(channel)] += n
     by_channel_theme = [(theme, row, sum(row)) for theme, row in sorted(table.items())]
-    # the middle one (odd) or two (even) delays; the query runs even with none answered,
-    # so that the page's query count does not depend on how many are answered
-    middle = [
-        delay.days
-        for delay in public.exclude(unanswered_q())
-        .annotate(delay=_days_to_answer())
-        .order_by("delay", "id")
-        .values_list("delay", flat=True)[max(n_answered - 1, 0) // 2 : n_answered // 2 + 1]
-    ]
-    slowest = counts["slowest"]
-    median = statistics.median(middle) if middle else None
+    median, slowest = _median_and_slowest(plan, n_answered)
     return ContributionStats(
         total=total,
         answered=n_answered,
-        median_days=int(median) if median is not None and median == int(median) else median,
-        slowest_days=slowest.days if slowest is not None else None,
+        median_days=median,
+        slowest_days=slowest,
         by_channel_theme=by_channel_theme,
         channels=[str(Channel(c).label) for c in channels],
-        hidden=counts["hidden"],
+        hidden=counts.hidden,
     )
 
 
@@ -408,16 +478,20 @@ def outcome_key():
 
 
 def outcome_counts(plan: ActionPlan) -> dict[str, int]:
-    """Public contributions per outcome (``UNANSWERED`` for those waiting), one query."""
-    rows = (
-        Contribution.objects.public()
-        .filter(plan=plan)
-        .annotate(outcome_key=outcome_key())
-        .values("outcome_key")
-        .annotate(n=Count("id"))
-        .order_by()
+    """Public contributions per outcome (``UNANSWERED`` for those waiting), one query of the
+    maintained counts."""
+    return plan_counts(plan).by_outcome()
+
+
+def origin_outcome_counts(commitment: Commitment) -> list[tuple[str, int]]:
+    """The public contributions behind a commitment (about it, or whose response changed one
+    of its versions) per outcome as ``outcome_key`` gives it, most first: one query of the
+    maintained counts, whatever their number."""
+    return list(
+        CommitmentTally.objects.filter(commitment_id=commitment.pk, n__gt=0)
+        .order_by("-n", "outcome")
+        .values_list("outcome", "n")
     )
-    return {row["outcome_key"]: row["n"] for row in rows}
 
 
 def changed_by_contributions_q(prefix: str = "") -> Q:
@@ -480,14 +554,27 @@ def _top(rows, key: str, limit: int) -> Top:
     return Top(ids[:limit], True)
 
 
+def _event_counts(plan: ActionPlan):
+    """Public contributions per (channel, event, outcome) from the maintained counts; event
+    0 for those not collected at an event."""
+    return (
+        PlanTally.objects.filter(plan_id=plan.pk, hidden=False, n__gt=0)
+        .values("channel", "event_id", "outcome")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+
+
 def flow_top_events(plan: ActionPlan) -> Top:
-    """The events the flow names, most contributions first (one query)."""
+    """The events the flow names, most contributions first (one query of the maintained
+    counts)."""
     rows = (
-        Contribution.objects.public()
-        .filter(plan=plan, event__isnull=False)
+        PlanTally.objects.filter(plan_id=plan.pk, hidden=False, n__gt=0)
+        .exclude(event_id=NONE)
         .values("event_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "event_id")
+        .annotate(total=Sum("n"))
+        .filter(total__gt=0)
+        .order_by("-total", "event_id")
     )
     return _top(rows, "event_id", FLOW_EVENT_LIMIT)
 
@@ -544,27 +631,16 @@ def flow_counts(plan: ActionPlan, *, name_events: bool = True) -> FlowCounts:
     the event is then 0 for all of them, which the list reads as ``ANY_EVENT``."""
     top_events = flow_top_events(plan) if name_events else Top([], True)
     top_commitments = flow_top_commitments(plan)
+    named = set(top_events.ids)
+    sources: dict[tuple[str, int | None, str], int] = defaultdict(int)
+    for row in _event_counts(plan):
+        event = row["event_id"]
+        if event == NONE:
+            key = (row["channel"], None, row["outcome"])
+        else:
+            key = ("", event if event in named else 0, row["outcome"])
+        sources[key] += row["total"]
     public = Contribution.objects.public().filter(plan=plan)
-    event_whens = [When(event__isnull=True, then=Value(None))]
-    if top_events.ids:
-        event_whens.append(When(event_id__in=top_events.ids, then=F("event_id")))
-    grouped = (
-        public.annotate(
-            flow_channel=Case(
-                When(event__isnull=True, then=F("channel")),
-                default=Value(""),
-                output_field=CharField(),
-            ),
-            flow_event=Case(*event_whens, default=Value(0), output_field=IntegerField()),
-            flow_outcome=outcome_key(),
-        )
-        .values("flow_channel", "flow_event", "flow_outcome")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    sources = {
-        (row["flow_channel"], row["flow_event"], row["flow_outcome"]): row["n"] for row in grouped
-    }
     answered = public.exclude(unanswered_q())
     changed: dict[tuple[str, int], int] = {}
     if top_commitments.ids:
@@ -594,7 +670,7 @@ def flow_counts(plan: ActionPlan, *, name_events: bool = True) -> FlowCounts:
         )
     }
     return FlowCounts(
-        sources=sources,
+        sources=dict(sources),
         changed=changed,
         events={pk: titles[pk] for pk in top_events.ids if pk in titles},
         commitments={pk: numbers[pk] for pk in top_commitments.ids if pk in numbers},
@@ -676,6 +752,28 @@ def parse_contribution_filters(plan: ActionPlan, params) -> ContributionFilters:
                 FilterLabel(_("Commitment changed"), f"{commitment[0]}. {commitment[1]}", True)
             )
     return found
+
+
+def count_contributions(plan: ActionPlan, filters: ContributionFilters) -> int | None:
+    """How many ``plan_contributions(plan, filters)`` there are, from the maintained counts
+    (one query) when the filters are the counts' own (channel, event, outcome); None for
+    ``changed``, which they do not hold."""
+    if filters.changed:
+        return None
+    rows = PlanTally.objects.filter(plan_id=plan.pk, hidden=False)
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    if filters.event == NO_EVENT:
+        rows = rows.filter(event_id=NONE)
+    elif filters.event == OTHER:
+        rows = rows.exclude(event_id=NONE).exclude(event_id__in=flow_top_events(plan).ids)
+    elif filters.event == ANY_EVENT:
+        rows = rows.exclude(event_id=NONE)
+    elif filters.event:
+        rows = rows.filter(event_id=int(filters.event))
+    if filters.outcome:
+        rows = rows.filter(outcome=filters.outcome)
+    return rows.aggregate(total=Sum("n"))["total"] or 0
 
 
 def plan_contributions(plan: ActionPlan, filters: ContributionFilters | None = None):

@@ -165,6 +165,9 @@ def contribution_list(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(ActionPlan.objects.select_related("member"), pk=pk)
     filters = queries.parse_contribution_filters(plan, request.GET)
     paginator = Paginator(queries.plan_contributions(plan, filters), 50)
+    counted = queries.count_contributions(plan, filters)
+    if counted is not None:
+        paginator.count = counted  # the maintained counts: no count of the plan's rows
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

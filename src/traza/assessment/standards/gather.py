@@ -18,10 +18,10 @@ from traza.cocreation.models import (
     EventStatus,
     Evidence,
     FaqEntry,
-    Outcome,
     PostStatus,
     Timeline,
 )
+from traza.cocreation.queries import plan_counts
 from traza.forum.models import Decision, Forum, ForumRules, Membership, Session
 from traza.monitoring.models import ProgressEvidence, ProgressReport, Review
 from traza.plans.models import ActionPlan, Stage
@@ -107,9 +107,9 @@ class ProcessData:
 def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
     today = today or timezone.localdate()
     contributions = Contribution.objects.public().filter(plan=plan)  # hidden ones never count
-    answered = contributions.filter(
-        response__published_at__isnull=False, response__text__gt=""
-    ).exclude(response__outcome=Outcome.PENDING)
+    # counted, answered (published, not pending: a reasoned response's text is then required)
+    # and forum inputs: co-creation's maintained counts, one query whatever the plan's size
+    counts = plan_counts(plan)
     period_start = plan.co_creation_starts_on or dt.date(plan.period_start - 1, 1, 1)
     period_end = plan.implementation_ends_on or dt.date(plan.period_end, 12, 31)
     forums = list(
@@ -128,10 +128,16 @@ def gather(plan: ActionPlan, today: dt.date | None = None) -> ProcessData:
         today=today,
         timeline=Timeline.objects.filter(plan=plan).first(),
         events=list(Event.objects.filter(plan=plan).order_by("starts_at")),
-        contributions=contributions.count(),
-        answered=answered.count(),
-        with_evidence=contributions.filter(evidence__is_private=False).distinct().count(),
-        forum_inputs=contributions.filter(channel=Channel.FORUM_INPUT).count(),
+        contributions=counts.public(),
+        answered=counts.answered,
+        # read from the evidence side: as many rows as the plan's evidence, not contributions
+        with_evidence=Evidence.objects.filter(
+            is_private=False, contribution__in=contributions.values("pk")
+        )
+        .values("contribution_id")
+        .distinct()
+        .count(),
+        forum_inputs=counts.public(Channel.FORUM_INPUT),
         official_answers=DiscussionPost.objects.filter(
             commitment__plan=plan, official=True, status=PostStatus.PUBLISHED
         ).count(),

@@ -25,7 +25,7 @@ from traza.assessment.standards.registry import Edition, registry
 from traza.assessment.standards.verdicts import Verdict, days
 from traza.assessment.standards.vocabulary import Phase, Status, Subject, influence_subject
 from traza.cocreation.models import EventStatus
-from traza.cocreation.queries import event_notice, overdue_contributions
+from traza.cocreation.queries import event_notice, overdue_count
 from traza.plans.models import ActionPlan, Stage
 
 
@@ -197,7 +197,7 @@ def warnings_from(data: ProcessData) -> list[RiskWarning]:
                 )
             )
     wait = settings.TRAZA_RESPONSE_WAIT_DAYS
-    waiting = overdue_contributions(data.plan, now).count()
+    waiting = overdue_count(data.plan, now)
     if waiting:
         warnings.append(
             RiskWarning(

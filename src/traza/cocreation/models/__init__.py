@@ -37,6 +37,12 @@ from traza.cocreation.models.figures import (
     validate_breakdown,
 )
 from traza.cocreation.models.discussion import DiscussionPost, ModerationCategory, PostStatus
+from traza.cocreation.models.tallies import (
+    CommitmentTally,
+    ContributionTally,
+    DelayTally,
+    PlanTally,
+)
 # isort: on
 
 __all__ = [
@@ -45,10 +51,13 @@ __all__ = [
     "HIDDEN",
     "AttendanceTally",
     "Channel",
+    "CommitmentTally",
     "Contribution",
     "ContributionQuerySet",
+    "ContributionTally",
     "DecidingBody",
     "Decision",
+    "DelayTally",
     "DiscussionPost",
     "Event",
     "EventKind",
@@ -60,6 +69,7 @@ __all__ = [
     "Measure",
     "ModerationCategory",
     "Outcome",
+    "PlanTally",
     "PostStatus",
     "PublicAuthor",
     "ReasonCategory",

@@ -96,7 +96,11 @@ class Contribution(PublicAuthor):
         ordering = ["received_at", "id"]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
-        indexes = [models.Index(fields=["plan", "channel"])]
+        indexes = [
+            models.Index(fields=["plan", "channel"]),
+            # a plan's list, newest first: one page read in order, not the plan sorted
+            models.Index(fields=["plan", "-received_at", "-id"], name="contribution_plan_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "key"],

@@ -15,7 +15,7 @@ from traza.cocreation.queries import (
     contribution_stats,
     outcome_counts,
     outcome_label,
-    overdue_contributions,
+    overdue_count,
 )
 from traza.plans.models import ActionPlan
 
@@ -30,7 +30,7 @@ def trace_at_a_glance(plan: ActionPlan) -> dict:
     """The plan's trace at a glance: contributions received, the share answered and the
     median days to answer beside the deadline promised (``TRAZA_RESPONSE_WAIT_DAYS``) and how
     many have waited longer (the one definition of overdue,
-    ``cocreation.queries.overdue_contributions``), what was decided (``outcome_counts``,
+    ``cocreation.queries.overdue_contributions``, counted by ``overdue_count``), what was decided (``outcome_counts``,
     each linking to its contributions), the commitments whose origin the public can follow
     (``commitments_with_origin``), and the flow. Unknown is not zero: with no contributions
     the share, the median and the overdue read "no data", never 0."""
@@ -53,6 +53,6 @@ def trace_at_a_glance(plan: ActionPlan) -> dict:
         "outcomes": outcomes,
         "origin": commitments_with_origin(plan),
         "wait_days": settings.TRAZA_RESPONSE_WAIT_DAYS,
-        "overdue": overdue_contributions(plan).count() if stats.total else None,
+        "overdue": overdue_count(plan) if stats.total else None,
         "flow": plan_flow(plan, compact=True) if stats.total else None,
     }
