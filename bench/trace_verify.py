@@ -4,9 +4,9 @@
     .venv/bin/python bench/trace_verify.py --events 1000000
     DATABASE_URL=postgres://… .venv/bin/python bench/trace_verify.py --events 1000000
 
-The events are written in bulk with a real chain (as ``record`` would, without the services:
-this measures the trace, not the writes), shaped like a contribution's and its response's
-events. Prints: full ``verify-trace``; the first checkpoint (the whole tree); after 10,000 new
+The events are written in bulk as ``record`` writes them, waiting to be sealed, and sealed by
+the trace's own sealer (``core.sealing``; timed), shaped like a contribution's and its
+response's events (this measures the trace, not the services). Prints: full ``verify-trace``; the first checkpoint (the whole tree); after 10,000 new
 events, the next checkpoint and the incremental ``verify-trace``; an inclusion and a
 consistency proof (tree built, then from memory); bytes per event.
 """
@@ -25,25 +25,25 @@ if "DATABASE_URL" not in os.environ:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 os.environ.setdefault("TRAZA_VAR_DIR", tempfile.mkdtemp())
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from traza.core import checkpoints  # noqa: E402
-from traza.core.models import TraceEvent  # noqa: E402
-from traza.core.services import GENESIS_HASH, Verified, verify_trace_from, write_checkpoint  # noqa: E402
+from traza.core.models import TraceEvent, TracePending, canonical_payload  # noqa: E402
+from traza.core.sealing import GENESIS_HASH, seal_pending  # noqa: E402
+from traza.core.services import Verified, verify_trace_from, write_checkpoint  # noqa: E402
 
 TARGETS = {"full": 30.0, "incremental": 2.0}
 
 
-def _event(n: int, previous: str) -> TraceEvent:
+def _event(n: int) -> TraceEvent:
     contribution = n % 2 == 0
-    event = TraceEvent(
-        id=n,
+    return TraceEvent(
         occurred_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=n),
         actor_label="anonymous" if contribution else "secretaria",
         action="create",
@@ -59,26 +59,25 @@ def _event(n: int, previous: str) -> TraceEvent:
         changes={"channel": [None, "web_form"], "theme": [None, 3], "show_author": [None, True]}
         if contribution
         else {"outcome": [None, "accepted"], "text": [None, "Se incorporó en el compromiso 4."]},
-        previous_hash=previous,
     )
-    event.hash = event.compute_hash()
-    return event
 
 
 def fill(start: int, count: int) -> None:
-    previous = GENESIS_HASH
-    if start > 1:
-        previous = TraceEvent.objects.get(id=start - 1).hash
+    """Write ``count`` events waiting to be sealed (as ``record`` leaves them)."""
     batch = []
     for n in range(start, start + count):
-        event = _event(n, previous)
-        previous = event.hash
-        batch.append(event)
+        batch.append(_event(n))
         if len(batch) == 5000:
-            TraceEvent.objects.bulk_create(batch)
+            _write(batch)
             batch = []
     if batch:
-        TraceEvent.objects.bulk_create(batch)
+        _write(batch)
+
+
+def _write(events: list[TraceEvent]) -> None:
+    with transaction.atomic():
+        TraceEvent.objects.bulk_create(events)
+        TracePending.objects.bulk_create(TracePending(event=event) for event in events)
 
 
 def timed(label: str, function, target: float | None = None):
@@ -99,6 +98,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; events: {args.events:,}")
     timed(f"writing {args.events:,} events in bulk (setup)", lambda: fill(1, args.events))
+    timed(f"sealing {args.events:,} events (the sealer)", lambda: seal_pending(wait=True))
     missed = False
     reached, full = timed(
         "verify-trace --full (hashes, chain, Merkle tree)",
@@ -108,6 +108,7 @@ def main() -> int:
     missed |= full > TARGETS["full"] * args.events / 1_000_000
     timed("first checkpoint (every event, signed)", write_checkpoint)
     fill(args.events + 1, 10_000)
+    timed("sealing 10,000 new events", lambda: seal_pending(wait=True))
     timed("next checkpoint after 10,000 new events", write_checkpoint)
     _, incremental = timed(
         "verify-trace, incremental after 10,000 new events",
@@ -130,14 +131,24 @@ def main() -> int:
         lambda: client.get(f"/trace/proofs/consistency/{args.events}/{newest.size}.json"),
     )
     sample = list(TraceEvent.objects.order_by("id")[:2000])
-    payload = sum(len(e.canonical_payload()) for e in sample) / len(sample)
-    print(f"{'canonical payload per event (what is hashed), bytes':<58} {payload:8.0f}")
+    payload = sum(len(canonical_payload(e.payload_values(1, GENESIS_HASH))) for e in sample)
+    print(f"{'canonical payload per event (what is hashed), bytes':<58} {payload / 2000:8.0f}")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_total_relation_size('core_traceevent')")
-            size = cursor.fetchone()[0]
+            cursor.execute("VACUUM ANALYZE core_traceevent")
+            cursor.execute("VACUUM ANALYZE core_traceseal")
+            cursor.execute("VACUUM ANALYZE core_tracepending")
+            cursor.execute(
+                "SELECT pg_total_relation_size('core_traceevent'), "
+                "pg_total_relation_size('core_traceseal'), "
+                "pg_total_relation_size('core_tracepending')"
+            )
+            sizes = cursor.fetchone()
+        count = TraceEvent.objects.count()
         print(
-            f"{'table with indexes per event, bytes':<58} {size / TraceEvent.objects.count():8.0f}"
+            f"{'events, seals, pending: tables with indexes per event, bytes':<58} "
+            f"{sum(sizes) / count:8.0f} ({sizes[0] / count:.0f} + {sizes[1] / count:.0f} + "
+            f"{sizes[2] / count:.0f})"
         )
     with open(os.devnull, "w") as sink:
         call_command("verify_trace", "--full", stdout=sink)

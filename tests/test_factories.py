@@ -2,9 +2,9 @@
 verifiable, as if the secretariat had entered it."""
 
 from tests import factories
+from tests.core.trace_helpers import sealed_and_verified
 from traza.cocreation.models import Contribution
 from traza.core.models import TraceEvent
-from traza.core.services import verify_trace
 from traza.notifications.models import OutboxMessage
 from traza.plans.models import CommitmentVersion
 
@@ -15,7 +15,7 @@ def test_the_factories_trace_what_they_create(db):
     assert [v.number for v in CommitmentVersion.objects.filter(commitment=commitment)] == [1, 2]
     traced = set(TraceEvent.objects.values_list("object_type", flat=True))
     assert {"plans.commitment", "plans.milestone", "plans.actionplan"} <= traced
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_the_sample_plan_holds_something_of_everything(sample_plan):
@@ -24,7 +24,7 @@ def test_the_sample_plan_holds_something_of_everything(sample_plan):
     assert Contribution.objects.filter(plan=sample_plan).count() == 3
     assert Contribution.objects.filter(plan=sample_plan, response__isnull=False).count() == 1
     assert OutboxMessage.objects.count() == 1  # the answered author is told
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_a_built_object_is_not_saved(db):

@@ -14,13 +14,13 @@ from django.utils import timezone
 from tests import factories
 from tests.accounts.test_accounts import readable
 from tests.cocreation.test_contributions import contribute_url, form_data
+from tests.core.trace_helpers import sealed_and_verified
 from tests.mail import link_path
 from tests.notifications.test_outbox import LOCMEM
 from traza.accounts.privacy import apply_retention
 from traza.cocreation.forms import SALT
 from traza.cocreation.models import Contribution, Registration, Second
 from traza.core.models import TraceEvent
-from traza.core.services import verify_trace
 from traza.notifications.models import OutboxMessage
 from traza.notifications.services import deliver_due, enqueue
 
@@ -56,7 +56,7 @@ def test_a_person_downloads_then_erases_their_data(client, make_plan):
     )
     assert contribution.text == "Publicar los contratos de obras en formato abierto."
     assert "Ana Quispe" not in client.get(contribution.get_absolute_url()).content.decode()
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
     erased = TraceEvent.objects.get(object_type="cocreation.contribution", action="update")
     assert erased.changes == {"fields": ["personal data"]} and "Ana" not in erased.summary
     assert client.get("/privacidad/mis-datos/forged/").status_code == 400
@@ -162,7 +162,7 @@ def test_seconds_and_the_outbox_are_in_the_download_and_are_erased(client, make_
     }
 
     assert client.post(page, {"confirm": "on"}).status_code == 200
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
     second = Second.objects.get(contribution=luis, name="—")
     assert second.organization == "" and "ana" not in second.email.lower()
     assert luis.seconds.count() == 2  # the count stays

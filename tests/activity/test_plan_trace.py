@@ -10,11 +10,12 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 
 from tests.activity.conftest import happen
+from tests.core.trace_helpers import sealed_and_verified
 from traza.activity import queries
 from traza.cocreation.models import Contribution, Event
 from traza.core import hooks
-from traza.core.models import TraceEvent
-from traza.core.services import object_key, verify_trace, write_checkpoint
+from traza.core.models import TraceEvent, TraceSeal
+from traza.core.services import object_key, write_checkpoint
 from traza.plans import queries as plan_queries
 
 
@@ -63,11 +64,16 @@ def test_the_download_streams_it_with_its_hashes(client, busy, django_assert_num
     happen(busy)
     write_checkpoint()
     client.get(f"/planes/{busy.plan.pk}/traza.json")  # the checkpoint's tree, kept in memory
-    with django_assert_num_queries(3):  # the plan, the newest checkpoint, its trace
+    # the plan, the newest checkpoint, its events waiting to be sealed, its sealed events and
+    # the seals before them (two per 2,000 events)
+    with django_assert_num_queries(5):
         response = client.get(f"/planes/{busy.plan.pk}/traza.json")
         download = json.loads(b"".join(response.streaming_content))
     events = download["events"]
-    assert [e["id"] for e in events] == scoped_to_the_plan(busy.plan)
+    positions = TraceSeal.objects.filter(event_id__in=scoped_to_the_plan(busy.plan))
+    assert [e["id"] for e in events] == list(  # the positions in the trace, by event
+        positions.order_by("event_id").values_list("position", flat=True)
+    )
     assert "plan_id" not in events[0]  # outside the hash, outside the download
     assert download["checkpoint"]["size"] == TraceEvent.objects.count()
     assert all(e["inclusion_proof"] for e in events)
@@ -93,7 +99,7 @@ def test_older_events_get_their_plan_from_the_migration_and_after_a_restore(busy
     assert queries.fill_plan_scope() == sum(1 for plan in before.values() if plan)
     assert dict(TraceEvent.objects.values_list("id", "plan_id")) == before
     assert queries.fill_plan_scope() == 0
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
     assert queries.fill_plan_scope in hooks.after_restore()  # an older backup lacks the column
 
 

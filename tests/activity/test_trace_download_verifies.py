@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from tests.core.verifier import traza_verify
-from traza.core.models import TraceEvent
+from tests.core.trace_helpers import seal
+from traza.core.models import TraceEvent, TraceSeal
 from traza.core.services import SYSTEM, write_checkpoint
 from traza.core.trace_views import VERIFIER
 from traza.plans import services
@@ -49,11 +50,15 @@ def test_the_download_carries_proofs_that_the_verifier_checks(
     key = saved("key.pem", "/trace/public-key.pem")
     old = saved("old.json", "/trace/checkpoints/latest.json")
     services.save_commitment(SYSTEM, plan.commitments.first(), {"title": "Later"}, reason="r")
+    assert _download(client, plan)["pending"] == 1  # not sealed yet: not in the download
+    seal()  # as after the commit
     data = _download(client, plan)
-    assert data["checkpoint"]["size"] == first.size
+    assert data["checkpoint"]["size"] == first.size and data["pending"] == 0
     assert data["public_key"].endswith("/trace/public-key.pem")
-    assert [e["id"] for e in data["events"]] == list(
-        TraceEvent.objects.filter(plan_id=plan.pk).values_list("id", flat=True)
+    assert [e["id"] for e in data["events"]] == list(  # ids are the positions in the trace
+        TraceSeal.objects.filter(event__plan_id=plan.pk)
+        .order_by("event_id")
+        .values_list("position", flat=True)
     )
     assert data["events"][-1]["inclusion_proof"] is None  # newer than the checkpoint
     assert all(e["inclusion_proof"] is not None for e in data["events"][:-1])

@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.core.trace_helpers import sealed_and_verified
 from traza.api.transfer import dumps, export_data
 from traza.core.models import TraceEvent
-from traza.core.services import verify_trace
 from traza.plans.models import ActionPlan, Commitment, Milestone, Organization
 
 DEMO = json.loads(
@@ -42,7 +42,7 @@ def test_demo_holds_peru_plan_three_and_the_history(demo):
     eight = demo.commitments.get(number=8)
     assert eight.lead_organization.acronym == "MINEDU"
     assert eight.values == []  # the IRM found it not relevant to OGP values
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_loading_the_demo_twice_adds_nothing(demo, capsys):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.core.trace_helpers import sealed_and_verified
 from traza.cocreation.models import Contribution, Response
 from traza.core.models import TraceEvent
-from traza.core.services import verify_trace
 from traza.repository import search
 from traza.repository.models import SearchEntry
 
@@ -42,7 +42,7 @@ def test_the_generated_dataset_verifies_and_is_searchable(national, make_plan, c
         log=lambda _line: None,
     )
 
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
     assert Contribution.objects.filter(plan_id__in=dataset.plans).count() == 200
     assert Response.objects.filter(published_at__isnull=False).count() >= 200
     # one event per contribution and per response, at least, after the earlier ones

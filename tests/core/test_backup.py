@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.core.trace_helpers import sealed_and_verified
 from traza.api.transfer import dumps, export_data
-from traza.core.services import SYSTEM, verify_trace
+from traza.core.services import SYSTEM
 from traza.repository import services as repository_services
 from traza.repository.models import DocumentVersion
 
@@ -57,7 +58,7 @@ def test_backup_restore_round_trips_database_and_files(tmp_path, settings, djang
     restored = DocumentVersion.objects.get()
     assert restored.sha256 == version.sha256
     assert hashlib.sha256(restored.file.read()).hexdigest() == version.sha256
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
     restored_user = django_user_model.objects.get(username="sgp")
     assert restored_user.check_password("x-Strong-1")
     assert list(restored_user.groups.values_list("name", flat=True)) == ["secretariat"]
@@ -123,7 +124,7 @@ def test_a_backup_is_private_and_holds_no_second_factor_key(tmp_path, settings, 
     assert restored.is_staff and restored.check_password("x-Strong-1")
     assert not TOTPDevice.objects.exists()  # staff set up their second factor again
     assert not SecondFactorEnrolment.objects.exists()
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 @pytest.mark.django_db(transaction=True)

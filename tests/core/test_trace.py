@@ -3,10 +3,11 @@ from itertools import pairwise
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
-from traza.core.models import AppendOnlyError, TraceEvent
-from traza.core.services import GENESIS_HASH, verify_trace
+from tests.core.trace_helpers import edit_event, seal, sealed_events, sql
+from traza.core.models import AppendOnlyError, TraceEvent, TraceSeal
+from traza.core.sealing import GENESIS_HASH, event_hash
+from traza.core.services import verify_trace
 from traza.plans import services
 
 
@@ -23,31 +24,49 @@ def test_every_write_leaves_an_event_chained_to_the_previous(commitment, editor)
     assert last.reason == "Table 2 asked"
     assert last.changes == {"title": ["Commitment 1", "A clearer title"]}
     assert last.scope == f"plans.commitment:{commitment.pk}"
-    assert events[0].previous_hash == GENESIS_HASH
-    assert all(b.previous_hash == a.hash for a, b in pairwise(events))
+    assert seal() == len(events)  # what follows each commit outside a test transaction
+    sealed = sealed_events()
+    assert [e.position for e in sealed] == list(range(1, len(events) + 1))
+    assert [e.id for e in sealed] == [e.id for e in events]  # committed in this order
+    for before, event in pairwise([None, *sealed]):
+        previous = before.hash if before else GENESIS_HASH
+        assert event.hash == event_hash(event.payload_values(event.position, previous))
     assert verify_trace() is None
 
 
 def test_a_tampered_row_is_named(commitment):
-    target = TraceEvent.objects.order_by("id")[2]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE core_traceevent SET reason = %s WHERE id = %s", ["rewritten", target.id]
-        )
+    seal()
+    target = sealed_events(3)[0]
+    edit_event(target.id, reason="rewritten")
     problem = verify_trace()
-    assert problem is not None and problem.event_id == target.id
+    assert problem is not None and problem.event_id == target.position == 3
     assert "altered" in problem.problem
-    with pytest.raises(CommandError, match=f"#{target.id}"):
+    with pytest.raises(CommandError, match="#3"):
         call_command("verify_trace")
 
 
 def test_a_removed_row_is_named(commitment):
-    target = TraceEvent.objects.order_by("id")[1]
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM core_traceevent WHERE id = %s", [target.id])
+    """Its seal goes with it (the database refuses a seal without its event)."""
+    seal()
+    target = sealed_events(2)[0]
+    sql("DELETE FROM core_traceseal WHERE position = %s", [2])
+    sql("DELETE FROM core_traceevent WHERE id = %s", [target.id])
     problem = verify_trace()
-    assert problem is not None and problem.event_id == target.id
+    assert problem is not None and problem.event_id == 2
     assert "missing" in problem.problem
+
+
+def test_a_seal_cannot_be_changed_through_the_orm(commitment):
+    seal()
+    found = TraceSeal.objects.first()
+    with pytest.raises(AppendOnlyError):
+        found.save()
+    with pytest.raises(AppendOnlyError):
+        found.delete()
+    with pytest.raises(AppendOnlyError):
+        TraceSeal.objects.update(hash=b"0" * 32)
+    with pytest.raises(AppendOnlyError):
+        TraceSeal.objects.all().delete()
 
 
 def test_the_trace_cannot_be_changed_through_the_orm(commitment):

@@ -13,10 +13,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from tests.core.trace_helpers import (
+    edit_event,
+    remove_sealed_after,
+    rewrite,
+    seal,
+    sealed_events,
+    sealed_hash,
+    sql,
+)
 from traza.core import checkpoints
 from traza.core.merkle import leaf_hash, verify_consistency, verify_inclusion
-from traza.core.models import AppendOnlyError, TraceCheckpoint, TraceEvent
-from traza.core.services import GENESIS_HASH, verify_trace, write_checkpoint
+from traza.core.models import AppendOnlyError, TraceCheckpoint, TraceEvent, TraceSeal
+from traza.core.services import verify_trace, write_checkpoint
 from traza.plans import services
 
 
@@ -26,46 +35,8 @@ def busy(make_plan):
     plan = make_plan(n=6, m=6)
     checkpoint = write_checkpoint()
     assert checkpoint is not None and checkpoint.size == TraceEvent.objects.count() > 50
+    assert TraceSeal.objects.count() == checkpoint.size  # every event sealed first
     return plan
-
-
-def _sql(statement: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-
-
-def _truncate(after: int) -> None:
-    _sql("DELETE FROM core_traceevent WHERE id > %s", [after])
-
-
-def _rewrite(events: list[TraceEvent]) -> None:
-    """Write ``events`` (changed in memory) back over the rows of their ids, recomputing each
-    hash and every later event's link and hash: the attack a hash chain alone cannot see."""
-    previous = GENESIS_HASH
-    if events[0].id > 1:
-        previous = TraceEvent.objects.get(id=events[0].id - 1).hash
-    rows = []
-    for event in events:
-        event.previous_hash = previous
-        event.hash = event.compute_hash()
-        previous = event.hash
-        rows.append(event)
-    for event in rows:  # first out of the way of the unique hashes
-        _sql("UPDATE core_traceevent SET hash = %s WHERE id = %s", [f"x{event.id}", event.id])
-    for event in rows:
-        _sql(
-            "UPDATE core_traceevent SET reason = %s, summary = %s, object_id = %s, "
-            "occurred_at = %s, previous_hash = %s, hash = %s WHERE id = %s",
-            [
-                event.reason,
-                event.summary,
-                event.object_id,
-                event.occurred_at,
-                event.previous_hash,
-                event.hash,
-                event.id,
-            ],
-        )
 
 
 def _broken(**kwargs) -> str:
@@ -112,13 +83,13 @@ def test_inclusion_and_consistency_proofs_check_out_with_the_rfc_algorithms(busy
     )
     second = write_checkpoint()
     assert second is not None and second.size == first.size + 1
-    for event_id in (1, 7, first.size, second.size):
-        answer = client.get(f"/trace/proofs/inclusion/{event_id}.json").json()
-        event = TraceEvent.objects.get(id=event_id)
-        assert answer["tree_size"] == second.size and answer["event_hash"] == event.hash
+    for position in (1, 7, first.size, second.size):
+        answer = client.get(f"/trace/proofs/inclusion/{position}.json").json()
+        event_hash = sealed_hash(position)
+        assert answer["tree_size"] == second.size and answer["event_hash"] == event_hash
         assert verify_inclusion(
-            leaf_hash(bytes.fromhex(event.hash)),
-            event_id - 1,
+            leaf_hash(bytes.fromhex(event_hash)),
+            position - 1,
             second.size,
             [bytes.fromhex(h) for h in answer["proof"]],
             bytes.fromhex(second.root_hash),
@@ -149,39 +120,39 @@ def checkpoints_actor():
 
 @pytest.mark.parametrize("removed", [1, 50, None], ids=["the last event", "the last 50", "all"])
 def test_removing_the_end_of_the_trace_is_caught(busy, removed):
-    size = TraceEvent.objects.count()
+    size = TraceSeal.objects.count()
     keep = 0 if removed is None else size - removed
-    _truncate(keep)
-    assert TraceEvent.objects.count() == keep
+    remove_sealed_after(keep)
+    assert TraceEvent.objects.count() == TraceSeal.objects.count() == keep
     problem = _broken()
     assert f"#{keep + 1}" in problem and "removed" in problem
 
 
 def test_wiping_the_trace_and_its_checkpoints_is_caught_by_the_last_verification(busy):
     call_command("verify_trace", "--full", verbosity=0)  # the operator's saved state
-    _truncate(0)
-    _sql("DELETE FROM core_tracecheckpoint", [])
+    remove_sealed_after(0)
+    sql("DELETE FROM core_tracecheckpoint", [])
     with pytest.raises(CommandError, match="its end was removed"):
         call_command("verify_trace")
 
 
 def test_rewriting_an_event_and_every_later_hash_is_caught(busy):
-    events = list(TraceEvent.objects.filter(id__gte=30).order_by("id"))
+    events = sealed_events(30)
     events[0].reason = "Nobody objected"  # the rewritten decision
-    _rewrite(events)
+    rewrite(events)
     assert verify_trace(saved=[]) is not None  # the chain verifies; the checkpoint does not
     problem = _broken()
     assert "rewritten, removed or reordered" in problem
 
 
 def test_reordering_events_and_rehashing_is_caught(busy):
-    events = list(TraceEvent.objects.filter(id__gte=20).order_by("id"))
+    events = sealed_events(20)
     a, b = events[0], events[1]
     for name in ("reason", "summary", "object_id", "occurred_at"):
         first, second = getattr(a, name), getattr(b, name)
         setattr(a, name, second)
         setattr(b, name, first)
-    _rewrite(events)
+    rewrite(events)
     assert "rewritten, removed or reordered" in _broken()
 
 
@@ -190,10 +161,10 @@ def test_a_rewrite_that_also_removes_the_checkpoints_is_caught_by_a_saved_copy(
 ):
     saved = tmp_path / "checkpoint.json"
     saved.write_text(json.dumps(client.get("/trace/checkpoints/latest.json").json()))
-    events = list(TraceEvent.objects.filter(id__gte=30).order_by("id"))
+    events = sealed_events(30)
     events[0].reason = "Nobody objected"
-    _rewrite(events)
-    _sql("DELETE FROM core_tracecheckpoint", [])
+    rewrite(events)
+    sql("DELETE FROM core_tracecheckpoint", [])
     assert verify_trace() is None  # the database alone now looks right
     with pytest.raises(CommandError, match="checkpoint saved in"):
         call_command("verify_trace", "--checkpoint", str(saved))
@@ -201,12 +172,12 @@ def test_a_rewrite_that_also_removes_the_checkpoints_is_caught_by_a_saved_copy(
 
 def test_a_forged_or_altered_checkpoint_is_caught(busy):
     checkpoint = TraceCheckpoint.objects.get()
-    _sql(
+    sql(
         "UPDATE core_tracecheckpoint SET root_hash = %s WHERE id = %s",
         ["ab" * 32, checkpoint.pk],
     )
     assert "valid signature" in _broken()
-    _sql(
+    sql(
         "UPDATE core_tracecheckpoint SET key_id = %s WHERE id = %s",
         ["0123456789abcdef", checkpoint.pk],
     )
@@ -216,14 +187,14 @@ def test_a_forged_or_altered_checkpoint_is_caught(busy):
 def test_verify_trace_goes_on_from_the_last_verification(busy, capsys):
     call_command("verify_trace")
     assert "checked in full" in capsys.readouterr().out
-    size = TraceEvent.objects.count()
+    size = TraceSeal.objects.count()
     services.save_commitment(
         checkpoints_actor(), busy.commitments.first(), {"title": "Later"}, reason="r"
     )
-    call_command("verify_trace")
+    call_command("verify_trace")  # seals the new event, then verifies it alone
     assert f"checked from event #{size + 1}" in capsys.readouterr().out
     # an edit in the part verified before is left to --full, which finds it
-    _sql("UPDATE core_traceevent SET reason = %s WHERE id = %s", ["edited", 5])
+    edit_event(sealed_events(5)[0].id, reason="edited")
     call_command("verify_trace")
     with pytest.raises(CommandError, match="#5"):
         call_command("verify_trace", "--full")
@@ -233,8 +204,8 @@ def test_a_broken_trace_is_never_signed(busy):
     services.save_commitment(
         checkpoints_actor(), busy.commitments.first(), {"title": "Later"}, reason="r"
     )
-    last = TraceEvent.objects.order_by("-id").first()
-    _sql("UPDATE core_traceevent SET reason = %s WHERE id = %s", ["edited", last.id])
+    seal()  # after its commit; an edit before that is the operator's (docs/security.md)
+    edit_event(sealed_events()[-1].id, reason="edited")
     with pytest.raises(CommandError, match="Not signed"):
         call_command("checkpoint")
     assert TraceCheckpoint.objects.count() == 1

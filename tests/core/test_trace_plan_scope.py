@@ -10,9 +10,11 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from tests.core.trace_helpers import sealed_and_verified
 from traza.core import scopes
 from traza.core.models import AppendOnlyError, TraceEvent
-from traza.core.services import GENESIS_HASH, SYSTEM, record, verify_trace
+from traza.core.sealing import GENESIS_HASH, event_hash
+from traza.core.services import SYSTEM, record
 from traza.plans import services
 from traza.plans.models import ActionPlan, Commitment
 
@@ -27,7 +29,7 @@ def registered(monkeypatch):
 
 def test_the_hash_covers_what_it_covered_and_not_the_plan():
     event = TraceEvent(
-        id=1,
+        id=40,  # not hashed: the position in the trace is
         occurred_at=dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
         actor_label="system",
         action="create",
@@ -38,7 +40,6 @@ def test_the_hash_covers_what_it_covered_and_not_the_plan():
         summary="Created",
         reason="",
         changes={"title": [None, "Datos abiertos"]},
-        previous_hash=GENESIS_HASH,
     )
     documented = {  # docs/security.md: the canonical payload, field by field
         "id": 1,
@@ -57,9 +58,9 @@ def test_the_hash_covers_what_it_covered_and_not_the_plan():
     expected = hashlib.sha256(
         json.dumps(documented, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
-    assert event.compute_hash() == expected
+    assert event_hash(event.payload_values(1, GENESIS_HASH)) == expected
     event.plan_id = 7
-    assert event.compute_hash() == expected
+    assert event_hash(event.payload_values(1, GENESIS_HASH)) == expected
 
 
 def test_record_files_each_event_under_the_plan_of_its_scope(registered, make_plan):
@@ -75,7 +76,7 @@ def test_record_files_each_event_under_the_plan_of_its_scope(registered, make_pl
         assert by_type[unscoped].plan_id is None  # no plan: nobody registered them
     services.save_milestone(SYSTEM, milestone, {"text": "Otro texto"})
     assert TraceEvent.objects.order_by("-id").first().plan_id == plan.pk
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_a_commitment_that_moves_takes_its_earlier_events_along(registered, make_plan):
@@ -86,7 +87,7 @@ def test_a_commitment_that_moves_takes_its_earlier_events_along(registered, make
     services.save_commitment(SYSTEM, commitment, {"plan": second, "number": 9})
     assert set(scoped.values_list("plan_id", flat=True)) == {second.pk}
     assert not TraceEvent.objects.filter(plan_id=first.pk, scope=scoped[0].scope).exists()
-    assert verify_trace() is None  # the plan is outside the hash
+    assert sealed_and_verified() is None  # the plan is outside the hash
 
 
 def test_only_the_plan_is_written_after_the_fact(registered, make_plan):
@@ -98,7 +99,7 @@ def test_only_the_plan_is_written_after_the_fact(registered, make_plan):
         events.update(reason="rewritten")
     with pytest.raises(AppendOnlyError):
         events.update(plan_id=1)
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_record_takes_no_extra_query_for_the_plan(monkeypatch, registered, make_plan):

@@ -6,33 +6,35 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
-from traza.core.models import TraceEvent
+from tests.core.trace_helpers import edit_event, seal
+from traza.core.models import TraceEvent, TraceSeal
+from traza.core.sealing import event_hash
 
 
 def test_verify_trace_passes_on_the_demo_and_names_the_altered_event(demo, capsys):
-    call_command("verify_trace")
+    call_command("verify_trace")  # seals the demo's events first
+    assert f"verifies: {TraceEvent.objects.count()} events" in capsys.readouterr().out
     target = TraceEvent.objects.filter(object_type="plans.commitment").order_by("id")[3]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE core_traceevent SET summary = %s WHERE id = %s", ["otra cosa", target.id]
-        )
-    with pytest.raises(CommandError, match=f"#{target.id}"):
+    position = TraceSeal.objects.get(event=target).position
+    edit_event(target.id, summary="otra cosa")
+    with pytest.raises(CommandError, match=f"#{position}"):
         call_command("verify_trace", "--full")  # the edit is in the part verified before
 
 
 def test_anyone_downloads_a_plans_trace_and_recomputes_each_hash(client, demo):
+    seal()
     response = client.get(f"/planes/{demo.pk}/traza.json")
     assert response.status_code == 200
     events = json.loads(b"".join(response.streaming_content))["events"]
     assert len(events) > 100
     for item in events[:50]:
-        stored = TraceEvent.objects.get(pk=item["id"])
-        assert stored.compute_hash() == item["hash"]
+        found = TraceSeal.objects.select_related("event").get(position=item["id"])
+        assert bytes(found.hash).hex() == item["hash"]
         payload = {k: item[k] for k in item if k not in ("hash", "inclusion_proof")}
-        recomputed = TraceEvent(**{**payload, "occurred_at": stored.occurred_at}).compute_hash()
-        assert recomputed == item["hash"]
+        stored = found.event.payload_values(found.position, item["previous_hash"])
+        assert {**payload, "occurred_at": stored["occurred_at"]} == stored
+        assert event_hash(stored) == item["hash"]
     csv_text = b"".join(client.get(f"/planes/{demo.pk}/traza.csv").streaming_content).decode()
     assert csv_text.startswith("id,occurred_at") and events[0]["hash"] in csv_text
     assert client.get(f"/planes/{demo.pk}/traza.xml").status_code == 404

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from tests.core.trace_helpers import seal, sealed_and_verified
 from traza.activity.queries import commitment_origin
 from traza.api.transfer import export_data
 from traza.assessment import standards
@@ -34,8 +35,7 @@ from traza.cocreation.models import (
 from traza.cocreation.queries import awaiting_response, overdue_contributions
 from traza.cocreation.services import consultation_open, registration_open, running_consultation
 from traza.core.datasets import registry
-from traza.core.models import TraceEvent
-from traza.core.services import verify_trace
+from traza.core.models import TraceEvent, TraceSeal
 from traza.forum.models import Decision, GoodPractice, Initiative, Membership, Session
 from traza.monitoring.models import Measurement, ProgressReport, Review, SelfAssessment
 from traza.ops.living_demo import REFRESH_REASON, find_plan, load_living_demo
@@ -103,7 +103,7 @@ def test_the_plan_is_labelled_fictional_and_peru_is_not(plan):
     assert "datos ficticios de demostración" in plan.title
     peru = ActionPlan.objects.get(member__slug="peru", number=3)
     assert not peru.is_fictional
-    assert verify_trace() is None
+    assert sealed_and_verified() is None
 
 
 def test_loading_again_writes_nothing(plan, capsys):
@@ -252,7 +252,8 @@ def test_refresh_moves_the_living_dates_and_keeps_history(plan, clock):
             "key", "received_at"
         )
     )
-    written = list(TraceEvent.objects.order_by("id").values_list("id", "hash"))
+    seal()
+    written = list(TraceSeal.objects.order_by("position").values_list("position", "event_id", "hash"))
     clock.at = FROZEN + dt.timedelta(days=75)
     try:
         assert load_living_demo().events == 0  # another day, no refresh: nothing moves
@@ -269,11 +270,12 @@ def test_refresh_moves_the_living_dates_and_keeps_history(plan, clock):
         moved = TraceEvent.objects.filter(object_type="cocreation.event", reason=REFRESH_REASON)
         assert moved.count() == 3
         # history was not rewritten: earlier events and contributions are as they were
+        seal()
         assert (
             list(
-                TraceEvent.objects.filter(id__lte=written[-1][0])
-                .order_by("id")
-                .values_list("id", "hash")
+                TraceSeal.objects.filter(position__lte=written[-1][0])
+                .order_by("position")
+                .values_list("position", "event_id", "hash")
             )
             == written
         )
@@ -285,7 +287,7 @@ def test_refresh_moves_the_living_dates_and_keeps_history(plan, clock):
             )
             == history
         )
-        assert verify_trace() is None
+        assert sealed_and_verified() is None
         assert load_living_demo(refresh=True).events == 0  # refreshing twice the same day
     finally:
         clock.at = FROZEN

@@ -17,17 +17,17 @@ TRACE_FIELDS = [*HASHED_FIELDS, "hash"]
 
 
 def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse:
-    """The plan's trace with its hashes, for anyone to check: each event's hash is the SHA-256
-    of its canonical payload (docs/security.md), which includes the previous event's hash. The
-    JSON carries the newest signed checkpoint and each event's inclusion proof in it (RFC 9162),
-    so that ``traza_verify.py`` checks the file against a checkpoint saved earlier."""
+    """The plan's sealed trace with its hashes, for anyone to check: each event's hash is the
+    SHA-256 of its canonical payload (docs/security.md), which includes its position and the
+    previous event's hash. The JSON carries the newest signed checkpoint and each event's
+    inclusion proof in it (RFC 9162), so that ``traza_verify.py`` checks the file against a
+    checkpoint saved earlier. Events recorded in the last moments, not sealed yet, come in the
+    next download (the JSON says how many)."""
     plan = get_object_or_404(ActionPlan, pk=pk)
-    events = queries.plan_trace(plan)
+    events = queries.sealed_plan_trace(plan)
 
-    def payload(event) -> dict:
-        values = {f: getattr(event, f) for f in TRACE_FIELDS}
-        values["occurred_at"] = event.occurred_at.isoformat(timespec="microseconds")
-        return values
+    def payload(event: dict) -> dict:
+        return {**event, "occurred_at": event["occurred_at"].isoformat(timespec="microseconds")}
 
     if fmt == "json":
         checkpoint = checkpoints.latest()
@@ -38,21 +38,22 @@ def plan_trace(request: HttpRequest, pk: int, fmt: str) -> StreamingHttpResponse
             except checkpoints.TraceMismatch:
                 checkpoint = None  # the trace no longer gives it: nothing to prove against
         head = {
-            "format": "traza-plan-trace/2",
+            "format": "traza-plan-trace/3",
             "plan": plan.pk,
             "checkpoint": checkpoints.as_json(checkpoint) if checkpoint else None,
+            "pending": queries.pending_in_plan(plan),
             **trace_views.links(),
         }
 
-        def proof(event) -> list[str] | None:
-            if tree is None or checkpoint is None or event.id > checkpoint.size:
-                return None  # recorded after the newest checkpoint
-            return [h.hex() for h in tree.inclusion_proof(event.id - 1, checkpoint.size)]
+        def proof(position: int) -> list[str] | None:
+            if tree is None or checkpoint is None or position > checkpoint.size:
+                return None  # sealed after the newest checkpoint
+            return [h.hex() for h in tree.inclusion_proof(position - 1, checkpoint.size)]
 
         def chunks():
             yield json.dumps(head, ensure_ascii=False)[:-1] + ', "events": ['
             for n, event in enumerate(events):
-                item = {**payload(event), "inclusion_proof": proof(event)}
+                item = {**payload(event), "inclusion_proof": proof(event["id"])}
                 yield ("," if n else "") + "\n" + json.dumps(item, ensure_ascii=False)
             yield "\n]}\n"
 

@@ -49,7 +49,7 @@ LICENSES = {
 
 
 def data_version(request: HttpRequest | None = None, *args, **kwargs) -> str:
-    """Changes whenever the data does: every write is in the trace. The newest event's hash
+    """Changes whenever the data does: every write is in the trace. The newest event's time
     is part of it, so a database restored and written again never reuses a version (the
     cached files are named by it). Read once per request."""
     from traza.core.models import TraceEvent
@@ -57,8 +57,8 @@ def data_version(request: HttpRequest | None = None, *args, **kwargs) -> str:
     known = getattr(request, "_traza_data_version", None)
     if known is not None:
         return known
-    last = TraceEvent.objects.order_by("-id").values_list("id", "hash").first()
-    version = f"traza-{last[0]}-{last[1][:16]}" if last else "traza-0"
+    last = TraceEvent.objects.order_by("-id").values_list("id", "occurred_at").first()
+    version = f"traza-{last[0]}-{last[1].timestamp():.6f}".replace(".", "") if last else "traza-0"
     if request is not None:
         request._traza_data_version = version
     return version

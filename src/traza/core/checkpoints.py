@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from traza.core.merkle import Frontier, Tree, leaf_hash
-from traza.core.models import TraceCheckpoint, TraceEvent
+from traza.core.models import TraceCheckpoint, TraceSeal
 
 FORMAT = "traza-trace-checkpoint/1"
 
@@ -209,16 +209,18 @@ def encode_frontier(frontier: Frontier) -> str:
 
 
 def event_hashes(after: int = 0, upto: int | None = None, chunk: int = 20000):
-    """``(id, hash)`` of the events after ``after`` (up to ``upto``), in order, in chunks."""
+    """``(position, hash)`` of the sealed events after position ``after`` (up to ``upto``),
+    in order, in chunks; the hash in hexadecimal."""
     last = after
     while True:
-        query = TraceEvent.objects.filter(id__gt=last).order_by("id")
+        query = TraceSeal.objects.filter(position__gt=last).order_by("position")
         if upto is not None:
-            query = query.filter(id__lte=upto)
-        rows = list(query.values_list("id", "hash")[:chunk])
+            query = query.filter(position__lte=upto)
+        rows = list(query.values_list("position", "hash")[:chunk])
         if not rows:
             return
-        yield from rows
+        for position, digest in rows:
+            yield position, bytes(digest).hex()
         last = rows[-1][0]
 
 

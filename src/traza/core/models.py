@@ -1,6 +1,5 @@
 """The trace: an append-only, hash-chained record of every create and change."""
 
-import hashlib
 import json
 
 from django.conf import settings
@@ -52,7 +51,9 @@ HASHED_FIELDS = (
 
 
 def canonical_payload(values: dict) -> bytes:
-    """The canonical JSON of an event's ``HASHED_FIELDS`` (``occurred_at`` a datetime)."""
+    """The canonical JSON of an event's ``HASHED_FIELDS`` (``occurred_at`` a datetime): ``id``
+    is its position in the trace (``TraceSeal.position``) and ``previous_hash`` the hash of the
+    event sealed before it, in hexadecimal."""
     payload = dict(values)
     payload["occurred_at"] = values["occurred_at"].isoformat(timespec="microseconds")
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
@@ -61,11 +62,15 @@ def canonical_payload(values: dict) -> bytes:
 class TraceEvent(models.Model):
     """One step of the trace: who did what to which object, when and why.
 
-    Each event stores the hash of the previous one, so any altered, inserted or
-    removed row breaks the chain (see ``core.services.verify_trace``).
+    Written by ``core.services.record`` in the transaction of the change it describes, with
+    no lock: ``id`` comes from the database's sequence. Its place in the chain and its hash
+    are given after that transaction commits, by the sealer (:class:`TraceSeal`,
+    ``core.sealing``), in order, as a Certificate Transparency log incorporates entries. Any
+    altered, inserted, removed or reordered sealed event breaks the chain or a signed
+    checkpoint's root (see ``core.services.verify_trace``).
     """
 
-    occurred_at = models.DateTimeField(_("when"), db_index=True)
+    occurred_at = models.DateTimeField(_("when"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -97,8 +102,6 @@ class TraceEvent(models.Model):
     summary = models.CharField(_("what"), max_length=300)
     reason = models.TextField(_("why"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    previous_hash = models.CharField(_("previous hash"), max_length=64)
-    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = TraceEventQuerySet.as_manager()
 
@@ -123,19 +126,75 @@ class TraceEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Trace events cannot be deleted.")
 
-    def canonical_payload(self) -> bytes:
-        """The bytes the hash covers: every recorded field plus the previous hash. Not
-        ``plan_id``: it is derived from the scope (an index for reads, not a record)."""
-        return canonical_payload(
-            {
-                "id": self.pk,
-                "occurred_at": self.occurred_at,
-                **{name: getattr(self, name) for name in HASHED_FIELDS[2:]},
-            }
-        )
+    def payload_values(self, position: int, previous_hash: str) -> dict:
+        """The values its hash covers once sealed at ``position`` after ``previous_hash``."""
+        return {
+            "id": position,
+            "occurred_at": self.occurred_at,
+            **{name: getattr(self, name) for name in HASHED_FIELDS[2:-1]},
+            "previous_hash": previous_hash,
+        }
 
-    def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical_payload()).hexdigest()
+
+class TraceSealQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Seals cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("Seals cannot be deleted.")
+
+
+class TraceSeal(models.Model):
+    """An event's place in the chain and its hash, written once by the sealer
+    (``core.sealing``) shortly after the event's transaction committed.
+
+    ``position`` numbers the sealed events 1, 2, 3… with no gap: it is the ``id`` of the
+    canonical payload and leaf ``position - 1`` of the Merkle tree the checkpoints sign. The
+    hash (SHA-256, 32 bytes) covers the event's recorded fields, its position and the hash of
+    the event sealed before it. Events recorded before sealing existed have the position of
+    their ``id`` (migration 0004), so their hashes did not change."""
+
+    position = models.BigIntegerField(_("position"), primary_key=True)
+    event = models.OneToOneField(
+        TraceEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="seal"
+    )
+    hash = models.BinaryField(_("hash"), max_length=32)
+
+    objects = TraceSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("trace seal")
+        verbose_name_plural = _("trace seals")
+
+    def __str__(self) -> str:
+        return f"{self.position} · {bytes(self.hash).hex()[:16]}"
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            raise AppendOnlyError("Seals are only ever inserted.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Seals cannot be deleted.")
+
+
+class TracePending(models.Model):
+    """An event recorded and not sealed yet: written with the event, in its transaction, and
+    removed by the sealer in the transaction that seals it (so a sealer that dies mid-batch
+    leaves its events pending, never lost, and the next one seals them in the same order)."""
+
+    event = models.OneToOneField(
+        TraceEvent, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event"]
+        verbose_name = _("event waiting to be sealed")
+        verbose_name_plural = _("events waiting to be sealed")
+
+    def __str__(self) -> str:
+        return f"#{self.event_id}"
 
 
 class TraceCheckpointQuerySet(models.QuerySet):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import functools
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traza.core import checkpoints as checkpoints_module
+from traza.core import sealing
 from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
 from traza.core.merkle import Frontier, leaf_hash
 from traza.core.models import (
@@ -30,15 +30,19 @@ from traza.core.models import (
     TraceAction,
     TraceCheckpoint,
     TraceEvent,
-    canonical_payload,
+    TracePending,
+    TraceSeal,
 )
 from traza.core.scopes import moves_plan, plan_of
+from traza.core.sealing import GENESIS_HASH, event_hash
+
+# The recorded fields of an event that its hash covers (``id`` is its sealed position and
+# ``previous_hash`` the hash sealed before it).
+_RECORDED_FIELDS = HASHED_FIELDS[1:-1]
 
 M = TypeVar("M", bound=models.Model)
 P = ParamSpec("P")
 
-GENESIS_HASH = "0" * 64
-_TRACE_LOCK_KEY = 7_261_001  # any constant: serialises trace writers on PostgreSQL
 _CHECKPOINT_LOCK_KEY = 7_261_002  # one checkpoint writer at a time
 
 
@@ -115,12 +119,6 @@ def trace_language():
     return translation.override(settings.LANGUAGE_CODE)
 
 
-def _lock_trace() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_TRACE_LOCK_KEY])
-
-
 def record(
     actor: Any,
     action: str,
@@ -131,14 +129,14 @@ def record(
     changes: dict[str, Any] | None = None,
     scope: models.Model | None = None,
 ) -> TraceEvent:
-    """Append one event to the trace. Must run inside the caller's transaction."""
+    """Append one event to the trace. Must run inside the caller's transaction: the event is
+    committed with the change it describes, or neither is. No lock is taken (the ``id`` comes
+    from the database's sequence); the event is sealed into the chain once the transaction has
+    committed (``core.sealing``)."""
     if not connection.in_atomic_block:
         raise RuntimeError("record() must run inside the transaction of the write it traces")
-    _lock_trace()
-    last = TraceEvent.objects.order_by("-id").only("id", "hash").first()
     scoped = scope or obj
     event = TraceEvent(
-        id=(last.id + 1) if last else 1,
         occurred_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
@@ -151,10 +149,10 @@ def record(
         summary=summary[:300],
         reason=reason,
         changes=to_jsonable_changes(changes or {}),
-        previous_hash=last.hash if last else GENESIS_HASH,
     )
-    event.hash = event.compute_hash()
     event.save(force_insert=True)
+    TracePending.objects.create(event=event)
+    sealing.ask_for_seal()
     if scope is None and moves_plan(obj, event.changes):
         # the scope moved to another plan: its earlier events follow it
         TraceEvent.objects.filter(scope=event.scope, id__lt=event.id).set_plan_scope(event.plan_id)
@@ -256,42 +254,44 @@ def _walk(
     for target in targets:
         if target.size > start.size:
             wanted.setdefault(target.size, []).append(target)
-    queryset = TraceEvent.objects.order_by("id")
+    queryset = TraceSeal.objects.order_by("position")
     if upto is not None:
-        queryset = queryset.filter(id__lte=upto)
-    last_id = start.size
-    columns = (*HASHED_FIELDS, "hash")
+        queryset = queryset.filter(position__lte=upto)
+    last_position = start.size
+    columns = ("position", "hash", *(f"event__{name}" for name in _RECORDED_FIELDS))
     while True:  # values, not model instances: a million events in seconds
-        batch = list(queryset.filter(id__gt=last_id).values_list(*columns)[:batch_size])
+        batch = list(queryset.filter(position__gt=last_position).values_list(*columns)[:batch_size])
         if not batch:
             break
-        for row in batch:
-            values = dict(zip(HASHED_FIELDS, row, strict=False))
-            event_id, event_hash = row[0], row[-1]
-            expected_id = frontier.size + 1
-            if event_id != expected_id:
+        for position, sealed_hash, *recorded in batch:
+            sealed_hash = bytes(sealed_hash).hex()
+            expected = frontier.size + 1
+            if position != expected:
                 return Verified(frontier, expected_previous), TraceProblem(
-                    expected_id, f"missing (the sequence jumps to #{event_id})"
+                    expected, f"missing (the sequence jumps to #{position})"
                 )
-            if values["previous_hash"] != expected_previous:
+            values = {
+                "id": position,
+                **dict(zip(_RECORDED_FIELDS, recorded, strict=True)),
+                "previous_hash": expected_previous,
+            }
+            if event_hash(values) != sealed_hash:
                 return Verified(frontier, expected_previous), TraceProblem(
-                    event_id, "does not follow the previous event's hash"
+                    position,
+                    "altered (its content no longer matches its hash, or an event before it "
+                    "was removed or moved)",
                 )
-            if hashlib.sha256(canonical_payload(values)).hexdigest() != event_hash:
-                return Verified(frontier, expected_previous), TraceProblem(
-                    event_id, "altered (its content no longer matches its hash)"
-                )
-            frontier.append(leaf_hash(bytes.fromhex(event_hash)))
-            expected_previous = event_hash
+            frontier.append(leaf_hash(bytes.fromhex(sealed_hash)))
+            expected_previous = sealed_hash
             for target in wanted.pop(frontier.size, []):
                 if frontier.root().hex() != target.root_hash:
                     return Verified(frontier, expected_previous), TraceProblem(
-                        event_id,
+                        position,
                         f"the events up to here no longer give the root of {target.label}: "
                         "an event at or before this one was rewritten, removed or reordered "
                         "and the hashes recomputed",
                     )
-        last_id = batch[-1][0]
+        last_position = batch[-1][0]
     if wanted:
         size = min(wanted)
         return Verified(frontier, expected_previous), TraceProblem(
@@ -325,7 +325,7 @@ def verify_trace_from(
         return start, problem
     targets += list(saved)
     if start.size:
-        last = TraceEvent.objects.filter(id=start.size).values_list("hash", flat=True).first()
+        last = _sealed_hash(start.size)
         if last is None:
             return start, TraceProblem(
                 start.size,
@@ -339,12 +339,24 @@ def verify_trace_from(
     return _walk(start, targets, batch_size=batch_size)
 
 
-@transaction.atomic
+def _sealed_hash(position: int) -> str | None:
+    """The hash sealed at ``position`` (hexadecimal), None when there is none."""
+    found = TraceSeal.objects.filter(position=position).values_list("hash", flat=True).first()
+    return None if found is None else bytes(found).hex()
+
+
 def write_checkpoint(now: datetime | None = None) -> TraceCheckpoint | None:
-    """Sign a checkpoint of the whole trace as committed now, and store it; None when there is
-    nothing new since the last one. The events since the last checkpoint are verified first
-    (content, chain, its root): a broken trace is never signed. Run by ``traza checkpoint``
-    (hourly, docs/operations.md); concurrent writers of the trace are not held up."""
+    """Seal what is pending, then sign a checkpoint of the whole sealed trace and store it;
+    None when there is nothing new since the last one. The events since the last checkpoint
+    are verified first (content, chain, its root): a broken trace is never signed. Run by
+    ``traza checkpoint`` (hourly, docs/operations.md); concurrent writers of the trace are not
+    held up."""
+    sealing.seal_pending(wait=True)
+    return _write_checkpoint(now)
+
+
+@transaction.atomic
+def _write_checkpoint(now: datetime | None) -> TraceCheckpoint | None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # one checkpoint writer at a time
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHECKPOINT_LOCK_KEY])
@@ -361,9 +373,8 @@ def write_checkpoint(now: datetime | None = None) -> TraceCheckpoint | None:
             if problem is not None:
                 raise checkpoints_module.TraceMismatch(str(problem))
         else:
-            last = TraceEvent.objects.filter(id=previous.size).values_list("hash", flat=True)
-            start = Verified(frontier, last.first() or "")
-    upto = TraceEvent.objects.aggregate(top=models.Max("id"))["top"] or 0
+            start = Verified(frontier, _sealed_hash(previous.size) or "")
+    upto = TraceSeal.objects.aggregate(top=models.Max("position"))["top"] or 0
     if upto <= start.size:
         return None
     reached, problem = _walk(start, [], upto=upto)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from traza.core import checkpoints
-from traza.core.models import TraceCheckpoint, TraceEvent
+from traza.core.models import TraceCheckpoint, TraceSeal
 from traza.core.params import as_id
 
 VERIFIER = Path(__file__).parent / "static" / "traza" / "traza_verify.py"
@@ -110,7 +110,8 @@ def _checkpoint_of(request: HttpRequest) -> TraceCheckpoint:
 
 @require_safe
 def inclusion_proof(request: HttpRequest, event_id: int) -> JsonResponse:
-    """The audit path of event ``event_id`` (leaf ``event_id - 1``) in a checkpoint's tree."""
+    """The audit path of the event sealed at position ``event_id`` (leaf ``event_id - 1``; the
+    ``id`` of the trace downloads) in a checkpoint's tree."""
     checkpoint = _checkpoint_of(request)
     if not 1 <= event_id <= checkpoint.size:
         return _problem(
@@ -122,7 +123,9 @@ def inclusion_proof(request: HttpRequest, event_id: int) -> JsonResponse:
         tree = checkpoints.tree_for(checkpoint)
     except checkpoints.TraceMismatch as problem:
         return _problem(str(problem), 409)
-    event_hash = TraceEvent.objects.filter(pk=event_id).values_list("hash", flat=True).get()
+    event_hash = bytes(
+        TraceSeal.objects.filter(position=event_id).values_list("hash", flat=True).get()
+    ).hex()
     return _json(
         {
             "event_id": event_id,

@@ -6,6 +6,7 @@ out and rebuild it after a restore through ``traza.core.hooks``."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -73,9 +74,26 @@ class RestoreError(Exception):
 def _renamed(data: bytes) -> bytes:
     """The dump with the labels of moved models (``MOVED_MODELS``) brought up to date: a
     backup written before a model moved still restores. Unchanged when nothing moved."""
-    if not MOVED_MODELS:
-        return data
-    return json.dumps([_renamed_object(obj) for obj in json.loads(data)]).encode()
+    return json.dumps(
+        [new for obj in json.loads(data) for new in _upgraded(_renamed_object(obj))]
+    ).encode()
+
+
+def _upgraded(obj: dict) -> list[dict]:
+    """An object of an older backup in today's models: a trace event written before sealing
+    existed (its hash on the event, 2026-12) becomes the event and its seal, at the position
+    of its id (``core`` migration 0004)."""
+    fields = obj.get("fields", {})
+    if obj.get("model") != "core.traceevent" or "hash" not in fields:
+        return [obj]
+    digest = bytes.fromhex(fields.pop("hash"))
+    fields.pop("previous_hash", None)
+    seal = {
+        "model": "core.traceseal",
+        "pk": obj["pk"],
+        "fields": {"event": obj["pk"], "hash": base64.b64encode(digest).decode()},
+    }
+    return [obj, seal]
 
 
 def _renamed_object(obj: dict) -> dict:
@@ -231,9 +249,12 @@ def _copy_member(archive: tarfile.TarFile, name: str, target: Path, rename=None)
 
 
 def _renamed_line(line: bytes) -> bytes:
-    if not MOVED_MODELS or not line.strip():
+    if not line.strip():
         return line
-    return json.dumps(_renamed_object(json.loads(line)), ensure_ascii=False).encode() + b"\n"
+    return b"".join(
+        json.dumps(obj, ensure_ascii=False).encode() + b"\n"
+        for obj in _upgraded(_renamed_object(json.loads(line)))
+    )
 
 
 def _restore(archive: tarfile.TarFile) -> dict:

@@ -4,8 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from traza.core import checkpoints, replay
-from traza.core.models import TraceEvent
+from traza.core import checkpoints, replay, sealing
 from traza.core.services import Target, Verified, verify_trace_from
 
 
@@ -13,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Verify the trace: each event's hash, the chain, and the Merkle root of every signed "
         "checkpoint. Goes on from the last verification (kept in TRAZA_TRACE_VERIFIED_FILE) "
-        "unless --full; --checkpoint FILE also checks against a checkpoint saved elsewhere."
+        "unless --full; --checkpoint FILE also checks against a checkpoint saved elsewhere. "
+        "Events waiting to be sealed are sealed first, unless --no-seal."
     )
 
     def add_arguments(self, parser):
@@ -29,6 +29,11 @@ class Command(BaseCommand):
             "its trace event is named.",
         )
         parser.add_argument(
+            "--no-seal",
+            action="store_true",
+            help="Verify what is sealed only, writing nothing (e.g. on a read-only replica).",
+        )
+        parser.add_argument(
             "--checkpoint",
             action="append",
             default=[],
@@ -37,7 +42,9 @@ class Command(BaseCommand):
             "the trace must still give its root. Implies --full.",
         )
 
-    def handle(self, *args, full=False, data=False, checkpoint=(), **options):
+    def handle(self, *args, full=False, data=False, checkpoint=(), no_seal=False, **options):
+        if not no_seal:
+            sealing.seal_pending(wait=True)
         state_file = Path(settings.TRAZA_TRACE_VERIFIED_FILE)
         saved = [self._saved(Path(name)) for name in checkpoint]
         start = Verified()
@@ -62,9 +69,11 @@ class Command(BaseCommand):
         newest = checkpoints.latest()
         signed = f"; newest checkpoint: {newest.size} events" if newest else "; no checkpoint yet"
         how = f"from event #{start.size + 1}" if start.size else "in full"
+        pending = sealing.pending_count()
+        waiting = f"; {pending} recorded events wait to be sealed" if pending else ""
         self.stdout.write(
-            f"The trace verifies: {TraceEvent.objects.count()} events, chain intact "
-            f"(checked {how}{signed})."
+            f"The trace verifies: {reached.size} events, chain intact "
+            f"(checked {how}{signed}{waiting})."
         )
 
     def _saved(self, path: Path) -> Target:

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand
 
+from traza.core import sealing
 from traza.notifications.services import deliver_due
 
 
@@ -28,7 +29,10 @@ def stop_requests():
 
 
 class Command(BaseCommand):
-    help = "Deliver the e-mail outbox, with retries and back-off (runs until stopped)."
+    help = (
+        "Deliver the e-mail outbox, with retries and back-off, and seal any trace event left "
+        "pending (runs until stopped)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -37,6 +41,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with stop_requests() as stopping:
             while True:
+                sealed = sealing.seal_pending()
+                if sealed:
+                    self.stdout.write(f"sealed {sealed} trace events left pending")
                 report = deliver_due(should_stop=lambda: bool(stopping))
                 if report.sent or report.retried or report.failed or report.uncertain:
                     self.stdout.write(

@@ -1,0 +1,131 @@
+"""The sealer: gives recorded trace events their place in the chain, after they commit.
+
+Writers never wait for each other on the trace: ``core.services.record`` inserts the event
+(its ``id`` from the database's sequence) and a :class:`~traza.core.models.TracePending` row in
+the transaction of the change it describes, and asks for a seal once that transaction has
+committed. Sealing takes the pending events that are committed, oldest ``id`` first, numbers
+them after the last sealed position, chains their hashes and writes one
+:class:`~traza.core.models.TraceSeal` each while removing their pending rows, all in one
+transaction: a sealer killed mid-batch leaves them pending, and the next one seals them in the
+same order. As in Certificate Transparency, an entry is incorporated within a maximum merge
+delay rather than at once: here right after its transaction commits (one sealer at a time,
+the others leave the work to it), and otherwise by ``traza worker``, ``traza checkpoint`` or
+``traza seal-trace`` (docs/security.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.db import IntegrityError, connection, transaction
+
+from traza.core.models import (
+    HASHED_FIELDS,
+    TraceEvent,
+    TracePending,
+    TraceSeal,
+    canonical_payload,
+)
+
+log = logging.getLogger(__name__)
+
+GENESIS_HASH = "0" * 64
+_SEAL_LOCK_KEY = 7_261_003  # any constant: one sealer at a time on PostgreSQL
+BATCH = 2000
+
+# The recorded fields read to seal an event (``id`` and ``previous_hash`` come from the seal).
+_RECORDED = ("id", *HASHED_FIELDS[1:-1])
+
+
+def last_seal() -> tuple[int, str]:
+    """The last sealed position and its hash (hexadecimal); ``(0, GENESIS_HASH)`` when none."""
+    row = TraceSeal.objects.order_by("-position").values_list("position", "hash").first()
+    return (row[0], bytes(row[1]).hex()) if row else (0, GENESIS_HASH)
+
+
+def event_hash(values: dict) -> str:
+    """The SHA-256 (hexadecimal) of the canonical payload of ``values`` (HASHED_FIELDS)."""
+    return hashlib.sha256(canonical_payload(values)).hexdigest()
+
+
+def _lock(wait: bool) -> bool:
+    """Take the sealer's lock for this transaction (PostgreSQL); False when another sealer
+    holds it and ``wait`` is False. On SQLite the database's single writer does the same."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_SEAL_LOCK_KEY])
+        return bool(cursor.fetchone()[0])
+
+
+def _seal_batch(batch: int, wait: bool) -> int | None:
+    """Seal up to ``batch`` pending events in one transaction; how many (None: another sealer
+    is at work)."""
+    with transaction.atomic():
+        if not _lock(wait):
+            return None
+        pending = list(
+            TracePending.objects.order_by("event_id").values_list("event_id", flat=True)[:batch]
+        )
+        if not pending:
+            return 0
+        position, previous = last_seal()
+        rows = TraceEvent.objects.filter(id__in=pending).order_by("id").values_list(*_RECORDED)
+        seals = []
+        for row in rows:
+            position += 1
+            values = dict(zip(_RECORDED, row, strict=True))
+            event_id = values.pop("id")
+            digest = event_hash({"id": position, **values, "previous_hash": previous})
+            seals.append(
+                TraceSeal(position=position, event_id=event_id, hash=bytes.fromhex(digest))
+            )
+            previous = digest
+        TraceSeal.objects.bulk_create(seals)
+        TracePending.objects.filter(event_id__in=pending).delete()
+        return len(seals)
+
+
+def seal_pending(*, batch: int = BATCH, wait: bool = False) -> int:
+    """Seal every committed pending event, in batches; return how many were sealed.
+
+    Without ``wait``, returns at once when another sealer is at work (it seals what is
+    pending, ours included, before it stops). Safe to call from anywhere, any number of times:
+    a position or an event can be sealed only once (primary and unique keys), so two sealers
+    racing on SQLite make one of them fail harmlessly. Meant to run outside any write
+    transaction (it sees only committed events and would otherwise hold its lock until that
+    transaction ends)."""
+    sealed = 0
+    while True:
+        try:
+            done = _seal_batch(batch, wait)
+        except IntegrityError:  # another sealer took these positions first (SQLite)
+            log.info("another sealer sealed these events first")
+            return sealed
+        if not done:
+            return sealed
+        sealed += done
+
+
+def seal_after_commit() -> None:
+    """What ``record`` asks for after its transaction commits. Never fails the request that
+    committed: an event left pending is sealed by the next sealer (docs/security.md)."""
+    try:
+        seal_pending()
+    except Exception:  # the write is committed; sealing is retried by the next sealer
+        log.exception("sealing the trace failed; the events stay pending")
+
+
+def ask_for_seal() -> None:
+    """Register :func:`seal_after_commit` once for the current transaction."""
+    if any(callback is seal_after_commit for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(seal_after_commit)
+
+
+def pending_count() -> int:
+    return TracePending.objects.count()
