@@ -9,8 +9,8 @@ The skeleton (member, themes, organisations, plans) is written through the servi
 is written with ``bulk_create`` in batches, outside the services: no permission check, no
 validation, no signals, no e-mail. Its trace events are written beside it in bulk, shaped as
 the services write them (the same object types, scopes, plans, summaries and changes) and
-chained with the trace's own canonical payload and hash (``TraceEvent.compute_hash``), so
-``traza verify-trace`` passes; the search index is rebuilt at the end with
+waiting to be sealed, and sealed by the trace's own sealer (``core.sealing``) after they
+commit, so ``traza verify-trace`` passes; the search index is rebuilt at the end with
 ``repository.search.reindex_all``, and the counts of contributions recounted with
 ``cocreation.services.tallies.rebuild``. That is why this lives beside the benchmarks and not in
 the installed package: nothing in Traza may write untraced, and nothing but a benchmark may
@@ -102,19 +102,14 @@ class Dataset:
 
 
 class Trace:
-    """Appends events in bulk after the newest one, with a real hash chain: each event as
-    ``core.services.record`` builds it (its canonical payload and hash are the model's own),
-    without the services around it. Must run inside one transaction, which holds the trace's
-    lock until it commits."""
+    """Appends events in bulk, each as ``core.services.record`` builds it and waiting to be
+    sealed (its ``TracePending`` row), without the services around it. The sealer chains them
+    once the transaction has committed (:meth:`seal`)."""
 
     def __init__(self, batch: int = 5000) -> None:
         from traza.core.models import TraceEvent
-        from traza.core.services import GENESIS_HASH, _lock_trace, actor_label
+        from traza.core.services import actor_label
 
-        _lock_trace()
-        last = TraceEvent.objects.order_by("-id").only("id", "hash").first()
-        self.next_id = last.id + 1 if last else 1
-        self.previous = last.hash if last else GENESIS_HASH
         self.actor = actor_label(None)
         self.batch = batch
         self.pending: list[TraceEvent] = []
@@ -135,7 +130,6 @@ class Trace:
 
         scoped = scope or obj
         event = TraceEvent(
-            id=self.next_id,
             occurred_at=timezone.now(),
             actor_label=self.actor,
             action=action,
@@ -147,11 +141,7 @@ class Trace:
             summary=summary[:300],
             reason=REASON,
             changes=changes,
-            previous_hash=self.previous,
         )
-        event.hash = event.compute_hash()
-        self.previous = event.hash
-        self.next_id += 1
         self.pending.append(event)
         if len(self.pending) >= self.batch:
             self.flush()
@@ -165,11 +155,19 @@ class Trace:
         self.add(obj, summary=_summary(obj, True, changes), changes=changes, scope=scope)
 
     def flush(self) -> None:
-        from traza.core.models import TraceEvent
+        from traza.core.models import TraceEvent, TracePending
 
-        TraceEvent.objects.bulk_create(self.pending)
+        TraceEvent.objects.bulk_create(self.pending)  # their ids, from the sequence, set
+        TracePending.objects.bulk_create(TracePending(event=event) for event in self.pending)
         self.written += len(self.pending)
         self.pending = []
+
+    @staticmethod
+    def seal() -> int:
+        """Seal what was written (after its transaction committed), as the sealer does."""
+        from traza.core.sealing import seal_pending
+
+        return seal_pending(wait=True)
 
 
 def _bulk(model: Any, objects: Iterable[Any], batch: int = 5000) -> list[Any]:
@@ -413,6 +411,9 @@ def generate(
             log(f"  {first + len(rows):,} contributions and responses")
         trace.flush()
         log(f"  {trace.written:,} trace events written in bulk")
+    sealing = time.perf_counter()
+    sealed = Trace.seal()
+    log(f"  {sealed:,} trace events sealed ({time.perf_counter() - sealing:.0f} s)")
 
     indexing = time.perf_counter()
     with transaction.atomic():

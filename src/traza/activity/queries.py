@@ -28,8 +28,9 @@ from django.utils.translation import gettext as _
 from traza.assessment.models import Rating
 from traza.cocreation.models import Contribution, Event, Response, Second
 from traza.cocreation.queries import origin_outcome_counts, outcome_key, outcome_label
-from traza.core.models import TraceEvent
+from traza.core.models import HASHED_FIELDS, TraceEvent, TracePending, TraceSeal
 from traza.core.scopes import plan_scopes
+from traza.core.sealing import GENESIS_HASH
 from traza.core.services import object_key
 from traza.core.text import shorten
 from traza.monitoring.models import (
@@ -75,6 +76,45 @@ def plan_trace(plan: ActionPlan) -> Iterator[TraceEvent]:
     contributions — oldest first, streamed (the trace is append-only and can be long).
     One indexed query on ``TraceEvent.plan_id``."""
     return TraceEvent.objects.filter(plan_id=plan.pk).order_by("id").iterator(chunk_size=2000)
+
+
+def sealed_plan_trace(plan: ActionPlan, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """The plan's sealed events as their hash covers them (``HASHED_FIELDS``: ``id`` is the
+    position in the trace, ``previous_hash`` the hash sealed before it), each with its
+    ``hash`` (hexadecimal), oldest first, streamed: two indexed queries per ``chunk`` events.
+    Events not sealed yet (``pending_in_plan``) are not among them."""
+    recorded = HASHED_FIELDS[1:-1]
+    last = 0
+    while True:
+        rows = list(
+            TraceEvent.objects.filter(plan_id=plan.pk, id__gt=last, seal__isnull=False)
+            .order_by("id")
+            .values_list("id", "seal__position", "seal__hash", *recorded)[:chunk]
+        )
+        if not rows:
+            return
+        before = {row[1] - 1 for row in rows}
+        previous = {
+            position: bytes(digest).hex()
+            for position, digest in TraceSeal.objects.filter(position__in=before).values_list(
+                "position", "hash"
+            )
+        }
+        for _id, position, digest, *values in rows:
+            yield {
+                "id": position,
+                **dict(zip(recorded, values, strict=True)),
+                "previous_hash": previous.get(position - 1, GENESIS_HASH),
+                "hash": bytes(digest).hex(),
+            }
+        if len(rows) < chunk:
+            return
+        last = rows[-1][0]
+
+
+def pending_in_plan(plan: ActionPlan) -> int:
+    """How many of the plan's events wait to be sealed (seconds, usually)."""
+    return TracePending.objects.filter(event__plan_id=plan.pk).count()
 
 
 def fill_plan_scope() -> int:
