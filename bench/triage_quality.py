@@ -14,7 +14,7 @@ changes and no setting was chosen on it until its one run; since then it is a de
 too. ``bench/triage/test3_es.jsonl`` was written and committed before the next round's changes
 (sector vocabulary of themes, theme weight in target scores, abstention re-fitted) and judged
 once; since then it is a development set too. ``bench/triage/test4_es.jsonl`` was written and
-committed before the round of 2026-12-03 (character n-grams in the grouping similarity, more
+committed before the round of 2026-12-07 (character n-grams in the grouping similarity, more
 synonym classes, the grouping bar, propagation and theme weight re-chosen, abstention fitted on
 the five development sets) and no setting was chosen on it: the targets are judged on it. Speed and memory are measured on 5,000 and 50,000 contributions
 synthesised from the labelled ones by perturbing them (word drops and swaps, typos, accents
@@ -381,7 +381,7 @@ def tune(dev, val, themes, targets, test=(), later=()) -> Config:
     """Re-run the choices of the defaults and print each step: the suggestion and duplicate
     settings on the development split only, the grouping bar and the fallback theme's cutoff on
     development + validation + the first test set (earlier rounds); then the grids of
-    2026-12-03 over all five development sets (``later``: test2 and test3) and the abstention
+    2026-12-07 over all five development sets (``later``: test2 and test3) and the abstention
     calibration on them. The blind test set (``test4_es.jsonl``) is never read here."""
     print(
         "Tuning the suggestion, grouping and duplicate settings on the dev split only", flush=True
@@ -492,7 +492,7 @@ def tune(dev, val, themes, targets, test=(), later=()) -> Config:
     named = {"dev": dev, "validation": val, "test": list(test)}
     for n, extra in enumerate(later, start=2):
         named[f"test{n}"] = extra
-    print("\nGrids over the five development sets (2026-12-03), printed", flush=True)
+    print("\nGrids over the five development sets (2026-12-07), printed", flush=True)
     five_set_grids(named, themes, targets, Config())
     print("\nAbstention on the five development sets, with the current defaults", flush=True)
     cfg = calibrate(named, themes, targets, Config())
@@ -619,7 +619,7 @@ def calibrate(named: dict[str, list[dict]], themes, targets, cfg: Config) -> Con
 
 
 def five_set_grids(named: dict[str, list[dict]], themes, targets, cfg: Config) -> None:
-    """The grids of 2026-12-03 over the five development sets, printed (the defaults were read
+    """The grids of 2026-12-07 over the five development sets, printed (the defaults were read
     off them as ``bench/README.md`` says: the grouping bar in the middle of the ridge of best
     mean B-cubed F1, propagation and the theme weight in the middle of the plateau of best
     mean ranking top-1 / top-3)."""
