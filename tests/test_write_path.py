@@ -87,6 +87,14 @@ ALLOWED = {
     "core/models.py::TraceEvent.save": (
         "the trace's own append, called only by core.services.record (it refuses any other save)"
     ),
+    "core/models.py::TraceSeal.save": (
+        "the seals' own append: only ever inserted (it refuses any other save); the sealer "
+        "writes them in bulk"
+    ),
+    "core/sealing.py::_seal_batch": (
+        "the sealer: the seals of committed events and the removal of their pending rows, in "
+        "one transaction; the events it seals were traced by core.services.record"
+    ),
     "core/models.py::TraceCheckpoint.save": (
         "the checkpoints' own append, called only by core.services.write_checkpoint (it "
         "refuses any other save)"
