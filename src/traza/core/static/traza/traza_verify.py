@@ -18,9 +18,9 @@ that are fetched from ``--site`` when the sizes differ). ``instance`` checks tha
 instance's newest checkpoint extends the ones you saved. Exit status 0: verified; 1: not.
 
 The Merkle tree is RFC 9162's (Certificate Transparency 2.0): leaf ``SHA-256(0x00 || event
-hash)``, node ``SHA-256(0x01 || left || right)``; leaf ``i`` is the event at position ``i + 1`` (its ``id`` in the download). An event's hash
-is the SHA-256 of its canonical JSON (sorted keys, UTF-8), which covers the previous event's
-hash. A checkpoint signs, with Ed25519, the lines ``traza-trace-checkpoint/1``, origin, size,
+hash)``, node ``SHA-256(0x01 || left || right)``; leaf ``i`` is the event at position ``i + 1``
+(its ``id`` in the download). An event's hash is the SHA-256 of its canonical JSON (sorted
+keys, UTF-8), which covers its position and the previous event's hash. A checkpoint signs, with Ed25519, the lines ``traza-trace-checkpoint/1``, origin, size,
 root (hexadecimal) and time (UTC), each ending in a newline.
 """
 
