@@ -159,3 +159,17 @@ def test_a_sealer_killed_mid_batch_loses_and_reorders_nothing(tmp_path):
     assert [position for position, _ in state["order"]] == list(range(1, 26))
     assert [event for _, event in state["order"]] == state["event_ids"]
     assert state["problem"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_of_many_transactions_seals_once_at_the_end():
+    with sealing.deferred():
+        for n in range(3):
+            services.save_theme(SYSTEM, None, {"slug": f"t{n}", "name": f"Tema {n}"})
+        assert TracePending.objects.count() == 3 and not TraceSeal.objects.exists()
+    assert not TracePending.objects.exists() and TraceSeal.objects.count() == 3
+    with pytest.raises(RuntimeError), sealing.deferred():
+        services.save_theme(SYSTEM, None, {"slug": "t9", "name": "Tema 9"})
+        raise RuntimeError("the job fails half-way")
+    assert TraceSeal.objects.count() == 4  # what it committed is sealed all the same
+    assert verify_trace() is None

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import IntegrityError, connection, transaction
 
@@ -139,8 +142,29 @@ def seal_after_commit() -> None:
         log.exception("sealing the trace failed; the events stay pending")
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Seal once at the end instead of after each commit: for a job of thousands of small
+    transactions in one process (an import, the demo), where sealing after each would cost
+    more than the writes. Nothing waits for it meanwhile (writers never do); the events are
+    sealed when the job ends, or fails, before the block exits."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        if not _deferred.depth and not connection.in_atomic_block:
+            seal_pending(wait=True)
+
+
 def ask_for_seal() -> None:
-    """Register :func:`seal_after_commit` once for the current transaction."""
+    """Register :func:`seal_after_commit` once for the current transaction (not inside
+    :func:`deferred`)."""
+    if getattr(_deferred, "depth", 0):
+        return
     if any(callback is seal_after_commit for _, callback, _ in connection.run_on_commit):
         return
     transaction.on_commit(seal_after_commit)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from traza.assessment.ogp_import import OgpFileProblem, import_ogp_csv
+from traza.core import sealing
 from traza.core.services import SYSTEM
 
 
@@ -24,7 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, encoding=None, strict=False, **options):
-        with translation.override(settings.LANGUAGE_CODE):  # messages in the site's language
+        # messages in the site's language; the trace sealed once, at the end (one service
+        # call, one transaction, per row)
+        with translation.override(settings.LANGUAGE_CODE), sealing.deferred():
             self._import(file, encoding, strict)
 
     def _import(self, file: str, encoding: str | None, strict: bool) -> None:

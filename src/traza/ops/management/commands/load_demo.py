@@ -3,6 +3,7 @@ from importlib import resources
 from django.core.management.base import BaseCommand, CommandError
 
 from traza.api.transfer import ImportProblem, import_data, load_file
+from traza.core import sealing
 from traza.core.services import SYSTEM
 from traza.ops.irm_verdicts import load_irm_verdicts
 from traza.ops.living_demo import load_living_demo
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        with sealing.deferred():  # the trace sealed once, at the end
+            self._load(**options)
+
+    def _load(self, **options):
         demo = resources.files("traza").joinpath("demo/peru-2017-2019.json")
         with resources.as_file(demo) as path:
             try:
