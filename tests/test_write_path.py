@@ -84,20 +84,14 @@ ALLOWED = {
         "python-docx's Document.save writes the generated file into a bytes buffer, not a "
         "model; the file is stored through repository.services.add_version"
     ),
-    "core/models.py::TraceEvent.save": (
-        "the trace's own append, called only by core.services.record (it refuses any other save)"
+    "core/models.py::AppendOnly.save": (
+        "the append of the trace's events, seals and checkpoints (it refuses any other save), "
+        "called only by core.services.record and write_checkpoint; the sealer writes seals in "
+        "bulk"
     ),
-    "core/models.py::TraceSeal.save": (
-        "the seals' own append: only ever inserted (it refuses any other save); the sealer "
-        "writes them in bulk"
-    ),
-    "core/sealing.py::_seal_batch": (
+    "core/sealing.py::_seal_batches": (
         "the sealer: the seals of committed events and the removal of their pending rows, in "
         "one transaction; the events it seals were traced by core.services.record"
-    ),
-    "core/models.py::TraceCheckpoint.save": (
-        "the checkpoints' own append, called only by core.services.write_checkpoint (it "
-        "refuses any other save)"
     ),
     "accounts/forms.py::OutboxPasswordResetForm.save": (
         "Django's PasswordResetForm.save writes no model: it composes the reset mail, which "

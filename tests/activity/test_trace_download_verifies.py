@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from tests.core.verifier import traza_verify
 from tests.core.trace_helpers import seal
-from traza.core.models import TraceEvent, TraceSeal
+from tests.core.verifier import traza_verify
+from traza.core.models import TraceSeal
 from traza.core.services import SYSTEM, write_checkpoint
 from traza.core.trace_views import VERIFIER
 from traza.plans import services

@@ -253,7 +253,9 @@ def test_refresh_moves_the_living_dates_and_keeps_history(plan, clock):
         )
     )
     seal()
-    written = list(TraceSeal.objects.order_by("position").values_list("position", "event_id", "hash"))
+    written = list(
+        TraceSeal.objects.order_by("position").values_list("position", "event_id", "hash")
+    )
     clock.at = FROZEN + dt.timedelta(days=75)
     try:
         assert load_living_demo().events == 0  # another day, no refresh: nothing moves

@@ -19,18 +19,38 @@ class AppendOnlyError(RuntimeError):
     """Raised when code tries to change or delete a trace event."""
 
 
-class TraceEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are only ever inserted: no update, no delete through the ORM."""
+
     def update(self, **kwargs):
-        raise AppendOnlyError("Trace events cannot be changed.")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be changed.")
 
     def delete(self):
-        raise AppendOnlyError("Trace events cannot be deleted.")
+        raise AppendOnlyError(f"{self.model.__name__} rows cannot be deleted.")
 
+
+class AppendOnly(models.Model):
+    """A model whose rows are only ever inserted (a new object, or ``force_insert``); its
+    manager is an :class:`AppendOnlyQuerySet`'s."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class TraceEventQuerySet(AppendOnlyQuerySet):
     def set_plan_scope(self, plan_id: int | None) -> int:
         """Point these events at the plan ``plan_id``: the one column written after the fact.
         It is derived from the scope and lies outside the hashed payload, so the chain still
         verifies (used when a scope moves to another plan, and to fill it in older rows)."""
-        return super().update(plan_id=plan_id)
+        return models.QuerySet.update(self, plan_id=plan_id)
 
 
 # What an event's hash covers, in the order read by verify_trace (values, not objects).
@@ -59,7 +79,7 @@ def canonical_payload(values: dict) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()
 
 
-class TraceEvent(models.Model):
+class TraceEvent(AppendOnly):
     """One step of the trace: who did what to which object, when and why.
 
     Written by ``core.services.record`` in the transaction of the change it describes, with
@@ -118,14 +138,6 @@ class TraceEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.summary}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("Trace events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Trace events cannot be deleted.")
-
     def payload_values(self, position: int, previous_hash: str) -> dict:
         """The values its hash covers once sealed at ``position`` after ``previous_hash``."""
         return {
@@ -136,15 +148,7 @@ class TraceEvent(models.Model):
         }
 
 
-class TraceSealQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Seals cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Seals cannot be deleted.")
-
-
-class TraceSeal(models.Model):
+class TraceSeal(AppendOnly):
     """An event's place in the chain and its hash, written once by the sealer
     (``core.sealing``) shortly after the event's transaction committed.
 
@@ -160,7 +164,7 @@ class TraceSeal(models.Model):
     )
     hash = models.BinaryField(_("hash"), max_length=32)
 
-    objects = TraceSealQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -169,14 +173,6 @@ class TraceSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} · {bytes(self.hash).hex()[:16]}"
-
-    def save(self, *args, **kwargs):
-        if not kwargs.get("force_insert"):
-            raise AppendOnlyError("Seals are only ever inserted.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Seals cannot be deleted.")
 
 
 class TracePending(models.Model):
@@ -197,15 +193,7 @@ class TracePending(models.Model):
         return f"#{self.event_id}"
 
 
-class TraceCheckpointQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Checkpoints cannot be changed.")
-
-    def delete(self):
-        raise AppendOnlyError("Checkpoints cannot be deleted.")
-
-
-class TraceCheckpoint(models.Model):
+class TraceCheckpoint(AppendOnly):
     """A signed head of the trace (``traza checkpoint``), as Certificate Transparency's signed
     tree heads: the number of events, the root of the RFC 9162 Merkle tree over their hashes
     (``core.merkle``) and the time, signed with Ed25519 by a key kept outside the database
@@ -228,7 +216,7 @@ class TraceCheckpoint(models.Model):
         ),
     )
 
-    objects = TraceCheckpointQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["size"]
@@ -237,11 +225,3 @@ class TraceCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.size} · {self.root_hash[:16]}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError("Checkpoints cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Checkpoints cannot be deleted.")

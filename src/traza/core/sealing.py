@@ -165,7 +165,7 @@ def ask_for_seal() -> None:
     :func:`deferred`)."""
     if getattr(_deferred, "depth", 0):
         return
-    if any(callback is seal_after_commit for _, callback, _ in connection.run_on_commit):
+    if any(entry[1] is seal_after_commit for entry in connection.run_on_commit):
         return
     transaction.on_commit(seal_after_commit)
 
