@@ -17,7 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -440,29 +440,91 @@ def origin_contributions(commitment: Commitment) -> QuerySet[Contribution]:
     return Contribution.objects.public().filter(pk__in=about.union(changed))
 
 
+def _origin_arms(commitment: Commitment) -> tuple[QuerySet, QuerySet]:
+    """The two arms of :func:`origin_contributions`, each public and in the listing's order
+    (``received_at``, then ``id``), as ``(received_at, id)`` pairs. The first is read in order
+    from the index ``contribution_commitment_order``; the second follows the commitment's
+    versions to the responses that changed them, an index at each step, and sorts only those
+    (the contributions that changed its text: a few, where the first arm has thousands)."""
+    order = ("received_at", "id")
+    about = (
+        Contribution.objects.public()
+        .filter(commitment=commitment)
+        .order_by(*order)
+        .values_list(*order)
+    )
+    changing = (
+        Response.changed_versions.through.objects.filter(commitmentversion__commitment=commitment)
+        .order_by()
+        .values("response__contribution_id")
+    )
+    changed = (
+        Contribution.objects.public().filter(pk__in=changing).order_by(*order).values_list(*order)
+    )
+    return about, changed
+
+
+class _OriginRows:
+    """The ordered contributions behind a commitment as the paginator slices them: a slice
+    ending at ``end`` reads at most ``end`` rows of each arm (two indexed reads, not an ``IN``
+    over the union, which PostgreSQL answers by scanning every contribution), merges them
+    (a contribution in both counts once) and reads the slice's rows by their ids."""
+
+    def __init__(self, commitment: Commitment, total: int) -> None:
+        self.commitment = commitment
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self) -> Iterator[Contribution]:
+        return iter(self[0 : self.total])
+
+    @overload
+    def __getitem__(self, where: int) -> Contribution: ...
+
+    @overload
+    def __getitem__(self, where: slice) -> list[Contribution]: ...
+
+    def __getitem__(self, where: int | slice) -> Contribution | list[Contribution]:
+        if isinstance(where, int):
+            return self[where : where + 1][0]
+        start, end = where.start or 0, where.stop if where.stop is not None else self.total
+        if end <= start:
+            return []
+        about, changed = _origin_arms(self.commitment)
+        # the first `end` of the union are among the first `end` of each arm
+        ids = [pk for _at, pk in sorted(set(about[:end]) | set(changed[:end]))][start:end]
+        if not ids:
+            return []
+        seconds = (
+            Second.objects.filter(contribution=OuterRef("pk"))
+            .order_by()
+            .values("contribution")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        rows = Contribution.objects.filter(pk__in=ids).select_related("response", "event")
+        found = {
+            row.pk: row
+            for row in rows.annotate(
+                second_count=Coalesce(Subquery(seconds), 0), outcome_key=outcome_key()
+            )
+        }
+        return [found[pk] for pk in ids if pk in found]
+
+
 def commitment_origin(commitment: Commitment, page_number: Any = 1) -> CommitmentOrigin:
     """One page of :func:`origin_contributions`, oldest first, with each one's outcome as the
-    public sees it and how many participants seconded it, and the counts by outcome (three
-    queries whatever the number of contributions: the counts are co-creation's maintained
-    ones, and each listed contribution's seconds are counted for it alone, so only the page's
-    rows are read after the candidates are ordered). Hidden ones are not public. Lent to the
-    commitment page (``plans.queries.register_commitment_origin``)."""
-    contributions = origin_contributions(commitment)
+    public sees it and how many participants seconded it, and the counts by outcome. Four
+    queries whatever the number of contributions (none but the counts when there are none):
+    the counts are co-creation's maintained ones, each arm of the union is read in order from
+    an index up to the page's end only, and the page's rows are read by their ids, each
+    one's seconds counted for it alone (``_OriginRows``). Hidden ones are not public. Lent to
+    the commitment page (``plans.queries.register_commitment_origin``)."""
     by_outcome = [(key, outcome_label(key), n) for key, n in origin_outcome_counts(commitment)]
     total = sum(n for _key, _label, n in by_outcome)
-    seconds = (
-        Second.objects.filter(contribution=OuterRef("pk"))
-        .order_by()
-        .values("contribution")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    listed = (
-        contributions.select_related("response", "event")
-        .annotate(second_count=Coalesce(Subquery(seconds), 0), outcome_key=outcome_key())
-        .order_by("received_at", "id")
-    )
-    paginator = Paginator(listed, ORIGIN_PAGE_SIZE)
+    paginator: Paginator[Contribution] = Paginator(_OriginRows(commitment, total), ORIGIN_PAGE_SIZE)
     paginator.count = total  # known already: no second count
     return CommitmentOrigin(paginator.get_page(page_number), by_outcome, total)
 

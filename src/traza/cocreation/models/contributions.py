@@ -100,6 +100,10 @@ class Contribution(PublicAuthor):
             models.Index(fields=["plan", "channel"]),
             # a plan's list, newest first: one page read in order, not the plan sorted
             models.Index(fields=["plan", "-received_at", "-id"], name="contribution_plan_newest"),
+            # a commitment's origin, oldest first: its page read in order from the index
+            models.Index(
+                fields=["commitment", "received_at", "id"], name="contribution_commitment_order"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
