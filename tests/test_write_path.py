@@ -89,6 +89,10 @@ ALLOWED = {
         "called only by core.services.record and write_checkpoint; the sealer writes seals in "
         "bulk"
     ),
+    "core/tracefields.py::type_id_of": (
+        "the content type of a model label the trace records for the first time (Django writes "
+        "the same at migrate): part of core.services.record's append"
+    ),
     "core/sealing.py::_seal_batches": (
         "the sealer: the seals of committed events and the removal of their pending rows, in "
         "one transaction; the events it seals were traced by core.services.record"

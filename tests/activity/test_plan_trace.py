@@ -2,11 +2,8 @@
 contributions, read in one indexed query on ``TraceEvent.plan_id``; older rows get their plan
 from the migration, or after restoring an older backup."""
 
-import importlib
 import json
 
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 
 from tests.activity.conftest import happen
@@ -14,7 +11,7 @@ from tests.core.trace_helpers import sealed_and_verified
 from traza.activity import queries
 from traza.cocreation.models import Contribution, Event
 from traza.core import hooks
-from traza.core.models import TraceEvent, TraceSeal
+from traza.core.models import TraceEvent, TraceSeal, scope_q
 from traza.core.services import object_key, write_checkpoint
 from traza.plans import queries as plan_queries
 
@@ -31,9 +28,10 @@ def scoped_to_the_plan(plan) -> list[int]:
         f"cocreation.contribution:{pk}"
         for pk in Contribution.objects.filter(plan=plan).values_list("pk", flat=True)
     ]
-    return list(
-        TraceEvent.objects.filter(scope__in=keys).order_by("id").values_list("id", flat=True)
-    )
+    in_scopes = Q()
+    for key in keys:
+        in_scopes |= scope_q(key)
+    return list(TraceEvent.objects.filter(in_scopes).order_by("id").values_list("id", flat=True))
 
 
 def test_the_plan_trace_is_what_its_scopes_hold_in_one_query(
@@ -85,16 +83,13 @@ def test_the_download_streams_it_with_its_hashes(client, busy, django_assert_num
     assert client.get("/planes/999999/traza.json").status_code == 404
 
 
-def test_older_events_get_their_plan_from_the_migration_and_after_a_restore(busy, make_plan):
+def test_older_events_get_their_plan_after_a_restore(busy, make_plan):
+    """(Migration 0001 filled the column the same way in databases of the trace before it was
+    compact; it cannot run on today's columns, and steps aside when it comes after them.)"""
     happen(busy)
     make_plan(n=1, m=1, number=2)
     before = dict(TraceEvent.objects.values_list("id", "plan_id"))
     assert any(before.values()) and None in before.values()
-    migration = importlib.import_module("traza.activity.migrations.0001_trace_plan_scope")
-    TraceEvent.objects.all().set_plan_scope(None)
-    history = MigrationLoader(connection).project_state(("activity", "0001_trace_plan_scope"))
-    migration.fill(history.apps, None)
-    assert dict(TraceEvent.objects.values_list("id", "plan_id")) == before
     TraceEvent.objects.all().set_plan_scope(None)
     assert queries.fill_plan_scope() == sum(1 for plan in before.values() if plan)
     assert dict(TraceEvent.objects.values_list("id", "plan_id")) == before

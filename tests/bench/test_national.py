@@ -50,11 +50,9 @@ def test_the_generated_dataset_verifies_and_is_searchable(national, make_plan, c
     assert written.filter(object_type="cocreation.contribution").count() == 200
     assert written.filter(object_type="cocreation.response").count() == 200
     sample = Contribution.objects.get(pk=dataset.contribution)
-    assert written.filter(scope=f"cocreation.contribution:{sample.pk}").count() == 2
+    assert written.in_scope(sample).count() == 2
     assert set(
-        written.filter(scope__startswith="cocreation.contribution:").values_list(
-            "plan_id", flat=True
-        )
+        written.filter(scope_type="cocreation.contribution").values_list("plan_id", flat=True)
     ) <= set(dataset.plans)
 
     # the search index holds every contribution, and finds them by their words

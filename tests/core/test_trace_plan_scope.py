@@ -82,11 +82,11 @@ def test_record_files_each_event_under_the_plan_of_its_scope(registered, make_pl
 def test_a_commitment_that_moves_takes_its_earlier_events_along(registered, make_plan):
     first, second = make_plan(n=1, m=1, number=1), make_plan(n=1, m=1, number=2)
     commitment = first.commitments.get()
-    scoped = TraceEvent.objects.filter(scope=f"plans.commitment:{commitment.pk}")
+    scoped = TraceEvent.objects.in_scope(f"plans.commitment:{commitment.pk}")
     assert set(scoped.values_list("plan_id", flat=True)) == {first.pk}
     services.save_commitment(SYSTEM, commitment, {"plan": second, "number": 9})
     assert set(scoped.values_list("plan_id", flat=True)) == {second.pk}
-    assert not TraceEvent.objects.filter(plan_id=first.pk, scope=scoped[0].scope).exists()
+    assert not TraceEvent.objects.in_scope(commitment).filter(plan_id=first.pk).exists()
     assert sealed_and_verified() is None  # the plan is outside the hash
 
 

@@ -65,7 +65,7 @@ def rewrite(events: list[TraceEvent]) -> None:
             event.id,
             reason=event.reason,
             summary=event.summary,
-            object_id=event.object_id,
+            object_id=int(event.object_id),
             occurred_at=event.occurred_at,
         )
         sql(

@@ -28,10 +28,16 @@ from django.utils.translation import gettext as _
 from traza.assessment.models import Rating
 from traza.cocreation.models import Contribution, Event, Response, Second
 from traza.cocreation.queries import origin_outcome_counts, outcome_key, outcome_label
-from traza.core.models import HASHED_FIELDS, TraceEvent, TracePending, TraceSeal
+from traza.core.models import (
+    RECORDED_COLUMNS,
+    TraceEvent,
+    TracePending,
+    TraceSeal,
+    recorded_values,
+    scope_q,
+)
 from traza.core.scopes import plan_scopes
 from traza.core.sealing import GENESIS_HASH
-from traza.core.services import object_key
 from traza.core.text import shorten
 from traza.monitoring.models import (
     CompletionOverride,
@@ -83,13 +89,12 @@ def sealed_plan_trace(plan: ActionPlan, chunk: int = 2000) -> Iterator[dict[str,
     position in the trace, ``previous_hash`` the hash sealed before it), each with its
     ``hash`` (hexadecimal), oldest first, streamed: two indexed queries per ``chunk`` events.
     Events not sealed yet (``pending_in_plan``) are not among them."""
-    recorded = HASHED_FIELDS[1:-1]
     last = 0
     while True:
         rows = list(
             TraceEvent.objects.filter(plan_id=plan.pk, id__gt=last, seal__isnull=False)
             .order_by("id")
-            .values_list("id", "seal__position", "seal__hash", *recorded)[:chunk]
+            .values_list("id", "seal__position", "seal__hash", *RECORDED_COLUMNS)[:chunk]
         )
         if not rows:
             return
@@ -100,10 +105,10 @@ def sealed_plan_trace(plan: ActionPlan, chunk: int = 2000) -> Iterator[dict[str,
                 "position", "hash"
             )
         }
-        for _id, position, digest, *values in rows:
+        for _id, position, digest, *recorded in rows:
             yield {
                 "id": position,
-                **dict(zip(recorded, values, strict=True)),
+                **recorded_values(recorded),
                 "previous_hash": previous.get(position - 1, GENESIS_HASH),
                 "hash": bytes(digest).hex(),
             }
@@ -122,29 +127,24 @@ def fill_plan_scope() -> int:
     backup written before the column existed). Returns how many events were filled."""
     filled = 0
     for label, field in plan_scopes().items():
-        prefix = f"{label}:"
-        keys = list(
-            TraceEvent.objects.filter(plan_id__isnull=True, scope__startswith=prefix)
+        pks = list(
+            TraceEvent.objects.filter(plan_id__isnull=True, scope_type=label)
             .order_by()
-            .values_list("scope", flat=True)
+            .values_list("scope_id", flat=True)
             .distinct()
         )
-        if not keys:
-            continue
-        keys_by_pk = {key[len(prefix) :]: key for key in keys}
         by_plan: dict[int, list[str]] = defaultdict(list)
-        pks = list(keys_by_pk)
         for start in range(0, len(pks), 500):
             rows = field.model._default_manager.filter(pk__in=pks[start : start + 500]).values_list(
                 "pk", field.attname
             )
             for pk, plan_id in rows:
                 if plan_id is not None:
-                    by_plan[plan_id].append(keys_by_pk[str(pk)])
+                    by_plan[plan_id].append(pk)
         for plan_id, scoped in by_plan.items():
             for start in range(0, len(scoped), 500):
                 filled += TraceEvent.objects.filter(
-                    plan_id__isnull=True, scope__in=scoped[start : start + 500]
+                    plan_id__isnull=True, scope_type=label, scope_id__in=scoped[start : start + 500]
                 ).set_plan_scope(plan_id)
     return filled
 
@@ -167,9 +167,7 @@ def commitment_timeline(commitment: Commitment) -> list[TimelineEntry]:
     that changed it and completion overrides. The trace of the commitment (and the reasoned
     responses of its plan) says which of those to read; select_related ``origin_event`` on the
     commitment to save a query."""
-    kinds = happened(
-        Q(scope=object_key(commitment)) | Q(plan_id=commitment.plan_id, object_type=RESPONSE)
-    )
+    kinds = happened(scope_q(commitment) | Q(plan_id=commitment.plan_id, object_type=RESPONSE))
     entries: list[TimelineEntry] = []
     event = commitment.origin_event  # None without a query when there is none
     if event is not None:

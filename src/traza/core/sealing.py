@@ -24,11 +24,12 @@ from contextlib import contextmanager
 from django.db import IntegrityError, connection, transaction
 
 from traza.core.models import (
-    HASHED_FIELDS,
+    RECORDED_COLUMNS,
     TraceEvent,
     TracePending,
     TraceSeal,
     canonical_payload,
+    recorded_values,
 )
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ _SEAL_LOCK_KEY = 7_261_003  # any constant: one sealer at a time on PostgreSQL
 BATCH = 2000
 
 # The recorded fields read to seal an event (``id`` and ``previous_hash`` come from the seal).
-_RECORDED = ("id", *HASHED_FIELDS[1:-1])
+_RECORDED = ("id", *RECORDED_COLUMNS)
 
 
 def last_seal() -> tuple[int, str]:
@@ -99,7 +100,7 @@ def _seal_batches(batch: int, wait: bool, rounds: int) -> int | None:
             seals = []
             for row in rows:
                 position += 1
-                values = dict(zip(_RECORDED, row, strict=True))
+                values = {"id": row[0], **recorded_values(row[1:])}
                 event_id = values.pop("id")
                 digest = event_hash({"id": position, **values, "previous_hash": previous})
                 seals.append(

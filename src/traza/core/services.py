@@ -26,19 +26,16 @@ from traza.core import sealing
 from traza.core.jsonvalues import Decimals, NaiveDatetimes, to_json
 from traza.core.merkle import Frontier, leaf_hash
 from traza.core.models import (
-    HASHED_FIELDS,
+    RECORDED_COLUMNS,
     TraceAction,
     TraceCheckpoint,
     TraceEvent,
     TracePending,
     TraceSeal,
+    recorded_values,
 )
 from traza.core.scopes import moves_plan, plan_of
 from traza.core.sealing import GENESIS_HASH, event_hash
-
-# The recorded fields of an event that its hash covers (``id`` is its sealed position and
-# ``previous_hash`` the hash sealed before it).
-_RECORDED_FIELDS = HASHED_FIELDS[1:-1]
 
 M = TypeVar("M", bound=models.Model)
 P = ParamSpec("P")
@@ -144,7 +141,8 @@ def record(
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
         object_label=str(obj)[:300],
-        scope=object_key(scoped),
+        scope_type=scoped._meta.label_lower,
+        scope_id=str(scoped.pk),
         plan_id=plan_of(scoped),  # outside the hash: an index for reading a plan's activity
         summary=summary[:300],
         reason=reason,
@@ -155,7 +153,7 @@ def record(
     sealing.ask_for_seal()
     if scope is None and moves_plan(obj, event.changes):
         # the scope moved to another plan: its earlier events follow it
-        TraceEvent.objects.filter(scope=event.scope, id__lt=event.id).set_plan_scope(event.plan_id)
+        TraceEvent.objects.in_scope(scoped).filter(id__lt=event.id).set_plan_scope(event.plan_id)
     return event
 
 
@@ -258,7 +256,7 @@ def _walk(
     if upto is not None:
         queryset = queryset.filter(position__lte=upto)
     last_position = start.size
-    columns = ("position", "hash", *(f"event__{name}" for name in _RECORDED_FIELDS))
+    columns = ("position", "hash", *(f"event__{name}" for name in RECORDED_COLUMNS))
     while True:  # values, not model instances: a million events in seconds
         batch = list(queryset.filter(position__gt=last_position).values_list(*columns)[:batch_size])
         if not batch:
@@ -272,7 +270,7 @@ def _walk(
                 )
             values = {
                 "id": position,
-                **dict(zip(_RECORDED_FIELDS, recorded, strict=True)),
+                **recorded_values(recorded),
                 "previous_hash": expected_previous,
             }
             if event_hash(values) != sealed_hash:

@@ -80,11 +80,16 @@ def _renamed(data: bytes) -> bytes:
 
 
 def _upgraded(obj: dict) -> list[dict]:
-    """An object of an older backup in today's models: a trace event written before sealing
+    """An object of an older backup in today's models. A trace event written before sealing
     existed (its hash on the event, 2026-12) becomes the event and its seal, at the position
-    of its id (``core`` migration 0004)."""
+    of its id (``core`` migration 0004); one written before the compact trace (its scope one
+    text, ``"app_label.model:id"``) has its scope's model and id apart (migration 0005)."""
     fields = obj.get("fields", {})
-    if obj.get("model") != "core.traceevent" or "hash" not in fields:
+    if obj.get("model") != "core.traceevent":
+        return [obj]
+    if "scope" in fields:
+        fields["scope_type"], _sep, fields["scope_id"] = fields.pop("scope").rpartition(":")
+    if "hash" not in fields:
         return [obj]
     digest = bytes.fromhex(fields.pop("hash"))
     fields.pop("previous_hash", None)

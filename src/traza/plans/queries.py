@@ -15,7 +15,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from traza.core.models import TraceEvent
-from traza.core.services import object_key
 from traza.plans.models import (
     ADOPTED_STATUSES,
     COMMITMENT_TEXT_FIELDS,
@@ -259,7 +258,7 @@ def commitment_page(commitment_id: int, origin_page: Any = 1) -> CommitmentPage:
         pk=commitment_id,
     )
     versions = list(CommitmentVersion.objects.filter(commitment=commitment).order_by("number"))
-    trace = list(TraceEvent.objects.filter(scope=object_key(commitment)).order_by("-id")[:200])
+    trace = list(TraceEvent.objects.in_scope(commitment).order_by("-id")[:200])
     return CommitmentPage(
         commitment=commitment,
         milestones=list(commitment.milestones.all()),

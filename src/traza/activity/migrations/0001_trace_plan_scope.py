@@ -19,6 +19,8 @@ BATCH = 500
 
 def fill(apps, schema_editor):
     TraceEvent = apps.get_model("core", "TraceEvent")
+    if "scope" not in {field.name for field in TraceEvent._meta.fields}:
+        return  # the compact trace (core 0005) came first: its events already carry their plan
     for label, (app_label, model_name, field) in SCOPES.items():
         prefix = f"{label}:"
         keys = list(
