@@ -153,8 +153,9 @@ def test_a_word_shared_by_chance_is_not_evidence():
     short, long_ = by_id["s"], by_id["l"]
     # similar best scores (within 30 %)...
     assert short.best_target_score == pytest.approx(long_.best_target_score, rel=0.3)
-    # ...very different evidence
-    assert short.evidence < Config().abstain_threshold / 5 < 0.5 < long_.evidence
+    # ...very different evidence, and a text of fewer than three content words abstains
+    # whatever its evidence (``abstain_min_words``)
+    assert short.evidence < long_.evidence and long_.evidence > 0.5
     assert short.abstained and short.targets == ()
     assert not long_.abstained and long_.targets[0].key == 12
     assert not by_id["a"].abstained
@@ -166,7 +167,9 @@ def test_evidence_is_a_probability_and_decides_abstention():
     results = index.suggestions()
     for s in results:
         assert 0.0 <= s.evidence <= 1.0
-        assert s.abstained == (s.evidence < Config().abstain_threshold)
+        # "camas" alone has one content word: it abstains whatever its evidence
+        short = s.id == "s"
+        assert s.abstained is (short or s.evidence < Config().abstain_threshold)
         assert s.abstained == (s.targets == ())
     # switched off: every contribution with any matching word gets its targets
     never = Index(items, THEMES, TARGETS, replace(Config(), abstain_threshold=-1.0))
@@ -295,9 +298,10 @@ def test_blind_test_set_is_fictional_well_formed_and_apart(bench):
 def test_quality_floor_on_the_labelled_set(bench):
     """Each half of the labelled set, as the benchmark measures it (a floor, not the targets).
 
-    Abstention is fitted on all five development sets since 2026-12-07 (a rule fitted on these
-    two halves alone abstained too often on later sets); on these halves it abstains less:
-    0.47 and 0.28 (bench/README.md), so its floor here is lower than the target."""
+    Abstention is fitted on all six development sets since the second round of 2026-12-07 (a
+    rule fitted on these two halves alone abstained too often on later sets); on these halves
+    it abstains less: 0.53 and 0.36 (bench/README.md), so its floor here is lower than the
+    target."""
     started = time.perf_counter()
     themes, targets = bench.load_targets()
     for half in bench.split(bench.load_items()):
@@ -308,7 +312,7 @@ def test_quality_floor_on_the_labelled_set(bench):
         assert m["commitment_top1"] >= 0.85
         assert m["ranking_top3"] >= 0.95
         assert m["commitment_top3"] >= 0.95
-        assert m["abstain_rate"] >= 0.25
+        assert m["abstain_rate"] >= 0.30
     assert time.perf_counter() - started < 20
 
 
