@@ -195,6 +195,42 @@ def test_a_delayed_milestone_shows_on_the_dashboard(client, setting):
     assert "Hitos retrasados" in html.decode() and milestone.text[:20] in html.decode()
 
 
+def test_the_delayed_list_is_the_markup_the_template_loop_wrote(setting):
+    """The dashboard writes its delayed milestones in Python (a plan of 200 commitments has
+    hundreds): the same bytes the template loop wrote, text escaped and cut at 16 words,
+    numbers and dates in each language."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from traza.monitoring.queries import plan_dashboard
+    from traza.monitoring.templatetags.monitoring import delayed_items
+    from traza.plans import services as plan_services
+
+    commitment, _officer, _reviewer = setting
+    words = " ".join(f"palabra{n}" for n in range(20))
+    ends = ["2024-06-30", "2024-07-01"]
+    for milestone, end in zip(commitment.milestones.order_by("number"), ends, strict=True):
+        plan_services.save_milestone(
+            SYSTEM,
+            milestone,
+            {"text": f"<b>Datos</b> & “abiertos” {words}", "ends_on": dt.date.fromisoformat(end)},
+        )
+    loop = Template(
+        "{% for d in delayed %}{% with m=d.state.milestone %}"
+        '<li><a href="{{ m.commitment.get_absolute_url }}">{{ m.commitment.number }}.'
+        "{{ m.number }}</a> {{ m.text|truncatewords:16 }} · {{ due }} "
+        '{{ m.ends_on|date:"DATE_FORMAT" }} · {{ d.state.percent }} %</li>'
+        "{% endwith %}{% endfor %}"
+    )
+    for language in ("es", "en"):
+        with translation.override(language):
+            delayed = plan_dashboard(commitment.plan).delayed
+            assert len(delayed) == 2
+            written = delayed_items(delayed, "vence <hoy>")
+            assert written == loop.render(Context({"delayed": delayed, "due": "vence <hoy>"}))
+            assert "&lt;b&gt;Datos" in written and "palabra12 …" in written
+
+
 def test_the_timeline_tells_the_commitments_story_in_order(client, setting):
     commitment, officer, reviewer = setting
     milestone = commitment.milestones.get(number=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
@@ -41,9 +42,10 @@ class MilestoneState:
     def complete(self) -> bool:
         return self.status == MilestoneStatus.COMPLETE
 
-    @property
+    @cached_property
     def delayed(self) -> bool:
-        """Past its end date and not complete."""
+        """Past its end date and not complete (read once: a dashboard asks it of every
+        milestone for each of its groupings)."""
         end = self.milestone.ends_on
         return bool(end and end < timezone.localdate() and not self.complete)
 
@@ -168,11 +170,21 @@ class Fulfilment:
         self.delayed += state.delayed
 
 
-def _group(states: list[MilestoneState], key: Callable) -> list[Fulfilment]:
-    groups: dict = {}
+def _group(
+    states: list[MilestoneState],
+    label: Callable[[Commitment], str],
+    url: Callable[[Commitment], str],
+) -> list[Fulfilment]:
+    """The states' fulfilment per ``label`` of their commitment; a group's address is that of
+    its first commitment, computed once per group (not once per milestone)."""
+    groups: dict[str, Fulfilment] = {}
     for state in states:
-        label, url = key(state.milestone.commitment)
-        groups.setdefault(label, Fulfilment(label, url)).add(state)
+        commitment = state.milestone.commitment
+        name = label(commitment)
+        group = groups.get(name)
+        if group is None:
+            group = groups[name] = Fulfilment(name, url(commitment))
+        group.add(state)
     return sorted(groups.values(), key=lambda g: g.label)
 
 
@@ -181,6 +193,7 @@ class CommitmentRow:
     commitment: Commitment
     states: list[MilestoneState]
     completion: CompletionReading
+    url: str = ""  # the commitment's page, reversed once for its row and its delayed milestones
 
     @property
     def fulfilment(self) -> Fulfilment:
@@ -191,6 +204,14 @@ class CommitmentRow:
 
 
 @dataclass
+class DelayedMilestone:
+    """A delayed milestone as the dashboard lists it, with its commitment's page."""
+
+    state: MilestoneState
+    url: str
+
+
+@dataclass
 class Dashboard:
     title: str
     total: Fulfilment
@@ -198,7 +219,7 @@ class Dashboard:
     by_institution: list[Fulfilment]
     by_theme: list[Fulfilment]
     by_plan: list[Fulfilment]
-    delayed: list[MilestoneState]
+    delayed: list[DelayedMilestone]
     reported: list = field(default_factory=list)
 
     @property
@@ -235,11 +256,13 @@ def dashboard(commitments, title: str) -> Dashboard:
         state.milestone.commitment = by_pk[state.milestone.commitment_id]
         per_commitment[state.milestone.commitment_id].append(state)
         total.add(state)
+    urls = {c.pk: c.get_absolute_url() for c in commitments}
     rows = [
         CommitmentRow(
             c,
             per_commitment[c.pk],
             CompletionReading(suggested_completion(per_commitment[c.pk]), overrides.get(c.pk)),
+            urls[c.pk],
         )
         for c in commitments
     ]
@@ -250,26 +273,25 @@ def dashboard(commitments, title: str) -> Dashboard:
         by_institution=_group(
             states,
             lambda c: (
-                (
-                    c.lead_organization.name,
-                    reverse("monitoring:institution", args=[c.lead_organization.slug]),
-                )
+                c.lead_organization.name if c.lead_organization_id else _("No lead institution")
+            ),
+            lambda c: (
+                reverse("monitoring:institution", args=[c.lead_organization.slug])
                 if c.lead_organization_id
-                else (_("No lead institution"), "")
+                else ""
             ),
         ),
         by_theme=_group(
             states,
-            lambda c: (
-                (c.theme.name, reverse("monitoring:theme", args=[c.theme.slug]))
-                if c.theme_id
-                else (_("No theme"), "")
-            ),
+            lambda c: c.theme.name if c.theme_id else _("No theme"),
+            lambda c: reverse("monitoring:theme", args=[c.theme.slug]) if c.theme_id else "",
         ),
         by_plan=_group(
-            states, lambda c: (str(c.plan), reverse("monitoring:plan_dashboard", args=[c.plan_id]))
+            states,
+            lambda c: str(c.plan),
+            lambda c: reverse("monitoring:plan_dashboard", args=[c.plan_id]),
         ),
-        delayed=[s for s in states if s.delayed],
+        delayed=[DelayedMilestone(s, urls[s.milestone.commitment_id]) for s in states if s.delayed],
     )
 
 
