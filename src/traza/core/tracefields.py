@@ -17,14 +17,28 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_migrate, pre_delete
 from django.dispatch import receiver
+
+_labels: dict[int, str] = {}  # content type id → label, read once per process
 
 
 def label_of(type_id: int) -> str:
-    """``app_label.model`` of a content type's id (cached by Django's manager)."""
-    content_type = ContentType.objects.get_for_id(type_id)
-    return f"{content_type.app_label}.{content_type.model}"
+    """``app_label.model`` of a content type's id. Cached here, not only by Django's manager,
+    because verifying a million events reads two per event (the cache is emptied when the
+    content types may have been written again: ``forget_labels``)."""
+    try:
+        return _labels[type_id]
+    except KeyError:
+        content_type = ContentType.objects.get_for_id(type_id)
+        label = _labels[type_id] = f"{content_type.app_label}.{content_type.model}"
+        return label
+
+
+@receiver(post_migrate)
+def forget_labels(**kwargs: Any) -> None:
+    """After ``migrate`` or a flush (a test's), content types may have other ids."""
+    _labels.clear()
 
 
 def type_id_of(label: str, create: bool = False) -> int | None:
@@ -96,12 +110,18 @@ def _dictionary() -> bytes:
     return _DICTIONARY.read_bytes()
 
 
+def canonical_json(value: Any) -> str:
+    """JSON as the event's canonical payload writes it (``core.models.canonical_payload``)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
 def pack_changes(value: Any) -> bytes:
-    """The changes as stored: empty for none, else a format byte and the compact JSON,
-    deflated with the preset dictionary when that is shorter."""
+    """The changes as stored: empty for none, else a format byte and their canonical JSON,
+    deflated with the preset dictionary when that is shorter. Canonical, so that verifying
+    the trace can put the text in the payload it hashes without parsing it."""
     if not value:
         return b""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    text = canonical_json(value).encode()
     packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _dictionary())
     deflated = packer.compress(text) + packer.flush()
     if len(deflated) < len(text):
@@ -109,18 +129,21 @@ def pack_changes(value: Any) -> bytes:
     return bytes([_PLAIN]) + text
 
 
-def unpack_changes(stored: bytes | memoryview | None) -> Any:
+def changes_text(stored: bytes | memoryview | None) -> str:
+    """The canonical JSON of stored changes (``"{}"`` for none), not parsed."""
     if not stored:
-        return {}
+        return "{}"
     stored = bytes(stored)
     if stored[0] == _DEFLATED_V1:
         unpacker = zlib.decompressobj(-15, zdict=_dictionary())
-        text = unpacker.decompress(stored[1:]) + unpacker.flush()
-    elif stored[0] == _PLAIN:
-        text = stored[1:]
-    else:
-        raise ValueError(f"unknown format {stored[0]} of a trace event's changes")
-    return json.loads(text)
+        return (unpacker.decompress(stored[1:]) + unpacker.flush()).decode()
+    if stored[0] == _PLAIN:
+        return stored[1:].decode()
+    raise ValueError(f"unknown format {stored[0]} of a trace event's changes")
+
+
+def unpack_changes(stored: bytes | memoryview | None) -> Any:
+    return json.loads(changes_text(stored))
 
 
 class PackedJSONField(models.BinaryField):
