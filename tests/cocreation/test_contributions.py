@@ -503,6 +503,10 @@ def test_the_author_gets_a_receipt_on_the_page_and_by_e_mail(client, open_plan):
     assert client.get(contribution.get_absolute_url()).context["receipt"] is False
     # another browser never sees the receipt
     assert Client().get(contribution.get_absolute_url()).context["receipt"] is False
+    # the receipt is a signed cookie, not a database write: a forged one shows nothing
+    forger = Client()
+    forger.cookies["traza_receipt"] = str(contribution.pk)
+    assert forger.get(contribution.get_absolute_url()).context["receipt"] is False
 
 
 def test_no_e_mail_no_receipt_mail(open_plan):

@@ -20,10 +20,19 @@ def _contribution_of(sender, instance) -> int | None:
     return None
 
 
-@receiver(post_save)
-@receiver(post_delete)
+COUNTED = (Contribution, Response, DiscussionPost)
+
+
+# connected to these senders only: a receiver of every model's deletes would keep Django from
+# deleting any other model's rows in one statement (it would read them first, to signal each)
+@receiver(post_save, sender=Contribution)
+@receiver(post_save, sender=Response)
+@receiver(post_save, sender=DiscussionPost)
+@receiver(post_delete, sender=Contribution)
+@receiver(post_delete, sender=Response)
+@receiver(post_delete, sender=DiscussionPost)
 def count_again(sender, instance, raw=False, **kwargs):
-    if raw or sender not in (Contribution, Response, DiscussionPost):
+    if raw or sender not in COUNTED:
         return
     contribution = _contribution_of(sender, instance)
     if contribution is not None:

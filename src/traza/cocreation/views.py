@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -35,7 +36,10 @@ from traza.core.uploads import serve_checked_file
 from traza.plans.models import ActionPlan, CommitmentStatus
 from traza.plans.queries import open_opportunities
 
-RECEIPT_KEY = "traza_receipt"  # the session remembers which contribution to show a receipt for
+# A signed cookie (not the session: no database write) remembers, for an hour, which
+# contribution the browser just sent, to show its receipt once.
+RECEIPT_COOKIE = "traza_receipt"
+RECEIPT_SECONDS = 3600
 
 
 def plan_calendar(request: HttpRequest, pk: int) -> HttpResponse:
@@ -96,9 +100,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status=410,
         )
     can_second = services.consultation_open(contribution.plan)
-    receipt = request.method == "GET" and request.session.get(RECEIPT_KEY) == contribution.pk
-    if receipt:
-        del request.session[RECEIPT_KEY]
+    receipt = request.method == "GET" and request.get_signed_cookie(
+        RECEIPT_COOKIE, default=None, salt=RECEIPT_COOKIE, max_age=RECEIPT_SECONDS
+    ) == str(contribution.pk)
     form = SecondForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -111,7 +115,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Thank you: your support was counted."))
                 return redirect(contribution.get_absolute_url())
         status = 400 if can_second else 403
-    return render(
+    page = render(
         request,
         "cocreation/contribution_detail.html",
         {
@@ -127,6 +131,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+    if receipt:
+        page.delete_cookie(RECEIPT_COOKIE, samesite="Lax")  # shown once
+    return page
 
 
 def contribute(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,8 +149,17 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             # the journey page shows the receipt once, to the browser that sent it
-            request.session[RECEIPT_KEY] = contribution.pk
-            return redirect(contribution.get_absolute_url())
+            answer = redirect(contribution.get_absolute_url())
+            answer.set_signed_cookie(
+                RECEIPT_COOKIE,
+                str(contribution.pk),
+                salt=RECEIPT_COOKIE,
+                max_age=RECEIPT_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            return answer
     # closed, the page still answers (200) and says when the next chance is; only a post is refused
     status = 200
     if request.method == "POST":

@@ -30,8 +30,8 @@ from django.utils.cache import cc_delim_re
 
 #: Addresses never stored: live state (health), staff and sign-in pages, uploaded files.
 NEVER = ("/healthz", "/admin/", "/mesa-de-trabajo/", "/workbench/", "/cuenta/", "/account/")
-#: Cookies that make a request personal: a session (signed in) or a notice waiting to show.
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+#: Cookies that make a request personal: a session (signed in), a notice or a receipt to show.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages", "traza_receipt")
 
 
 def data_version() -> str:

@@ -146,7 +146,14 @@ def index(instance) -> None:
     if values is None:
         SearchEntry.objects.filter(kind=kind, object_id=instance.pk).delete()
         return
-    SearchEntry.objects.update_or_create(kind=kind, object_id=instance.pk, defaults=values)
+    # one upsert, not update_or_create's savepoints, lock and second statement: this runs in
+    # every traced write of a public object (a contribution through the public form too)
+    SearchEntry.objects.bulk_create(
+        [SearchEntry(kind=kind, object_id=instance.pk, **values)],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=list(values),
+    )
 
 
 def unindex(instance) -> None:

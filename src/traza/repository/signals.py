@@ -24,7 +24,11 @@ def index_saved(sender, instance, raw=False, **kwargs):
         search.index_moderated(instance)  # hidden: out of the search; published: back
 
 
-@receiver(post_delete)
 def unindex_deleted(sender, instance, **kwargs):
-    if sender in INDEXED:
-        search.unindex(instance)
+    search.unindex(instance)
+
+
+# connected to the indexed models only: a receiver of every model's deletes would keep Django
+# from deleting any other model's rows in one statement (it would read them first, to signal)
+for model in INDEXED:
+    post_delete.connect(unindex_deleted, sender=model, dispatch_uid=f"unindex-{model.__name__}")
