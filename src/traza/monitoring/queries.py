@@ -37,6 +37,9 @@ class MilestoneState:
     milestone: Milestone
     status: str | None
     percent: int
+    #: The day "delayed" is judged on (today's local date when not given): read once for
+    #: all the milestones of a dashboard, not once per milestone.
+    today: dt.date | None = field(default=None, kw_only=True)
 
     @property
     def complete(self) -> bool:
@@ -47,7 +50,7 @@ class MilestoneState:
         """Past its end date and not complete (read once: a dashboard asks it of every
         milestone for each of its groupings)."""
         end = self.milestone.ends_on
-        return bool(end and end < timezone.localdate() and not self.complete)
+        return bool(end and end < (self.today or timezone.localdate()) and not self.complete)
 
 
 @dataclass
@@ -146,7 +149,8 @@ def milestone_states(milestones) -> list[MilestoneState]:
         latest_status=Subquery(latest.values("status")[:1]),
         latest_percent=Subquery(latest.values("percent")[:1]),
     )
-    return [MilestoneState(m, m.latest_status, m.latest_percent or 0) for m in rows]
+    today = timezone.localdate()
+    return [MilestoneState(m, m.latest_status, m.latest_percent or 0, today=today) for m in rows]
 
 
 @dataclass
