@@ -21,6 +21,7 @@ from typing import Any
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from traza.cocreation import services as cocreation
 from traza.cocreation.models import AttendanceTally, Contribution, Event, Response
@@ -314,6 +315,33 @@ def plan_with_commitments(
         for j in range(1, m + 1):
             MilestoneFactory(commitment=commitment, number=j, text=f"Milestone {j}")
     return plan
+
+
+def virtual_consultation(
+    plan: ActionPlan,
+    *,
+    starts_in: dt.timedelta = dt.timedelta(days=-1),
+    days: int = 7,
+    key: str = "consulta",
+    title: str = "Consulta virtual",
+) -> Event:
+    """A virtual consultation of ``plan`` through the services, starting ``starts_in`` from now
+    (running since yesterday by default) and lasting ``days``: it opens the public form and
+    the discussion of draft commitments while it runs."""
+    start = timezone.now() + starts_in
+    return cocreation.save_event(
+        SYSTEM,
+        None,
+        {
+            "plan": plan,
+            "key": key,
+            "kind": "virtual_consultation",
+            "title": title,
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(days=days),
+            "status": "scheduled",
+        },
+    )
 
 
 def sample_plan() -> ActionPlan:

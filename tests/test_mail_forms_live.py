@@ -15,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core import signing
 from django.utils import timezone
 
+from tests.factories import virtual_consultation
 from tests.mail import link_path
 from traza.cocreation import services as cocreation_services
 from traza.cocreation.forms import SALT
@@ -82,19 +83,7 @@ def draft(make_plan):
     """A draft commitment whose plan runs a virtual consultation now."""
     commitment = make_plan(n=1, m=1).commitments.get()
     plan_services.set_commitment_status(SYSTEM, commitment, "proposal", reason="Borrador")
-    now = timezone.now()
-    cocreation_services.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": commitment.plan,
-            "key": "consulta",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual",
-            "starts_at": now - dt.timedelta(days=1),
-            "ends_at": now + dt.timedelta(days=6),
-        },
-    )
+    virtual_consultation(commitment.plan)
     return commitment
 
 

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from tests.factories import virtual_consultation
 from traza.plans.models import ActionPlan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,11 +44,7 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
     live_server, browser, monkeypatch
 ):
     """Through Chromium with JavaScript off: open a draft, write, see the moderation notice."""
-    import datetime as dt
 
-    from django.utils import timezone
-
-    from traza.cocreation import services
     from traza.cocreation.models import DiscussionPost
     from traza.core import forms
     from traza.core.services import SYSTEM
@@ -58,20 +55,7 @@ def test_a_participant_joins_the_discussion_of_a_draft_without_javascript(
     plan = ActionPlan.objects.get(number=3)
     draft = plan.commitments.order_by("number").first()
     plan_services.set_commitment_status(SYSTEM, draft, "proposal", reason="Borrador para consulta")
-    now = timezone.now()
-    services.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": plan,
-            "key": "consulta-2026",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual 2026",
-            "starts_at": now - dt.timedelta(days=1),
-            "ends_at": now + dt.timedelta(days=10),
-            "status": "scheduled",
-        },
-    )
+    virtual_consultation(plan, days=11, key="consulta-2026", title="Consulta virtual 2026")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:

@@ -1,12 +1,9 @@
 """Fixtures of the public discussion of drafts, shared by its tests."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import Permission
-from django.utils import timezone
 
-from traza.cocreation import services
+from tests.factories import virtual_consultation
 from traza.core.services import SYSTEM
 from traza.plans import services as plan_services
 
@@ -17,20 +14,7 @@ def draft(make_plan):
     plan = make_plan(n=1, m=1)
     commitment = plan.commitments.get()
     plan_services.set_commitment_status(SYSTEM, commitment, "proposal", reason="Borrador")
-    now = timezone.now()
-    services.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": plan,
-            "key": "consulta",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual",
-            "starts_at": now - dt.timedelta(days=1),
-            "ends_at": now + dt.timedelta(days=6),
-            "status": "scheduled",
-        },
-    )
+    virtual_consultation(plan)
     return commitment
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from tests.factories import virtual_consultation
 from traza.cocreation import queries, services
 from traza.cocreation.models import Event
 from traza.core.services import SYSTEM
@@ -118,20 +119,7 @@ def test_a_closed_contribute_page_answers_and_names_the_next_chance(client, make
     assert 'class="next-opportunity"' in html
     assert reverse("cocreation:calendar", args=[plan.pk]) in html
 
-    start = timezone.now() + dt.timedelta(days=20)
-    consultation = services.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": plan,
-            "key": "consulta",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual",
-            "starts_at": start,
-            "ends_at": start + dt.timedelta(days=7),
-            "status": "scheduled",
-        },
-    )
+    consultation = virtual_consultation(plan, starts_in=dt.timedelta(days=20))
     response = client.get(url)
     assert response.status_code == 200
     assert response.context["next_event"] == consultation

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import translation
 
 from tests import factories
 from traza.activity.queries import ORIGIN_PAGE_SIZE, commitment_origin
@@ -103,22 +103,9 @@ def test_the_pages_are_those_of_the_union_ordered_in_sql(make_plan, monkeypatch)
 
     plan = make_plan(n=2, m=1)
     x, other = plan.commitments.order_by("pk")
-    now = timezone.now()
     for commitment in (x, other):  # both open to discussion, for the hidden messages
         plans.set_commitment_status(SYSTEM, commitment, "proposal", reason="Borrador")
-    cocreation.save_event(
-        SYSTEM,
-        None,
-        {
-            "plan": plan,
-            "key": "consulta",
-            "kind": "virtual_consultation",
-            "title": "Consulta virtual",
-            "starts_at": now - dt.timedelta(days=1),
-            "ends_at": now + dt.timedelta(days=6),
-            "status": "scheduled",
-        },
-    )
+    factories.virtual_consultation(plan)
     plans.save_commitment(SYSTEM, x, {"title": "Compromiso revisado"})
     first, second = x.versions.order_by("number")[:2]
     t0 = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
